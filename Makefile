@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/hireloop_test
+
+.PHONY: run test install lint format test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hireloop needs Python >= 3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/hireloop demo
+	$(BIN)/hireloop serve
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+test-sqlite: install
+	HIRELOOP_TEST_DATABASE_URL= $(BIN)/pytest
+
+test-postgres: install
+	@if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
+		echo "== PostgreSQL at 127.0.0.1:5432 =="; \
+		HIRELOOP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
+	else \
+		echo "PostgreSQL not reachable at 127.0.0.1:5432: skipping the PostgreSQL run"; \
+	fi
+
+test: lint
+	@echo "== SQLite =="
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+bench: install
+	$(BIN)/python bench/partner_api.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

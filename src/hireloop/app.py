@@ -1,0 +1,104 @@
+"""create_app(): the API faces, the web app, error handlers and the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hireloop import __version__
+from hireloop.api.body_limit import BodyLimitMiddleware, BodyTooLarge
+from hireloop.api.faces import default_error, face_for, register_face
+from hireloop.api.partner.face import face as partner_face
+from hireloop.api.partner.routes import router as partner_router
+from hireloop.config import Settings, get_settings
+from hireloop.db import get_database
+from hireloop.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, session_factory: Any = None) -> FastAPI:
+    """Build the ASGI app. ``session_factory`` lets tests bind sessions to one transaction."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        worker = getattr(app.state, "worker", None)
+        if worker is not None:
+            worker.stop()
+
+    app = FastAPI(
+        title="hireloop",
+        version=__version__,
+        description="Recruitment automation: ATS and candidate CRM with vendor-compatible APIs.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.session_factory = (
+        session_factory or get_database(settings.resolved_database_url).session_factory
+    )
+
+    register_face(partner_face)
+    app.include_router(partner_router)
+    app.add_middleware(
+        BodyLimitMiddleware, limit=settings.max_json_body_bytes, prefixes=(partner_face.prefix,)
+    )
+    _install_error_handlers(app)
+
+    @app.get("/healthz", tags=["Operations"], summary="Liveness check")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        face = face_for(request.url.path)
+        if face is not None:
+            return face.domain_error(exc)
+        status = {"not_found": 404, "unauthorized": 401, "forbidden": 403}.get(exc.kind, 400)
+        return default_error(status, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = list(exc.errors())
+        face = face_for(request.url.path)
+        if face is None:
+            return JSONResponse({"detail": errors}, status_code=422)
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return face.malformed_body("Malformed JSON in request body.")
+        return face.validation_error(errors)
+
+    @app.exception_handler(BodyTooLarge)
+    async def body_too_large(request: Request, exc: BodyTooLarge) -> Response:
+        face = face_for(request.url.path)
+        limit_mb = exc.limit / 1_048_576
+        message = f"Request body must not exceed {limit_mb:g} MB."
+        if face is not None:
+            return face.malformed_body(message)
+        return default_error(413, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        face = face_for(request.url.path)
+        if face is not None and exc.status_code in (404, 405):
+            return face.not_found()
+        return default_error(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        face = face_for(request.url.path)
+        if face is not None:
+            return face.internal_error()
+        return default_error(500, "Internal server error.")

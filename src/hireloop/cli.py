@@ -1,0 +1,193 @@
+"""hireloop serve | worker | migrate | demo | company | apikey."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+
+import typer
+
+from hireloop.config import Settings, get_settings
+from hireloop.db import get_database
+
+app = typer.Typer(help="hireloop: recruitment automation.", no_args_is_help=True)
+company_app = typer.Typer(help="Manage companies (tenants).", no_args_is_help=True)
+apikey_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+app.add_typer(company_app, name="company")
+app.add_typer(apikey_app, name="apikey")
+
+
+def _setup(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from hireloop.migrate import upgrade
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    settings = get_settings()
+    _setup(settings)
+    typer.echo(f"database is up to date ({settings.resolved_database_url.split('@')[-1]})")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    worker: Annotated[
+        bool, typer.Option("--worker/--no-worker", help="Run the background worker in-process.")
+    ] = True,
+) -> None:
+    """Apply migrations, then serve the API (and the worker, unless --no-worker)."""
+    import uvicorn
+
+    from hireloop.app import create_app
+
+    settings = get_settings()
+    _setup(settings)
+    web = create_app(settings)
+    if worker:
+        from hireloop.worker.runner import Worker
+
+        web.state.worker = Worker(settings)
+        web.state.worker.start()
+    uvicorn.run(web, host=host, port=port, log_level=settings.log_level.lower())
+
+
+@app.command("worker")
+def run_worker() -> None:
+    """Run the background worker: task queue consumer and outbox relay."""
+    from hireloop.worker.runner import Worker
+
+    settings = get_settings()
+    _setup(settings)
+    Worker(settings).run()
+
+
+def _print_credentials(credentials: dict[str, Any], as_json: bool, settings: Settings) -> None:
+    if as_json:
+        typer.echo(json.dumps(credentials))
+        return
+    typer.echo(f"Company           {credentials['company_id']} ({credentials['company_slug']})")
+    typer.echo(f"Sign in           {credentials['admin_email']} / {credentials['admin_password']}")
+    typer.echo(f"Partner API key   {credentials['partner_api_key']}")
+    typer.echo(f"Career API key    {credentials['career_api_key']}")
+    typer.echo(f"Talkpush API key  {credentials['talkpush_api_key']}")
+    typer.echo(f"Talkpush secret   {credentials['talkpush_api_secret']}")
+    typer.echo(f"Job ids           {', '.join(str(j) for j in credentials['job_ids'])}")
+    typer.echo(f"API docs          {settings.base_url}/docs")
+
+
+@app.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create the demo company (idempotent) and print its sign-in and API keys."""
+    from hireloop.demo import ensure_demo
+
+    settings = get_settings()
+    _setup(settings)
+    with get_database(settings.resolved_database_url).unit_of_work() as session:
+        credentials = ensure_demo(session, settings.data_dir)
+    _print_credentials(credentials, as_json, settings)
+
+
+@company_app.command("create")
+def company_create(
+    name: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    owner_email: Annotated[str | None, typer.Option(help="The owner's sign-in email.")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Default country (ISO alpha-2) for phone numbers.")
+    ] = None,
+) -> None:
+    """Create a company with an owner and one API key per face."""
+    from hireloop.domain.companies.onboarding import onboard_company
+
+    settings = get_settings()
+    _setup(settings)
+    with get_database(settings.resolved_database_url).unit_of_work() as session:
+        _, credentials = onboard_company(
+            session,
+            name,
+            owner_email=owner_email,
+            environment=settings.key_environment,
+            default_country=country.upper() if country else None,
+        )
+    _print_credentials(credentials, as_json, settings)
+
+
+@apikey_app.command("create")
+def apikey_create(
+    company_id: Annotated[int, typer.Option("--company", help="Company id.")],
+    name: Annotated[str, typer.Option(help="What the key is for.")] = "API key",
+    scope: Annotated[str, typer.Option(help="partner | career | leads | profiles | all")] = "all",
+    secret: Annotated[
+        bool, typer.Option("--secret", help="Also issue a secret (Talkpush).")
+    ] = False,
+    test: Annotated[bool, typer.Option("--test", help="Issue an sk_test_ key.")] = False,
+) -> None:
+    """Create an API key. The key (and secret) are shown once."""
+    from hireloop.domain.companies.service import create_api_key, get_company
+
+    settings = get_settings()
+    _setup(settings)
+    with get_database(settings.resolved_database_url).unit_of_work() as session:
+        get_company(session, company_id)
+        issued = create_api_key(
+            session,
+            company_id,
+            name=name,
+            scope=scope,
+            with_secret=secret,
+            environment="test" if test else settings.key_environment,
+        )
+        out = {"id": issued.api_key.id, "key": issued.key, "scope": scope}
+        if issued.secret:
+            out["secret"] = issued.secret
+    typer.echo(json.dumps(out))
+
+
+@apikey_app.command("list")
+def apikey_list(
+    company_id: Annotated[int, typer.Option("--company", help="Company id.")],
+) -> None:
+    """List a company's API keys (prefixes only)."""
+    from hireloop.domain.companies.service import list_api_keys
+
+    settings = get_settings()
+    _setup(settings)
+    with get_database(settings.resolved_database_url).unit_of_work() as session:
+        for key in list_api_keys(session, company_id):
+            used = key.last_used_at.isoformat() if key.last_used_at else "never"
+            state = "active" if key.active else "revoked"
+            typer.echo(
+                f"{key.id}\t{key.key_prefix}…\t{key.scope}\t{state}\t{key.name}\tlast used {used}"
+            )
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    key_id: int,
+    company_id: Annotated[int | None, typer.Option("--company", help="Company id.")] = None,
+) -> None:
+    """Deactivate an API key: every call with it is refused from now on."""
+    from hireloop.domain.companies.service import revoke_api_key
+    from hireloop.errors import NotFound
+
+    settings = get_settings()
+    _setup(settings)
+    try:
+        with get_database(settings.resolved_database_url).unit_of_work() as session:
+            revoke_api_key(session, company_id, key_id)
+    except NotFound as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"revoked key {key_id}")

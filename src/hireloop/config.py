@@ -1,0 +1,58 @@
+"""Settings, read from the environment (prefix ``HIRELOOP_``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HIRELOOP_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("var"), description="Directory for the SQLite database, files and queue."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL. Default: sqlite:///<data_dir>/hireloop.db. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/db",
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis URL for the task queue (and rate limits). Unset: SQLite."
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Public URL of this server, used in links."
+    )
+    key_environment: str = Field(
+        default="live",
+        description="Prefix of new API keys: 'live' (sk_live_) or 'test' (sk_test_).",
+    )
+    max_json_body_bytes: int = Field(
+        default=1_048_576, description="Largest JSON request body accepted by the API faces."
+    )
+    outbox_poll_seconds: float = Field(
+        default=1.0, description="How often the worker looks for new outbox events."
+    )
+    outbox_max_attempts: int = Field(
+        default=10, description="Attempts before an outbox event is marked dead."
+    )
+    worker_threads: int = Field(default=2, description="Huey consumer threads in the worker.")
+    log_level: str = Field(default="INFO", description="Logging level.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hireloop.db').resolve()}"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

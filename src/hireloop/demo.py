@@ -1,0 +1,157 @@
+"""Demo data: one company with users, jobs and candidates. Idempotent."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireloop.domain.actor import Actor
+from hireloop.domain.applications.service import create_application, move_application
+from hireloop.domain.candidates.schemas import CandidateData
+from hireloop.domain.candidates.service import create_candidate
+from hireloop.domain.companies.models import ApiKey, Company
+from hireloop.domain.companies.onboarding import issue_face_keys, onboard_company
+from hireloop.domain.companies.service import create_user, revoke_api_key
+from hireloop.domain.jobs.models import Job
+from hireloop.domain.jobs.schemas import JobData
+from hireloop.domain.jobs.service import create_job
+
+DEMO_SLUG = "acme-recruiting"
+ADMIN_EMAIL = "admin@acme.example.com"
+
+JOBS = [
+    JobData(
+        title="Customer Support Representative",
+        description="# About the role\n\nHelp our customers by phone and chat.\n\n"
+        "## You have\n\n- Excellent English\n- 1+ year in a contact center\n",
+        city="Manila",
+        state="Metro Manila",
+        country="Philippines",
+        job_type="Full-time",
+        status="open",
+        years_of_experience=1,
+        criteria={"mustHave": ["English"], "niceToHave": ["BPO experience"], "bonus": ["Tagalog"]},
+    ),
+    JobData(
+        title="Full Stack Developer",
+        description="# About the role\n\nWe are hiring a full stack developer (Python, TypeScript).\n",
+        city="Paris",
+        state="Île-de-France",
+        country="France",
+        job_type="CDI",
+        work_mode="HYBRID",
+        status="open",
+        years_of_experience=3,
+    ),
+    JobData(
+        title="Recruitment Coordinator",
+        description="# About the role\n\nSchedule interviews and keep candidates informed.\n",
+        city="Singapore",
+        state="Singapore",
+        country="Singapore",
+        job_type="Full-time",
+        status="draft",
+    ),
+]
+
+CANDIDATES = [
+    ("Maria", "Santos", "maria.santos@example.com", "+639171234567", "Manila", "Philippines"),
+    ("Jean", "Dupont", "jean.dupont@example.com", "+33123456789", "Paris", "France"),
+    ("Éloïse", "Martin", "eloise.martin@example.com", "+33612345678", "Lyon", "France"),
+    ("Arjun", "Mehta", "arjun.mehta@example.com", "+919812345678", "Pune", "India"),
+    ("Siti", "Rahman", "siti.rahman@example.com", "+6591234567", "Singapore", "Singapore"),
+]
+
+
+def _credentials_file(data_dir: Path) -> Path:
+    return data_dir / "demo-credentials.json"
+
+
+def ensure_demo(session: Session, data_dir: Path, environment: str = "test") -> dict[str, Any]:
+    """Create the demo company on first run; later runs return the same credentials.
+
+    Raw keys are never stored in the database, so the demo keeps them in a private file
+    under the data dir. If that file is lost, the demo keys are rotated.
+    """
+    path = _credentials_file(data_dir)
+    company = session.scalar(select(Company).where(Company.slug == DEMO_SLUG))
+    if company is not None and path.exists():
+        stored = json.loads(path.read_text())
+        if stored.get("company_id") == company.id:
+            return stored
+    if company is None:
+        company, credentials = onboard_company(
+            session,
+            "Acme Recruiting",
+            owner_email=ADMIN_EMAIL,
+            owner_password=secrets.token_urlsafe(9),
+            environment=environment,
+            default_country="PH",
+        )
+        create_user(
+            session,
+            company.id,
+            email="manager@acme.example.com",
+            name="Morgan Manager",
+            password=credentials["admin_password"],
+            role="manager",
+        )
+        _seed_jobs_and_candidates(session, company.id)
+    else:
+        # Credentials file lost: rotate the face keys, and reset the admin password.
+        from hireloop.domain.companies.models import User
+        from hireloop.domain.companies.service import hash_password
+
+        for key in session.scalars(select(ApiKey).where(ApiKey.company_id == company.id)):
+            if key.active:
+                revoke_api_key(session, company.id, key.id)
+        admin = session.scalar(select(User).where(User.email == ADMIN_EMAIL))
+        password = secrets.token_urlsafe(9)
+        if admin is not None:
+            admin.password_hash = hash_password(password)
+        credentials = {
+            "company_id": company.id,
+            "company_slug": company.slug,
+            **issue_face_keys(session, company.id, environment),
+            "admin_email": ADMIN_EMAIL,
+            "admin_password": password,
+        }
+    credentials["job_ids"] = list(
+        session.scalars(select(Job.id).where(Job.company_id == company.id).order_by(Job.id))
+    )
+    session.flush()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(credentials, fh, indent=2)
+    return credentials
+
+
+def _seed_jobs_and_candidates(session: Session, company_id: int) -> None:
+    actor = Actor.system()
+    jobs = [create_job(session, company_id, data, actor) for data in JOBS]
+    for i, (first, last, email, phone, city, country) in enumerate(CANDIDATES):
+        candidate, _ = create_candidate(
+            session,
+            company_id,
+            CandidateData(
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=phone,
+                city=city,
+                country=country,
+                source="demo",
+                skills=["Customer service", "English"] if i % 2 == 0 else ["Python", "SQL"],
+            ),
+        )
+        job = jobs[i % 2]
+        application, _ = create_application(session, job, candidate, actor, source="demo")
+        if i == 1:
+            move_application(session, application, "shortlisted", actor, reason="Strong profile")

@@ -1,0 +1,123 @@
+"""Applications (candidate x job), folders, labels and the history of every move."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
+
+# System folders (Talkpush names them Inbox, Completed, ...). Custom folders are rows of
+# CustomFolder and are referred to as folder="custom" + custom_folder_id.
+FOLDERS = (
+    "inbox",
+    "completed",
+    "shortlisted",
+    "on_hold",
+    "rejected",
+    "hired",
+    "no_campaign_invitation",
+    "no_response",
+    "custom",
+)
+
+
+class CustomFolder(Base):
+    __tablename__ = "custom_folders"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Application(Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("job_id", "candidate_id"),
+        # The campaign view / job-candidates page: newest first within a job.
+        Index("ix_applications_job_created", "job_id", "created_at", "id"),
+        Index("ix_applications_job_folder", "job_id", "folder"),
+        Index("ix_applications_candidate", "candidate_id"),
+        Index("ix_applications_company_created", "company_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    folder: Mapped[str] = mapped_column(String(30), default="inbox")
+    custom_folder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("custom_folders.id", ondelete="SET NULL")
+    )
+    # Talqo's data.status (new | rejected) and first pipeline step.
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    step: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str | None] = mapped_column(String(200))
+    cover_letter: Mapped[str] = mapped_column(Text, default="")
+    # The CV sent with this application (a plain column: files.application_id points back).
+    cv_file_id: Mapped[int | None] = mapped_column(BigId)
+    # AI screening (filled by the screening service).
+    ai_score: Mapped[int | None] = mapped_column(Integer)
+    ai_breakdown: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    ai_summary: Mapped[str | None] = mapped_column(Text)
+    ai_first_impression: Mapped[str | None] = mapped_column(Text)
+    ai_recommended: Mapped[bool | None] = mapped_column(Boolean)
+    pin: Mapped[str | None] = mapped_column(String(12))
+    pin_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    folder_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Label(Base):
+    __tablename__ = "labels"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    color: Mapped[str | None] = mapped_column(String(20))
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)  # Duplicate, Attempted, ...
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApplicationLabel(Base):
+    __tablename__ = "application_labels"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    label_id: Mapped[int] = mapped_column(
+        ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApplicationEvent(Base):
+    """Every creation and folder move, with who did it and when (analytics and audit)."""
+
+    __tablename__ = "application_events"
+    __table_args__ = (
+        Index("ix_application_events_application", "application_id", "created_at"),
+        Index("ix_application_events_company_created", "company_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))  # created | moved | labeled | ...
+    from_folder: Mapped[str | None] = mapped_column(String(30))
+    to_folder: Mapped[str | None] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(Text)
+    # Who: user | api_key | candidate | system
+    actor_type: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(BigId)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,246 @@
+"""Applications: a candidate in a job. Creation, folder moves and their history."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hireloop.db import utcnow
+from hireloop.domain.actor import Actor
+from hireloop.domain.applications.models import FOLDERS, Application, ApplicationEvent
+from hireloop.domain.applications.schemas import ApplicationFilters
+from hireloop.domain.candidates.identity import name_key
+from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.jobs.models import Job
+from hireloop.domain.outbox.service import emit
+from hireloop.domain.pagination import Page
+from hireloop.errors import Invalid, NotFound
+
+# Folders whose applications count as decided (evaluationStatus on the Partner API).
+APPROVED_FOLDERS = ("shortlisted", "hired")
+REJECTED_FOLDERS = ("rejected",)
+
+
+def evaluation_status(application: Application) -> str:
+    if application.folder in APPROVED_FOLDERS:
+        return "APPROVED"
+    if application.folder in REJECTED_FOLDERS or application.status == "rejected":
+        return "REJECTED"
+    return "PENDING"
+
+
+def _record(
+    session: Session,
+    application: Application,
+    kind: str,
+    actor: Actor,
+    *,
+    from_folder: str | None = None,
+    reason: str | None = None,
+) -> None:
+    session.add(
+        ApplicationEvent(
+            company_id=application.company_id,
+            application_id=application.id,
+            job_id=application.job_id,
+            kind=kind,
+            from_folder=from_folder,
+            to_folder=application.folder,
+            reason=reason,
+            actor_type=actor.type,
+            actor_id=actor.id,
+        )
+    )
+
+
+def find_application(session: Session, job_id: int, candidate_id: int) -> Application | None:
+    return session.scalar(
+        select(Application).where(
+            Application.job_id == job_id, Application.candidate_id == candidate_id
+        )
+    )
+
+
+def create_application(
+    session: Session,
+    job: Job,
+    candidate: Candidate,
+    actor: Actor,
+    *,
+    source: str | None = None,
+    cover_letter: str = "",
+    folder: str = "inbox",
+    status: str = "new",
+    step: str | None = None,
+) -> tuple[Application, bool]:
+    """Put ``candidate`` in ``job``; returns ``(application, created)``.
+
+    A candidate applies to a job once: applying again returns the existing application.
+    Creation is recorded as an ApplicationEvent and an ``application.created`` outbox event.
+    """
+    if job.company_id != candidate.company_id:
+        raise NotFound("Job not found.")
+    existing = find_application(session, job.id, candidate.id)
+    if existing is not None:
+        return existing, False
+    application = Application(
+        company_id=job.company_id,
+        job_id=job.id,
+        candidate_id=candidate.id,
+        folder=folder,
+        status=status,
+        step=step,
+        source=source,
+        cover_letter=cover_letter or "",
+    )
+    try:
+        with session.begin_nested():
+            session.add(application)
+            session.flush()
+    except IntegrityError:
+        existing = find_application(session, job.id, candidate.id)
+        if existing is None:
+            raise
+        return existing, False
+    _record(session, application, "created", actor)
+    emit(
+        session,
+        job.company_id,
+        "application.created",
+        {
+            "applicationId": application.id,
+            "jobId": job.id,
+            "candidateId": candidate.id,
+            "folder": application.folder,
+            "source": source,
+        },
+    )
+    return application, True
+
+
+def move_application(
+    session: Session,
+    application: Application,
+    folder: str,
+    actor: Actor,
+    *,
+    reason: str | None = None,
+    custom_folder_id: int | None = None,
+) -> Application:
+    """Move to another folder; every move is recorded with actor, time and reason."""
+    if folder not in FOLDERS:
+        raise Invalid("Unknown folder.", details={"folder": f"unknown folder {folder!r}"})
+    previous = application.folder
+    if previous == folder and application.custom_folder_id == custom_folder_id:
+        return application
+    application.folder = folder
+    application.custom_folder_id = custom_folder_id if folder == "custom" else None
+    application.folder_changed_at = utcnow()
+    _record(session, application, "moved", actor, from_folder=previous, reason=reason)
+    emit(
+        session,
+        application.company_id,
+        "application.moved",
+        {"applicationId": application.id, "from": previous, "to": folder, "reason": reason},
+    )
+    return application
+
+
+def get_application(session: Session, company_id: int, application_id: int) -> Application:
+    application = session.scalar(
+        select(Application).where(
+            Application.company_id == company_id, Application.id == application_id
+        )
+    )
+    if application is None:
+        raise NotFound("Application not found.")
+    return application
+
+
+def get_applications(
+    session: Session, company_id: int, ids: list[int]
+) -> list[tuple[Application, Candidate]]:
+    """The company's applications among ``ids`` with their candidates, in the order asked."""
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Application, Candidate)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .where(Application.company_id == company_id, Application.id.in_(ids))
+    ).all()
+    found = {app.id: (app, cand) for app, cand in rows}
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+
+def list_job_applications(
+    session: Session, job: Job, filters: ApplicationFilters, *, page: int, per_page: int
+) -> Page[tuple[Application, Candidate]]:
+    where = [Application.job_id == job.id, Application.company_id == job.company_id]
+    if filters.folders:
+        where.append(Application.folder.in_(filters.folders))
+    if filters.evaluation_status == "APPROVED":
+        where.append(Application.folder.in_(APPROVED_FOLDERS))
+    elif filters.evaluation_status == "REJECTED":
+        where.append(
+            or_(Application.folder.in_(REJECTED_FOLDERS), Application.status == "rejected")
+        )
+    elif filters.evaluation_status == "PENDING":
+        where.append(
+            and_(
+                Application.folder.not_in(APPROVED_FOLDERS + REJECTED_FOLDERS),
+                Application.status != "rejected",
+            )
+        )
+    if filters.min_score is not None:
+        where.append(Application.ai_score >= filters.min_score)
+    if filters.max_score is not None:
+        where.append(Application.ai_score <= filters.max_score)
+    if filters.source:
+        where.append(Application.source == filters.source)
+    if filters.created_after:
+        where.append(Application.created_at >= filters.created_after)
+    if filters.created_before:
+        where.append(Application.created_at <= filters.created_before)
+
+    needs_candidate = bool(filters.search)
+    if filters.search:
+        term = filters.search.strip()
+        key = f"%{name_key(term)}%"
+        where.append(
+            or_(
+                Candidate.first_name_key.like(key),
+                Candidate.last_name_key.like(key),
+                (Candidate.first_name_key + " " + Candidate.last_name_key).like(key),
+                Candidate.email.like(f"%{term.lower()}%"),
+            )
+        )
+
+    count_stmt = select(func.count()).select_from(Application)
+    if needs_candidate:
+        count_stmt = count_stmt.join(Candidate, Candidate.id == Application.candidate_id)
+    total = session.scalar(count_stmt.where(*where)) or 0
+
+    if filters.sort_by == "score":
+        # Unscored applications last in either direction, on both databases.
+        score = Application.ai_score
+        first = (
+            score.asc().nulls_last() if filters.sort_order == "asc" else score.desc().nulls_last()
+        )
+    else:
+        first = (
+            Application.created_at.asc()
+            if filters.sort_order == "asc"
+            else (Application.created_at.desc())
+        )
+    order = [first, Application.id.asc() if filters.sort_order == "asc" else Application.id.desc()]
+    rows = session.execute(
+        select(Application, Candidate)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .where(*where)
+        .order_by(*order)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    items = [(app, cand) for app, cand in rows]
+    return Page(items=items, page=page, per_page=per_page, total=total)

@@ -1,0 +1,226 @@
+"""Candidates: create with dedupe, read, list, fetch in bulk."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hireloop.domain.applications.models import Application
+from hireloop.domain.candidates.identity import (
+    clean_name,
+    name_key,
+    normalize_email,
+    normalize_phone,
+    skills_index,
+)
+from hireloop.domain.candidates.models import Candidate, CandidateTag, Tag
+from hireloop.domain.candidates.schemas import CandidateData, CandidateFilters
+from hireloop.domain.companies.models import Company
+from hireloop.domain.outbox.service import emit
+from hireloop.domain.pagination import Page
+from hireloop.errors import NotFound
+
+
+def find_by_email(session: Session, company_id: int, email: str | None) -> Candidate | None:
+    """The company's oldest candidate with this (normalized) email."""
+    email = normalize_email(email)
+    if not email:
+        return None
+    return session.scalar(
+        select(Candidate)
+        .where(Candidate.company_id == company_id, Candidate.email == email)
+        .order_by(Candidate.id)
+        .limit(1)
+    )
+
+
+def find_by_identity(
+    session: Session, company_id: int, email: str | None, first_name: str, last_name: str
+) -> Candidate | None:
+    """The candidate with the same email and the same names (accent- and case-insensitive)."""
+    email = normalize_email(email)
+    if not email:
+        return None
+    return session.scalar(
+        select(Candidate).where(
+            Candidate.company_id == company_id,
+            Candidate.email == email,
+            Candidate.first_name_key == name_key(first_name),
+            Candidate.last_name_key == name_key(last_name),
+        )
+    )
+
+
+def _apply(candidate: Candidate, data: CandidateData, default_region: str | None) -> None:
+    values = data.model_dump()
+    values["first_name"] = clean_name(data.first_name)
+    values["last_name"] = clean_name(data.last_name)
+    values["email"] = normalize_email(data.email)
+    values["phone"] = data.phone.strip() if data.phone and data.phone.strip() else None
+    values["skills"] = _unique([s.strip() for s in data.skills if s and s.strip()])
+    for field, value in values.items():
+        setattr(candidate, field, value)
+    candidate.first_name_key = name_key(candidate.first_name)
+    candidate.last_name_key = name_key(candidate.last_name)
+    candidate.phone_e164 = normalize_phone(candidate.phone, default_region)
+    candidate.skills_index = skills_index(candidate.skills)
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(name_key(item), item)
+    return list(seen.values())
+
+
+def create_candidate(
+    session: Session, company_id: int, data: CandidateData, *, match: str = "email"
+) -> tuple[Candidate, bool]:
+    """Create a candidate unless the company already has this person.
+
+    ``match="email"`` (Partner API): same normalized email. ``match="identity"`` (career
+    site): same email and same first and last names. Returns ``(candidate, created)``.
+    """
+    if match == "email":
+        existing = find_by_email(session, company_id, data.email)
+    else:
+        existing = find_by_identity(
+            session, company_id, data.email, data.first_name, data.last_name
+        )
+    if existing is not None:
+        return existing, False
+    company = session.get(Company, company_id)
+    candidate = Candidate(company_id=company_id)
+    _apply(candidate, data, company.default_country if company else None)
+    try:
+        # A savepoint, so that losing a race with an identical insert only undoes this row.
+        with session.begin_nested():
+            session.add(candidate)
+            session.flush()
+    except IntegrityError:
+        existing = find_by_identity(
+            session, company_id, data.email, data.first_name, data.last_name
+        )
+        if existing is None:
+            raise
+        return existing, False
+    emit(session, company_id, "candidate.created", {"candidateId": candidate.id})
+    return candidate, True
+
+
+def get_candidate(session: Session, company_id: int, candidate_id: int) -> Candidate:
+    candidate = session.scalar(
+        select(Candidate).where(Candidate.company_id == company_id, Candidate.id == candidate_id)
+    )
+    if candidate is None:
+        raise NotFound("Candidate not found.")
+    return candidate
+
+
+def get_candidates(session: Session, company_id: int, ids: list[int]) -> list[Candidate]:
+    """The company's candidates among ``ids``, in the order asked; unknown ids are skipped."""
+    if not ids:
+        return []
+    found = {
+        c.id: c
+        for c in session.scalars(
+            select(Candidate).where(Candidate.company_id == company_id, Candidate.id.in_(ids))
+        )
+    }
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_candidates(
+    session: Session, company_id: int, filters: CandidateFilters, *, page: int, per_page: int
+) -> Page[Candidate]:
+    where = [Candidate.company_id == company_id]
+    if filters.search:
+        term = filters.search.strip()
+        key = _like(name_key(term))
+        conditions = [
+            Candidate.first_name_key.like(key, escape="\\"),
+            Candidate.last_name_key.like(key, escape="\\"),
+            (Candidate.first_name_key + " " + Candidate.last_name_key).like(key, escape="\\"),
+            Candidate.email.like(_like(term.lower()), escape="\\"),
+        ]
+        digits = "".join(ch for ch in term if ch.isdigit())
+        if len(digits) >= 4:
+            conditions.append(Candidate.phone_e164.like(_like(digits), escape="\\"))
+        if term.isdigit():
+            conditions.append(Candidate.id == int(term))
+        where.append(or_(*conditions))
+    if filters.email:
+        where.append(Candidate.email == normalize_email(filters.email))
+    if filters.job_id is not None:
+        where.append(
+            exists().where(
+                Application.candidate_id == Candidate.id, Application.job_id == filters.job_id
+            )
+        )
+    for skill in filters.skill:
+        where.append(Candidate.skills_index.like(_like("," + name_key(skill) + ","), escape="\\"))
+    if filters.city:
+        where.append(func.lower(Candidate.city) == filters.city.strip().lower())
+    if filters.country:
+        where.append(func.lower(Candidate.country) == filters.country.strip().lower())
+    if filters.source:
+        where.append(Candidate.source == filters.source)
+    if filters.created_after is not None:
+        where.append(Candidate.created_at >= filters.created_after)
+    if filters.created_before is not None:
+        where.append(Candidate.created_at <= filters.created_before)
+
+    order_col = {
+        "created_at": Candidate.created_at,
+        "updated_at": Candidate.updated_at,
+        "name": Candidate.last_name_key,
+    }[filters.sort_by]
+    order = [order_col.asc(), Candidate.id.asc()]
+    if filters.sort_order == "desc":
+        order = [order_col.desc(), Candidate.id.desc()]
+    total = session.scalar(select(func.count()).select_from(Candidate).where(*where)) or 0
+    items = list(
+        session.scalars(
+            select(Candidate)
+            .where(*where)
+            .order_by(*order)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def tags_for(session: Session, candidate_ids: list[int]) -> dict[int, list[str]]:
+    tags: dict[int, list[str]] = {cid: [] for cid in candidate_ids}
+    if not candidate_ids:
+        return tags
+    rows = session.execute(
+        select(CandidateTag.candidate_id, Tag.name)
+        .join(Tag, Tag.id == CandidateTag.tag_id)
+        .where(CandidateTag.candidate_id.in_(candidate_ids))
+        .order_by(Tag.name)
+    )
+    for cid, name in rows:
+        tags[cid].append(name)
+    return tags
+
+
+def job_ids_for(session: Session, candidate_ids: list[int]) -> dict[int, list[int]]:
+    jobs: dict[int, list[int]] = {cid: [] for cid in candidate_ids}
+    if not candidate_ids:
+        return jobs
+    rows = session.execute(
+        select(Application.candidate_id, Application.job_id)
+        .where(Application.candidate_id.in_(candidate_ids))
+        .order_by(Application.id)
+    )
+    for cid, job_id in rows:
+        jobs[cid].append(job_id)
+    return jobs

@@ -1,0 +1,71 @@
+"""Jobs: one entity that is a Talkpush campaign, a Taptalent job and a Talqo job offer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
+
+JOB_STATUSES = ("draft", "open", "active", "paused", "closed", "archived")
+# Statuses in which a job takes applications.
+OPEN_STATUSES = ("open", "active")
+
+
+def new_public_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_company_created", "company_id", "created_at"),
+        Index("ix_jobs_company_status_published", "company_id", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    city: Mapped[str | None] = mapped_column(String(200))
+    state: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(200))
+    job_type: Mapped[str | None] = mapped_column(String(100))  # CDI, CDD, Freelance, ...
+    work_mode: Mapped[str] = mapped_column(String(20), default="ONSITE")
+    contract_type: Mapped[str | None] = mapped_column(String(50))
+    degree_level: Mapped[str | None] = mapped_column(String(50))
+    job_role: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    salary_from: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    salary_to: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    potential_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    potential_amount_currency: Mapped[str | None] = mapped_column(String(3))
+    potential_hires_count: Mapped[int | None] = mapped_column(Integer)
+    years_of_experience: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[str | None] = mapped_column(String(64))
+    # Taptalent screeningQuestion[] and criterionDetails (Must Have / Nice to Have / Bonus).
+    screening_questions: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Room for the campaign, messaging, interview and AI settings that later parts add:
+    # each is a JSON document validated by its own schema in the service that owns it.
+    campaign_settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    messaging_settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    interview_settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    ai_settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def location(self) -> str:
+        return ", ".join(p for p in (self.city, self.state, self.country) if p)

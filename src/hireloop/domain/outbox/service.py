@@ -1,0 +1,112 @@
+"""Write events to the outbox, and relay them to their handlers.
+
+``emit`` adds a row in the caller's transaction, so an event exists exactly when the change
+that caused it was committed. The relay (run by ``hireloop worker``) claims due rows one by
+one with a compare-and-set update, which is safe with several workers on PostgreSQL and on
+SQLite alike; a worker that dies mid-event leaves a claim that expires after a lease.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from hireloop.db import Database, utcnow
+from hireloop.domain.outbox.models import OutboxEvent
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Session, OutboxEvent], None]
+_handlers: dict[str, list[Handler]] = {}
+
+LEASE = timedelta(minutes=5)
+
+
+def handles(event_type: str) -> Callable[[Handler], Handler]:
+    """Register a handler for an event type. Handlers run in the transaction that marks
+    the event done, so their database writes and the 'done' mark commit together."""
+
+    def register(fn: Handler) -> Handler:
+        _handlers.setdefault(event_type, []).append(fn)
+        return fn
+
+    return register
+
+
+def emit(session: Session, company_id: int, event_type: str, payload: dict[str, Any]) -> None:
+    session.add(OutboxEvent(company_id=company_id, event_type=event_type, payload=payload))
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2**attempts, 3600))
+
+
+def _claim(db: Database, event_id: int) -> bool:
+    now = utcnow()
+    with db.unit_of_work() as session:
+        result = session.execute(
+            update(OutboxEvent)
+            .where(
+                OutboxEvent.id == event_id,
+                OutboxEvent.status.in_(("pending", "processing")),
+                OutboxEvent.available_at <= now,
+            )
+            .values(
+                status="processing",
+                available_at=now + LEASE,
+                attempts=OutboxEvent.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _process(db: Database, event_id: int, max_attempts: int) -> bool:
+    try:
+        with db.unit_of_work() as session:
+            event = session.get(OutboxEvent, event_id)
+            assert event is not None
+            for handler in _handlers.get(event.event_type, []):
+                handler(session, event)
+            event.status = "done"
+            event.processed_at = utcnow()
+            event.last_error = None
+        return True
+    except Exception as exc:  # noqa: BLE001 - any handler failure is retried later
+        log.warning("outbox event %s failed: %s", event_id, exc)
+        with db.unit_of_work() as session:
+            event = session.get(OutboxEvent, event_id)
+            assert event is not None
+            event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if event.attempts >= max_attempts:
+                event.status = "dead"
+            else:
+                event.status = "pending"
+                event.available_at = utcnow() + backoff(event.attempts)
+        return False
+
+
+def relay_outbox(db: Database, *, limit: int = 100, max_attempts: int = 10) -> int:
+    """Process up to ``limit`` due events; returns how many were handled successfully."""
+    with db.unit_of_work() as session:
+        due = list(
+            session.scalars(
+                select(OutboxEvent.id)
+                .where(
+                    or_(OutboxEvent.status == "pending", OutboxEvent.status == "processing"),
+                    OutboxEvent.available_at <= utcnow(),
+                )
+                .order_by(OutboxEvent.id)
+                .limit(limit)
+            )
+        )
+    done = 0
+    for event_id in due:
+        if _claim(db, event_id) and _process(db, event_id, max_attempts):
+            done += 1
+    return done

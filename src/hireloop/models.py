@@ -1,0 +1,34 @@
+"""Imports every model so that metadata (Alembic, tests) sees the whole schema."""
+
+from hireloop.db import Base
+from hireloop.domain.applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationLabel,
+    CustomFolder,
+    Label,
+)
+from hireloop.domain.candidates.models import Candidate, CandidateTag, Comment, Tag
+from hireloop.domain.companies.models import ApiKey, Company, User
+from hireloop.domain.files.models import File
+from hireloop.domain.jobs.models import Job
+from hireloop.domain.outbox.models import OutboxEvent
+
+__all__ = [
+    "ApiKey",
+    "Application",
+    "ApplicationEvent",
+    "ApplicationLabel",
+    "Base",
+    "Candidate",
+    "CandidateTag",
+    "Comment",
+    "Company",
+    "CustomFolder",
+    "File",
+    "Job",
+    "Label",
+    "OutboxEvent",
+    "Tag",
+    "User",
+]

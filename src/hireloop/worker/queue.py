@@ -1,0 +1,17 @@
+"""The Huey task queue: SQLite storage under the data dir, or Redis when configured."""
+
+from __future__ import annotations
+
+from huey import Huey, RedisHuey, SqliteHuey
+
+from hireloop.config import Settings, get_settings
+
+
+def make_huey(settings: Settings) -> Huey:
+    if settings.redis_url:
+        return RedisHuey("hireloop", url=settings.redis_url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("hireloop", filename=str((settings.data_dir / "queue.db").resolve()))
+
+
+huey = make_huey(get_settings())

@@ -1,0 +1,100 @@
+"""Test fixtures: one schema built by the Alembic migrations, a rolled-back transaction per
+test, an app bound to it, and factories. HIRELOOP_TEST_DATABASE_URL selects PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+# Settings are read at import time by the queue module: point them at a private dir first.
+_TMP = Path(tempfile.mkdtemp(prefix="hireloop-tests-"))
+os.environ["HIRELOOP_DATA_DIR"] = str(_TMP / "data")
+os.environ.pop("HIRELOOP_DATABASE_URL", None)
+os.environ.pop("HIRELOOP_REDIS_URL", None)
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import Engine, make_url  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
+
+from hireloop.app import create_app  # noqa: E402
+from hireloop.config import Settings  # noqa: E402
+from hireloop.db import make_engine  # noqa: E402
+from hireloop.migrate import upgrade  # noqa: E402
+from tests.factories import Factory  # noqa: E402
+
+
+def create_database(name: str) -> str:
+    """A fresh, migrated database: ``name`` on the test PostgreSQL server, else SQLite."""
+    pg_url = os.environ.get("HIRELOOP_TEST_DATABASE_URL")
+    if pg_url:
+        import psycopg
+
+        url = make_url(pg_url).set(database=name)
+        admin = make_url(pg_url).set(database="postgres", drivername="postgresql")
+        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        rendered = url.render_as_string(hide_password=False)
+    else:
+        rendered = f"sqlite:///{_TMP / (name + '.db')}"
+    upgrade(rendered)
+    return rendered
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    return create_database(os.environ.get("HIRELOOP_TEST_DB_NAME", "hireloop_test"))
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions that share one outer transaction, rolled back after the test; a commit in
+    the code under test only releases a savepoint."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    factory = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    try:
+        yield factory
+    finally:
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    s = session_factory()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(data_dir=_TMP / "data", database_url=database_url)
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session]):  # type: ignore[no-untyped-def]
+    return create_app(settings, session_factory=session_factory)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def factory(session: Session) -> Factory:
+    return Factory(session)
