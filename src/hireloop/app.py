@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hireloop import __version__
-from hireloop.api.body_limit import BodyLimitMiddleware, BodyTooLarge
+from hireloop.api.body_limit import BodyLimitMiddleware
 from hireloop.api.faces import default_error, face_for, register_face
 from hireloop.api.partner.face import face as partner_face
 from hireloop.api.partner.routes import router as partner_router
@@ -49,7 +49,10 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     register_face(partner_face)
     app.include_router(partner_router)
     app.add_middleware(
-        BodyLimitMiddleware, limit=settings.max_json_body_bytes, prefixes=(partner_face.prefix,)
+        BodyLimitMiddleware,
+        limit=settings.max_json_body_bytes,
+        prefixes=(partner_face.prefix,),
+        too_large=_body_too_large,
     )
     _install_error_handlers(app)
 
@@ -58,6 +61,12 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         return {"status": "ok"}
 
     return app
+
+
+def _body_too_large(path: str, limit: int) -> Response:
+    message = f"Request body must not exceed {limit / 1_048_576:g} MB."
+    face = face_for(path)
+    return face.malformed_body(message) if face is not None else default_error(413, message)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -78,15 +87,6 @@ def _install_error_handlers(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in errors):
             return face.malformed_body("Malformed JSON in request body.")
         return face.validation_error(errors)
-
-    @app.exception_handler(BodyTooLarge)
-    async def body_too_large(request: Request, exc: BodyTooLarge) -> Response:
-        face = face_for(request.url.path)
-        limit_mb = exc.limit / 1_048_576
-        message = f"Request body must not exceed {limit_mb:g} MB."
-        if face is not None:
-            return face.malformed_body(message)
-        return default_error(413, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -1,52 +1,71 @@
-"""Refuse request bodies over a size limit before they are read into memory."""
+"""Refuse JSON request bodies over a size limit before the app reads them."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class BodyTooLarge(Exception):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"Request body exceeds {limit} bytes.")
-        self.limit = limit
-
-
 class BodyLimitMiddleware:
-    """Counts body bytes (Content-Length and chunked alike) for paths under ``prefixes``.
+    """For paths under ``prefixes``, reads at most ``limit`` body bytes (declared or chunked)
+    and answers with ``too_large(path, limit)`` past that; the app then sees the buffered body.
 
-    Multipart uploads have their own limits, set by the routes that accept files.
+    Multipart uploads pass through: the routes that accept files set their own limits.
     """
 
-    def __init__(self, app: ASGIApp, *, limit: int, prefixes: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        prefixes: tuple[str, ...],
+        too_large: Callable[[str, int], Response],
+    ) -> None:
         self.app = app
         self.limit = limit
         self.prefixes = prefixes
+        self.too_large = too_large
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             await self.app(scope, receive, send)
             return
-        headers: dict[bytes, bytes] = dict(scope.get("headers") or [])
+        headers = dict(scope.get("headers") or [])
         if headers.get(b"content-type", b"").startswith(b"multipart/"):
             await self.app(scope, receive, send)
             return
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            scope.setdefault("state", {})["body_too_large"] = True
-        received = 0
-        limit = self.limit
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await self.too_large(scope["path"], self.limit)(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                # Client went away: let the app see the disconnect.
+                await self.app(scope, _replay([message]), send)
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.limit:
+                await self.too_large(scope["path"], self.limit)(scope, receive, send)
+                return
+            chunks.append(body)
+            if not message.get("more_body", False):
+                break
+        replay = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+        await self.app(scope, _replay(replay), send)
 
-        async def limited_receive() -> Message:
-            nonlocal received
-            if scope.get("state", {}).get("body_too_large"):
-                raise BodyTooLarge(limit)
-            message: dict[str, Any] = dict(await receive())
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
-            return message  # type: ignore[return-value]
 
-        await self.app(scope, limited_receive, send)
+def _replay(messages: list[Message]) -> Receive:
+    pending = list(messages)
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        return {"type": "http.disconnect"}
+
+    return receive

@@ -57,6 +57,12 @@ def _label(loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "value"
 
 
+def _num(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def joi_message(error: dict[str, Any], label: str) -> str:
     """Phrase a Pydantic error the way Joi (which the Taptalent API uses) does."""
     kind = error["type"]
@@ -85,9 +91,9 @@ def joi_message(error: dict[str, Any], label: str) -> str:
     ):
         return f"{q} must be a number"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"{q} must be greater than or equal to {ctx.get('ge', ctx.get('gt'))}"
+        return f"{q} must be greater than or equal to {_num(ctx.get('ge', ctx.get('gt')))}"
     if kind in ("less_than_equal", "less_than"):
-        return f"{q} must be less than or equal to {ctx.get('le', ctx.get('lt'))}"
+        return f"{q} must be less than or equal to {_num(ctx.get('le', ctx.get('lt')))}"
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "")
         expected = expected.replace(" or ", ", ")

@@ -32,7 +32,9 @@ from hireloop.domain.companies.service import authenticate_api_key
 from hireloop.domain.jobs import service as jobs
 from hireloop.errors import Invalid, NotFound, Unauthorized
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the session commits before the response is sent, so a failed commit
+# is a 500 and never a success the client was told about.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def partner_key(request: Request, session: SessionDep) -> ApiKey:
