@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 
@@ -19,3 +20,8 @@ def get_session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# scope="function": the session commits before the response is sent, so a failed commit
+# is a 500 and never a success the client was told about.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy.orm import Session
 
-from hireloop.api.deps import get_session
+from hireloop.api.deps import SessionDep
 from hireloop.api.partner import params
 from hireloop.api.partner.schemas import (
     CandidateBulkFetchBody,
@@ -31,10 +30,6 @@ from hireloop.domain.companies.models import ApiKey
 from hireloop.domain.companies.service import authenticate_api_key
 from hireloop.domain.jobs import service as jobs
 from hireloop.errors import Invalid, NotFound, Unauthorized
-
-# scope="function": the session commits before the response is sent, so a failed commit
-# is a 500 and never a success the client was told about.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def partner_key(request: Request, session: SessionDep) -> ApiKey:
