@@ -191,3 +191,7 @@ def apikey_revoke(
         typer.echo(exc.message, err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"revoked key {key_id}")
+
+
+if __name__ == "__main__":
+    app()

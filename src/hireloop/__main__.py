@@ -1,0 +1,5 @@
+"""python -m hireloop"""
+
+from hireloop.cli import app
+
+app()

@@ -1,0 +1,68 @@
+"""Applications: one per candidate and job, every creation and move recorded."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from hireloop.domain.actor import Actor
+from hireloop.domain.applications.models import ApplicationEvent
+from hireloop.domain.applications.service import (
+    create_application,
+    evaluation_status,
+    move_application,
+)
+from hireloop.domain.outbox.models import OutboxEvent
+from hireloop.errors import Invalid, NotFound
+
+
+def test_applying_twice_returns_the_first_application(factory, session):
+    company = factory.company()
+    job, candidate = factory.job(company), factory.candidate(company)
+    first, created = create_application(session, job, candidate, Actor("user", 7), source="x")
+    again, created_again = create_application(session, job, candidate, Actor.system())
+    assert created and not created_again
+    assert again.id == first.id
+    events = session.scalars(
+        select(ApplicationEvent).where(ApplicationEvent.application_id == first.id)
+    ).all()
+    assert [(e.kind, e.to_folder, e.actor_type, e.actor_id) for e in events] == [
+        ("created", "inbox", "user", 7)
+    ]
+    outbox = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.event_type == "application.created")
+    ).all()
+    assert [e.payload["applicationId"] for e in outbox] == [first.id]
+
+
+def test_every_move_is_recorded_with_actor_time_and_reason(factory, session):
+    company = factory.company()
+    application = factory.application(factory.job(company), factory.candidate(company))
+    move_application(session, application, "shortlisted", Actor("user", 3), reason="Great call")
+    move_application(session, application, "hired", Actor("user", 3))
+    move_application(session, application, "hired", Actor("user", 3))  # no-op, not recorded
+    events = session.scalars(
+        select(ApplicationEvent)
+        .where(ApplicationEvent.application_id == application.id)
+        .order_by(ApplicationEvent.id)
+    ).all()
+    assert [(e.kind, e.from_folder, e.to_folder, e.reason) for e in events] == [
+        ("created", None, "inbox", None),
+        ("moved", "inbox", "shortlisted", "Great call"),
+        ("moved", "shortlisted", "hired", None),
+    ]
+    assert all(e.created_at is not None and e.actor_type for e in events)
+    assert evaluation_status(application) == "APPROVED"
+
+
+def test_unknown_folder_is_refused(factory, session):
+    company = factory.company()
+    application = factory.application(factory.job(company), factory.candidate(company))
+    with pytest.raises(Invalid):
+        move_application(session, application, "trash", Actor.system())
+
+
+def test_a_candidate_cannot_join_another_companys_job(factory, session):
+    a, b = factory.company(), factory.company()
+    with pytest.raises(NotFound):
+        create_application(session, factory.job(b), factory.candidate(a), Actor.system())

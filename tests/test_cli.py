@@ -1,0 +1,195 @@
+"""The hireloop command line, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hireloop.db import Database
+from hireloop.domain.companies.service import authenticate_api_key
+from hireloop.errors import Unauthorized
+from tests.conftest import create_database
+
+CREDENTIAL_KEYS = {
+    "company_id",
+    "partner_api_key",
+    "career_api_key",
+    "talkpush_api_key",
+    "talkpush_api_secret",
+    "admin_email",
+    "admin_password",
+    "job_ids",
+}
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    url = create_database(f"hireloop_cli_{os.getpid()}")
+    env = {**os.environ, "HIRELOOP_DATABASE_URL": url, "HIRELOOP_DATA_DIR": str(tmp_path)}
+    env.pop("HIRELOOP_REDIS_URL", None)
+    return env
+
+
+def hireloop(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "hireloop", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_demo_json_is_one_object_and_idempotent(cli_env: dict[str, str]) -> None:
+    first = json.loads(hireloop(cli_env, "demo", "--json"))
+    assert CREDENTIAL_KEYS <= first.keys()
+    assert first["partner_api_key"].startswith(("sk_live_", "sk_test_"))
+    assert len(first["partner_api_key"]) == len("sk_test_") + 22
+    assert len(first["job_ids"]) >= 3
+    second = json.loads(hireloop(cli_env, "demo", "--json"))
+    assert second == first
+
+    db = Database(cli_env["HIRELOOP_DATABASE_URL"])
+    try:
+        with db.unit_of_work() as session:
+            key = authenticate_api_key(session, first["partner_api_key"], scope="partner")
+            assert key.company_id == first["company_id"]
+            leads = authenticate_api_key(
+                session,
+                first["talkpush_api_key"],
+                scope="leads",
+                secret=first["talkpush_api_secret"],
+            )
+            assert leads.company_id == first["company_id"]
+            with pytest.raises(Unauthorized):
+                authenticate_api_key(session, first["career_api_key"], scope="partner")
+    finally:
+        db.dispose()
+
+
+def test_demo_prints_sign_in_and_keys_for_people(cli_env: dict[str, str]) -> None:
+    out = hireloop(cli_env, "demo")
+    assert "admin@acme.example.com" in out
+    assert "Partner API key" in out and "sk_" in out
+
+
+def test_company_create_makes_a_separate_tenant(cli_env: dict[str, str]) -> None:
+    demo = json.loads(hireloop(cli_env, "demo", "--json"))
+    created = json.loads(hireloop(cli_env, "company", "create", "Globex Hiring", "--json"))
+    assert CREDENTIAL_KEYS <= created.keys()
+    assert created["company_id"] != demo["company_id"]
+    assert created["job_ids"] == []
+    assert created["partner_api_key"] != demo["partner_api_key"]
+
+
+def test_apikey_create_list_revoke(cli_env: dict[str, str]) -> None:
+    company = json.loads(hireloop(cli_env, "company", "create", "Initech", "--json"))
+    cid = str(company["company_id"])
+    issued = json.loads(
+        hireloop(
+            cli_env,
+            "apikey",
+            "create",
+            "--company",
+            cid,
+            "--name",
+            "ATS sync",
+            "--scope",
+            "partner",
+        )
+    )
+    assert issued["key"].startswith("sk_")
+    listing = hireloop(cli_env, "apikey", "list", "--company", cid)
+    assert "ATS sync" in listing
+    assert issued["key"] not in listing, "only a prefix is ever shown again"
+    assert issued["key"][:12] in listing
+    hireloop(cli_env, "apikey", "revoke", str(issued["id"]), "--company", cid)
+    assert "revoked" in hireloop(cli_env, "apikey", "list", "--company", cid)
+    db = Database(cli_env["HIRELOOP_DATABASE_URL"])
+    try:
+        with db.unit_of_work() as session, pytest.raises(Unauthorized):
+            authenticate_api_key(session, issued["key"], scope="partner")
+    finally:
+        db.dispose()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_migrates_serves_the_demo_and_runs_the_worker(cli_env: dict[str, str]) -> None:
+    import time
+
+    import httpx
+    from sqlalchemy import select
+
+    from hireloop.domain.outbox.models import OutboxEvent
+
+    demo = json.loads(hireloop(cli_env, "demo", "--json"))
+    port = _free_port()
+    env = {**cli_env, "HIRELOOP_OUTBOX_POLL_SECONDS": "0.2"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hireloop", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        auth = {"Authorization": f"Bearer {demo['partner_api_key']}"}
+        jobs = httpx.get(f"{base}/v1/partner/jobs", headers=auth).json()
+        assert jobs["totalJobs"] == len(demo["job_ids"])
+        assert httpx.get(f"{base}/docs").status_code == 200
+        r = httpx.post(
+            f"{base}/v1/partner/candidates",
+            headers=auth,
+            json={
+                "firstName": "Live",
+                "lastName": "Server",
+                "email": "live@example.com",
+                "jobId": demo["job_ids"][0],
+            },
+        )
+        assert r.status_code == 200, r.text
+        application_id = r.json()["data"]["jobCandidate"]["id"]
+
+        db = Database(cli_env["HIRELOOP_DATABASE_URL"])
+        try:
+
+            def relayed() -> bool:
+                with db.unit_of_work() as session:
+                    events = session.scalars(
+                        select(OutboxEvent).where(OutboxEvent.event_type == "application.created")
+                    ).all()
+                    mine = [e for e in events if e.payload["applicationId"] == application_id]
+                    return bool(mine) and mine[0].status == "done"
+
+            deadline = time.monotonic() + 20
+            while not relayed():
+                assert time.monotonic() < deadline, "the in-process worker did not relay"
+                time.sleep(0.2)
+        finally:
+            db.dispose()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
