@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CODE := $(wildcard src tests bench)
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/hireloop_test
 
 .PHONY: run test install lint format test-sqlite test-postgres bench clean
@@ -21,12 +22,12 @@ run: install
 	$(BIN)/hireloop serve
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 format: install
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix $(CODE)
+	$(BIN)/ruff format $(CODE)
 
 test-sqlite: install
 	HIRELOOP_TEST_DATABASE_URL= $(BIN)/pytest
