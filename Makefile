@@ -48,5 +48,5 @@ test: lint
 bench: install
 	$(BIN)/python bench/partner_api.py
 
-clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+clean:  # keeps var/ (your data)
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -193,3 +193,37 @@ def test_serve_migrates_serves_the_demo_and_runs_the_worker(cli_env: dict[str, s
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_cli_errors_are_one_line_and_exit_1(cli_env: dict[str, str]) -> None:
+    for args in (
+        ("apikey", "create", "--company", "999"),
+        ("company", "create", "Nowhere Ltd", "--country", "XYZ"),
+        ("company", "deactivate", "999"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "hireloop", *args],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 1, args
+        assert result.stderr.startswith("error: "), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_deactivated_company_keys_get_403(cli_env: dict[str, str]) -> None:
+    company = json.loads(hireloop(cli_env, "company", "create", "Sleepy Co", "--json"))
+    hireloop(cli_env, "company", "deactivate", str(company["company_id"]))
+    db = Database(cli_env["HIRELOOP_DATABASE_URL"])
+    try:
+        from hireloop.errors import Forbidden
+
+        with db.unit_of_work() as session, pytest.raises(Forbidden):
+            authenticate_api_key(session, company["partner_api_key"], scope="partner")
+        hireloop(cli_env, "company", "activate", str(company["company_id"]))
+        with db.unit_of_work() as session:
+            authenticate_api_key(session, company["partner_api_key"], scope="partner")
+    finally:
+        db.dispose()

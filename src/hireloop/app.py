@@ -9,8 +9,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from swagger_ui_bundle import swagger_ui_path
 
 from hireloop import __version__
 from hireloop.api.body_limit import BodyLimitMiddleware
@@ -40,6 +43,8 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         version=__version__,
         description="Recruitment automation: ATS and candidate CRM with vendor-compatible APIs.",
         lifespan=lifespan,
+        docs_url=None,  # served below from packaged assets, never from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.session_factory = (
@@ -55,6 +60,18 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         too_large=_body_too_large,
     )
     _install_error_handlers(app)
+
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="hireloop API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+        )
 
     @app.get("/healthz", tags=["Operations"], summary="Liveness check")
     def healthz() -> dict[str, str]:

@@ -4,18 +4,37 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from hireloop.config import Settings, get_settings
 from hireloop.db import get_database
 
-app = typer.Typer(help="hireloop: recruitment automation.", no_args_is_help=True)
+app = typer.Typer(
+    help="hireloop: recruitment automation.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 company_app = typer.Typer(help="Manage companies (tenants).", no_args_is_help=True)
 apikey_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 app.add_typer(company_app, name="company")
 app.add_typer(apikey_app, name="apikey")
+
+
+@contextmanager
+def _unit_of_work(settings: Settings) -> Iterator[Session]:
+    """A transaction for one command; a DomainError becomes a message and exit code 1."""
+    from hireloop.errors import DomainError
+
+    try:
+        with get_database(settings.resolved_database_url).unit_of_work() as session:
+            yield session
+    except DomainError as exc:
+        detail = "; ".join(f"{k}: {v}" for k, v in exc.details.items())
+        typer.echo(f"error: {exc.message}" + (f" ({detail})" if detail else ""), err=True)
+        raise typer.Exit(1) from exc
 
 
 def _setup(settings: Settings) -> None:
@@ -94,7 +113,7 @@ def demo(
 
     settings = get_settings()
     _setup(settings)
-    with get_database(settings.resolved_database_url).unit_of_work() as session:
+    with _unit_of_work(settings) as session:
         credentials = ensure_demo(session, settings.data_dir)
     _print_credentials(credentials, as_json, settings)
 
@@ -113,13 +132,13 @@ def company_create(
 
     settings = get_settings()
     _setup(settings)
-    with get_database(settings.resolved_database_url).unit_of_work() as session:
+    with _unit_of_work(settings) as session:
         _, credentials = onboard_company(
             session,
             name,
             owner_email=owner_email,
             environment=settings.key_environment,
-            default_country=country.upper() if country else None,
+            default_country=country,
         )
     _print_credentials(credentials, as_json, settings)
 
@@ -139,7 +158,7 @@ def apikey_create(
 
     settings = get_settings()
     _setup(settings)
-    with get_database(settings.resolved_database_url).unit_of_work() as session:
+    with _unit_of_work(settings) as session:
         get_company(session, company_id)
         issued = create_api_key(
             session,
@@ -164,7 +183,7 @@ def apikey_list(
 
     settings = get_settings()
     _setup(settings)
-    with get_database(settings.resolved_database_url).unit_of_work() as session:
+    with _unit_of_work(settings) as session:
         for key in list_api_keys(session, company_id):
             used = key.last_used_at.isoformat() if key.last_used_at else "never"
             state = "active" if key.active else "revoked"
@@ -180,17 +199,36 @@ def apikey_revoke(
 ) -> None:
     """Deactivate an API key: every call with it is refused from now on."""
     from hireloop.domain.companies.service import revoke_api_key
-    from hireloop.errors import NotFound
 
     settings = get_settings()
     _setup(settings)
-    try:
-        with get_database(settings.resolved_database_url).unit_of_work() as session:
-            revoke_api_key(session, company_id, key_id)
-    except NotFound as exc:
-        typer.echo(exc.message, err=True)
-        raise typer.Exit(1) from exc
+    with _unit_of_work(settings) as session:
+        revoke_api_key(session, company_id, key_id)
     typer.echo(f"revoked key {key_id}")
+
+
+@company_app.command("deactivate")
+def company_deactivate(company_id: int) -> None:
+    """Deactivate a company: its API keys get 403 ACCOUNT_INACTIVE until reactivated."""
+    from hireloop.domain.companies.service import set_company_active
+
+    settings = get_settings()
+    _setup(settings)
+    with _unit_of_work(settings) as session:
+        set_company_active(session, company_id, active=False)
+    typer.echo(f"company {company_id} deactivated")
+
+
+@company_app.command("activate")
+def company_activate(company_id: int) -> None:
+    """Reactivate a company."""
+    from hireloop.domain.companies.service import set_company_active
+
+    settings = get_settings()
+    _setup(settings)
+    with _unit_of_work(settings) as session:
+        set_company_active(session, company_id, active=True)
+    typer.echo(f"company {company_id} activated")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ class Settings(BaseSettings):
         "PostgreSQL: postgresql+psycopg://user@host:5432/db",
     )
     redis_url: str | None = Field(
-        default=None, description="Redis URL for the task queue (and rate limits). Unset: SQLite."
+        default=None,
+        description="Redis URL for the task queue. Unset: a SQLite queue file in the data dir.",
     )
     base_url: str = Field(
         default="http://127.0.0.1:8000", description="Public URL of this server, used in links."

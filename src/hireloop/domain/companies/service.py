@@ -10,6 +10,7 @@ import string
 from dataclasses import dataclass
 from datetime import timedelta
 
+import phonenumbers
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import func, select
@@ -54,6 +55,13 @@ def create_company(session: Session, name: str, *, default_country: str | None =
     name = " ".join(name.split())
     if not name:
         raise Invalid("Company name is required.", details={"name": "is required"})
+    if default_country is not None:
+        default_country = default_country.strip().upper()
+        if default_country not in phonenumbers.SUPPORTED_REGIONS:
+            raise Invalid(
+                "Unknown country.",
+                details={"country": "must be an ISO 3166 alpha-2 code such as PH or FR"},
+            )
     base = slugify(name)
     slug, n = base, 1
     while session.scalar(select(func.count()).where(Company.slug == slug)):
@@ -69,6 +77,13 @@ def get_company(session: Session, company_id: int) -> Company:
     company = session.get(Company, company_id)
     if company is None:
         raise NotFound("Company not found.")
+    return company
+
+
+def set_company_active(session: Session, company_id: int, *, active: bool) -> Company:
+    """An inactive company's keys are refused (403) until it is reactivated."""
+    company = get_company(session, company_id)
+    company.active = active
     return company
 
 
