@@ -7,6 +7,7 @@ A request or a task is one unit of work: services flush, the caller of ``unit_of
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -55,6 +56,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    """The UUID by which faces that use GUIDs (Talqo, Talemetry) name a row."""
+    return str(uuid.uuid4())
 
 
 class Base(DeclarativeBase):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
+from hireloop.db import Base, BigId, JSONType, UTCDateTime, new_public_id, utcnow
 
 # System folders (Talkpush names them Inbox, Completed, ...). Custom folders are rows of
 # CustomFolder and are referred to as folder="custom" + custom_folder_id.
@@ -47,6 +47,8 @@ class Application(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # The UUID that the Talqo face shows.
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))

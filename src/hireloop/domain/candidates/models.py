@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
+from hireloop.db import Base, BigId, JSONType, UTCDateTime, new_public_id, utcnow
 
 
 class Candidate(Base):
@@ -24,6 +24,8 @@ class Candidate(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # The GUID that the Talqo and Talemetry faces show.
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     first_name: Mapped[str] = mapped_column(String(200), default="")
     last_name: Mapped[str] = mapped_column(String(200), default="")

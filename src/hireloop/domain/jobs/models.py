@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -10,15 +9,11 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
+from hireloop.db import Base, BigId, JSONType, UTCDateTime, new_public_id, utcnow
 
 JOB_STATUSES = ("draft", "open", "active", "paused", "closed", "archived")
 # Statuses in which a job takes applications.
 OPEN_STATUSES = ("open", "active")
-
-
-def new_public_id() -> str:
-    return str(uuid.uuid4())
 
 
 class Job(Base):

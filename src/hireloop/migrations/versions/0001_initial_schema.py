@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 08:43:38.061354
+Create Date: 2026-11-24 08:57:26.259695
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def upgrade() -> None:
     op.create_table(
         "candidates",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("public_id", sa.String(length=36), nullable=False),
         sa.Column(
             "company_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
@@ -127,6 +128,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "company_id", "email", "first_name_key", "last_name_key", name="uq_candidates_identity"
         ),
+        sa.UniqueConstraint("public_id", name=op.f("uq_candidates_public_id")),
     )
     with op.batch_alter_table("candidates", schema=None) as batch_op:
         batch_op.create_index(
@@ -388,6 +390,7 @@ def upgrade() -> None:
     op.create_table(
         "applications",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("public_id", sa.String(length=36), nullable=False),
         sa.Column(
             "company_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
@@ -450,6 +453,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "job_id", "candidate_id", name=op.f("uq_applications_job_id_candidate_id")
         ),
+        sa.UniqueConstraint("public_id", name=op.f("uq_applications_public_id")),
     )
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.create_index("ix_applications_candidate", ["candidate_id"], unique=False)
