@@ -1,0 +1,175 @@
+"""CV text extraction, and every hostile file it must refuse."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from hireloop.domain.resumes.extract import (
+    CVValidationError,
+    ExtractionError,
+    detect_format,
+    extract_text,
+)
+
+
+def make_pdf(lines: list[str], *, encrypt: str | None = None, pages: int = 1) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, encrypt=encrypt)
+    for _ in range(pages):
+        y = 800
+        for line in lines:
+            c.drawString(72, y, line)
+            y -= 16
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def make_image_only_pdf() -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.rect(72, 600, 300, 150, fill=1)  # a drawing, no text layer
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        t = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                t.cell(r, c).text = value
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def test_pdf_text_in_reading_order():
+    result = extract_text(make_pdf(["Jean Dupont", "jean.dupont@example.com", "Experience"]))
+    assert result.format == "pdf" and result.pages == 1
+    assert result.text.splitlines()[:3] == ["Jean Dupont", "jean.dupont@example.com", "Experience"]
+
+
+def test_docx_paragraphs_and_table_columns():
+    data = make_docx(
+        ["Maria Santos", "maria@example.com"],
+        table=[["Experience\nAcme Corp, Agent", "Skills\nZendesk\nEnglish"]],
+    )
+    result = extract_text(data)
+    assert result.format == "docx"
+    lines = result.text.splitlines()
+    assert lines[:2] == ["Maria Santos", "maria@example.com"]
+    # Each column is kept whole rather than interleaved line by line.
+    assert lines.index("Acme Corp, Agent") < lines.index("Skills")
+
+
+def test_format_comes_from_content_not_name():
+    assert detect_format(make_pdf(["x"])) == "pdf"
+    assert detect_format(make_docx(["x"])) == "docx"
+    assert detect_format(b"{\\rtf1\\ansi Hello}") == "rtf"
+    assert detect_format("Jean Dupont\nDéveloppeur".encode()) == "txt"
+    assert detect_format(b"\x89PNG\r\n\x1a\n\x00\x00") == "unknown"
+
+
+def test_plain_text_and_rtf():
+    assert extract_text(b"Ana Cruz\nana@example.com").text == "Ana Cruz\nana@example.com"
+    assert "Hello world" in extract_text(b"{\\rtf1\\ansi Hello world\\par}").text
+
+
+def test_empty_file():
+    with pytest.raises(CVValidationError, match="CV validation failed: CV file is empty"):
+        extract_text(b"")
+
+
+def test_eleven_megabytes():
+    data = b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024)
+    with pytest.raises(CVValidationError, match="too large"):
+        extract_text(data)
+
+
+def test_legacy_doc_is_unsupported():
+    with pytest.raises(CVValidationError, match="legacy Word .doc"):
+        extract_text(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+
+
+def test_fake_magic_bytes():
+    with pytest.raises(ExtractionError, match="^Failed to extract text from CV: "):
+        extract_text(b"%PDF-1.7\nthis is not really a pdf\n%%EOF")
+
+
+def test_unknown_bytes_are_refused_or_read_as_pdf_when_asked():
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+    with pytest.raises(CVValidationError, match="unsupported file format"):
+        extract_text(png)
+    with pytest.raises(ExtractionError, match="^Failed to extract text from CV: "):
+        extract_text(png, unknown_as="pdf")
+
+
+def test_encrypted_pdf():
+    with pytest.raises(ExtractionError, match="password"):
+        extract_text(make_pdf(["secret"], encrypt="s3cret"))
+
+
+def test_image_only_pdf():
+    with pytest.raises(ExtractionError, match="no readable text"):
+        extract_text(make_image_only_pdf())
+
+
+def test_page_cap():
+    with pytest.raises(ExtractionError, match="pages"):
+        extract_text(make_pdf(["page"], pages=60))
+
+
+def _docx_with(part: str, content: bytes, base: bytes | None = None) -> bytes:
+    base = base or make_docx(["hello"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = content if item.filename == part else src.read(item.filename)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def test_xxe_is_never_resolved():
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    with pytest.raises(ExtractionError, match="DTD"):
+        extract_text(_docx_with("word/document.xml", xxe))
+
+
+def test_zip_bomb_is_refused_before_reading():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b"<a>" + b" " * (100 * 1024 * 1024) + b"</a>")
+    with pytest.raises(ExtractionError, match="zip bomb"):
+        extract_text(out.getvalue())
+
+
+def test_zip_with_too_many_entries():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("word/document.xml", "<a/>")
+        for i in range(600):
+            zf.writestr(f"junk/{i}.txt", "x")
+    with pytest.raises(ExtractionError, match="too many parts"):
+        extract_text(out.getvalue())
+
+
+def test_corrupt_docx():
+    data = make_docx(["hello"])
+    with pytest.raises(ExtractionError, match="^Failed to extract text from CV: "):
+        extract_text(_docx_with("word/document.xml", b"<not xml", base=data))
