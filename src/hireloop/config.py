@@ -41,6 +41,29 @@ class Settings(BaseSettings):
         default=10, description="Attempts before an outbox event is marked dead."
     )
     worker_threads: int = Field(default=2, description="Huey consumer threads in the worker.")
+    scorer: str = Field(
+        default="default",
+        description="AI screening scorer: 'default' (no model) or 'ml' (sentence embeddings; "
+        "needs the ml extra).",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible API base URL (e.g. http://127.0.0.1:8080/v1). Unset: "
+        "summaries and questions are generated locally.",
+    )
+    llm_api_key: str | None = Field(default=None, description="API key for the LLM endpoint.")
+    llm_model: str = Field(default="gpt-4o-mini", description="Model name sent to the LLM.")
+    llm_timeout_seconds: float = Field(default=30.0, description="Timeout of one LLM call.")
+    fetch_timeout_seconds: float = Field(
+        default=15.0, description="Timeout for fetching a résumé URL."
+    )
+    fetch_max_bytes: int = Field(
+        default=10 * 1024 * 1024, description="Largest file fetched from a résumé URL."
+    )
+    fetch_allow_loopback: bool = Field(
+        default=False,
+        description="Let URL fetches reach 127.0.0.1 (tests only; never in production).",
+    )
     log_level: str = Field(default="INFO", description="Logging level.")
 
     @property
