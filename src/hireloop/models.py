@@ -8,13 +8,17 @@ from hireloop.domain.applications.models import (
     CustomFolder,
     Label,
 )
+from hireloop.domain.batches.models import ResumeBatch, ResumeBatchItem
 from hireloop.domain.candidates.models import Candidate, CandidateTag, Comment, Tag
-from hireloop.domain.companies.models import ApiKey, Company, User
+from hireloop.domain.companies.models import AccessToken, ApiKey, Company, User
 from hireloop.domain.files.models import File
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.outbox.models import OutboxEvent
 
 __all__ = [
+    "AccessToken",
+    "ResumeBatch",
+    "ResumeBatchItem",
     "ApiKey",
     "Application",
     "ApplicationEvent",
