@@ -6,6 +6,7 @@ A request or a task is one unit of work: services flush, the caller of ``unit_of
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -140,24 +141,38 @@ def scoped(stmt: Select[Any], model: Any, company_id: int) -> Select[Any]:
     return stmt.where(model.company_id == company_id)
 
 
-def after_commit(session: Session, callback: Callable[[], None]) -> None:
-    """Run ``callback`` once the session's current transaction has committed."""
-    callbacks: list[Callable[[], None]] = session.info.setdefault("after_commit", [])
-    callbacks.append(callback)
+def on_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the session's current transaction has committed (e.g. delete
+    a replaced file only when the change that replaced it is durable)."""
+    session.info.setdefault("on_commit", []).append(callback)
 
 
-@event.listens_for(Session, "after_commit")
-def _run_after_commit(session: Session) -> None:
-    callbacks = session.info.pop("after_commit", [])
+def on_rollback(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` if the session's current transaction ends without committing (e.g.
+    delete a file written for a change that did not happen)."""
+    session.info.setdefault("on_rollback", []).append(callback)
+
+
+def _run(callbacks: list[Callable[[], None]]) -> None:
     for cb in callbacks:
         try:
             cb()
-        except Exception:  # noqa: BLE001 - a failed notification must not undo a commit
-            import logging
-
-            logging.getLogger(__name__).exception("after-commit callback failed")
+        except Exception:  # noqa: BLE001 - a failed clean-up must not undo the transaction
+            logging.getLogger(__name__).exception("transaction callback failed")
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_after_commit(session: Session) -> None:
-    session.info.pop("after_commit", None)
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    # Also fires when a savepoint is released; only the outermost commit counts.
+    if session.in_nested_transaction():
+        return
+    session.info.pop("on_rollback", None)
+    _run(session.info.pop("on_commit", []))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: Any) -> None:
+    if transaction.parent is not None or transaction.nested:
+        return  # a savepoint; the outer transaction decides
+    session.info.pop("on_commit", None)
+    _run(session.info.pop("on_rollback", []))
