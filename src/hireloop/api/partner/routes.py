@@ -32,11 +32,23 @@ from hireloop.domain.jobs import service as jobs
 from hireloop.errors import Invalid, NotFound, Unauthorized
 
 
+def _no_nul_in_query(request: Request) -> None:
+    """Query text with NUL characters is refused: PostgreSQL cannot compare it."""
+    for name, value in request.query_params.multi_items():
+        if "\x00" in value or "\x00" in name:
+            raise Invalid(
+                "One or more fields are invalid.",
+                details={name: f'"{name}" must not contain null characters'},
+            )
+
+
 def partner_key(request: Request, session: SessionDep) -> ApiKey:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Missing or invalid API key.")
-    return authenticate_api_key(session, token, scope="partner")
+    api_key = authenticate_api_key(session, token, scope="partner")
+    _no_nul_in_query(request)
+    return api_key
 
 
 KeyDep = Annotated[ApiKey, Depends(partner_key)]

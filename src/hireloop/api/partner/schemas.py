@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -103,12 +104,33 @@ def _gender(value: Any) -> Any:
     return value
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
+
+
+class PartnerBody(BaseModel):
+    """Text with NUL characters is refused up front: PostgreSQL cannot store it."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise PydanticCustomError("string_nul", "must not contain null characters")
+        return value
+
+
 class ScreeningQuestion(BaseModel):
     type: Literal["text"] = "text"
     question: str = Field(min_length=1, max_length=3000)
 
 
-class JobCreateBody(BaseModel):
+class JobCreateBody(PartnerBody):
     model_config = ConfigDict(extra="ignore")
 
     title: str = Field(min_length=3, max_length=500)
@@ -200,7 +222,7 @@ def _criteria(value: dict[str, Any] | list[Any] | None) -> dict[str, Any]:
 Skill = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class CandidateCreateBody(BaseModel):
+class CandidateCreateBody(PartnerBody):
     model_config = ConfigDict(extra="ignore")
 
     firstName: str = Field(min_length=1, max_length=200)

@@ -173,6 +173,12 @@ def get_applications(
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
+def _like(value: str) -> str:
+    """A LIKE pattern matching ``value`` literally anywhere (``%`` and ``_`` included)."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def list_job_applications(
     session: Session, job: Job, filters: ApplicationFilters, *, page: int, per_page: int
 ) -> Page[tuple[Application, Candidate]]:
@@ -206,13 +212,13 @@ def list_job_applications(
     needs_candidate = bool(filters.search)
     if filters.search:
         term = filters.search.strip()
-        key = f"%{name_key(term)}%"
+        key = _like(name_key(term))
         where.append(
             or_(
-                Candidate.first_name_key.like(key),
-                Candidate.last_name_key.like(key),
-                (Candidate.first_name_key + " " + Candidate.last_name_key).like(key),
-                Candidate.email.like(f"%{term.lower()}%"),
+                Candidate.first_name_key.like(key, escape="\\"),
+                Candidate.last_name_key.like(key, escape="\\"),
+                (Candidate.first_name_key + " " + Candidate.last_name_key).like(key, escape="\\"),
+                Candidate.email.like(_like(term.lower()), escape="\\"),
             )
         )
 

@@ -46,7 +46,9 @@ def create_job(session: Session, company_id: int, data: JobData, actor: Actor) -
 def parse_job_ref(ref: str | int) -> tuple[int | None, str | None]:
     """A job is referred to by its integer id or its UUID public id."""
     if isinstance(ref, int):
-        return ref, None
+        # Ids are positive 64-bit integers; anything else matches no job (and must not
+        # reach the database, which cannot bind it).
+        return (ref, None) if 1 <= ref < 2**63 else (None, None)
     text = str(ref).strip()
     if text.isdigit() and len(text) < 19:
         return int(text), None
