@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.sql import Select
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -136,9 +135,13 @@ def get_database(url: str) -> Database:
         return db
 
 
-def scoped(stmt: Select[Any], model: Any, company_id: int) -> Select[Any]:
-    """Apply tenant isolation: every tenant-owned query goes through here."""
-    return stmt.where(model.company_id == company_id)
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(value: str) -> str:
+    """A LIKE pattern (escape ``LIKE_ESCAPE``) matching ``value`` literally anywhere."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def on_commit(session: Session, callback: Callable[[], None]) -> None:

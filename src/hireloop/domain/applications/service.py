@@ -10,8 +10,8 @@ from hireloop.db import utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import FOLDERS, Application, ApplicationEvent
 from hireloop.domain.applications.schemas import ApplicationFilters
-from hireloop.domain.candidates.identity import name_key
 from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.candidates.service import search_condition
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.outbox.service import emit
 from hireloop.domain.pagination import Page
@@ -173,12 +173,6 @@ def get_applications(
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
-def _like(value: str) -> str:
-    """A LIKE pattern matching ``value`` literally anywhere (``%`` and ``_`` included)."""
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def list_job_applications(
     session: Session, job: Job, filters: ApplicationFilters, *, page: int, per_page: int
 ) -> Page[tuple[Application, Candidate]]:
@@ -211,16 +205,7 @@ def list_job_applications(
 
     needs_candidate = bool(filters.search)
     if filters.search:
-        term = filters.search.strip()
-        key = _like(name_key(term))
-        where.append(
-            or_(
-                Candidate.first_name_key.like(key, escape="\\"),
-                Candidate.last_name_key.like(key, escape="\\"),
-                (Candidate.first_name_key + " " + Candidate.last_name_key).like(key, escape="\\"),
-                Candidate.email.like(_like(term.lower()), escape="\\"),
-            )
-        )
+        where.append(search_condition(filters.search))
 
     count_stmt = select(func.count()).select_from(Application)
     if needs_candidate:

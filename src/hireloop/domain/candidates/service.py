@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hireloop.db import LIKE_ESCAPE, contains_pattern
 from hireloop.domain.applications.models import Application
 from hireloop.domain.candidates.identity import (
     clean_name,
@@ -131,9 +132,23 @@ def get_candidates(session: Session, company_id: int, ids: list[int]) -> list[Ca
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
-def _like(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def search_condition(term: str) -> ColumnElement[bool]:
+    """Candidates whose name (accent- and case-insensitive), email, phone or id match
+    ``term``: the one definition of "search" used by every candidate list."""
+    term = term.strip()
+    key = contains_pattern(name_key(term))
+    conditions = [
+        Candidate.first_name_key.like(key, escape=LIKE_ESCAPE),
+        Candidate.last_name_key.like(key, escape=LIKE_ESCAPE),
+        (Candidate.first_name_key + " " + Candidate.last_name_key).like(key, escape=LIKE_ESCAPE),
+        Candidate.email.like(contains_pattern(term.lower()), escape=LIKE_ESCAPE),
+    ]
+    digits = "".join(ch for ch in term if ch.isdigit())
+    if len(digits) >= 4:
+        conditions.append(Candidate.phone_e164.like(contains_pattern(digits), escape=LIKE_ESCAPE))
+    if term.isdigit() and len(term) < 19:
+        conditions.append(Candidate.id == int(term))
+    return or_(*conditions)
 
 
 def list_candidates(
@@ -141,20 +156,7 @@ def list_candidates(
 ) -> Page[Candidate]:
     where = [Candidate.company_id == company_id]
     if filters.search:
-        term = filters.search.strip()
-        key = _like(name_key(term))
-        conditions = [
-            Candidate.first_name_key.like(key, escape="\\"),
-            Candidate.last_name_key.like(key, escape="\\"),
-            (Candidate.first_name_key + " " + Candidate.last_name_key).like(key, escape="\\"),
-            Candidate.email.like(_like(term.lower()), escape="\\"),
-        ]
-        digits = "".join(ch for ch in term if ch.isdigit())
-        if len(digits) >= 4:
-            conditions.append(Candidate.phone_e164.like(_like(digits), escape="\\"))
-        if term.isdigit():
-            conditions.append(Candidate.id == int(term))
-        where.append(or_(*conditions))
+        where.append(search_condition(filters.search))
     if filters.email:
         where.append(Candidate.email == normalize_email(filters.email))
     if filters.job_id is not None:
@@ -164,7 +166,11 @@ def list_candidates(
             )
         )
     for skill in filters.skill:
-        where.append(Candidate.skills_index.like(_like("," + name_key(skill) + ","), escape="\\"))
+        where.append(
+            Candidate.skills_index.like(
+                contains_pattern("," + name_key(skill) + ","), escape=LIKE_ESCAPE
+            )
+        )
     if filters.city:
         where.append(func.lower(Candidate.city) == filters.city.strip().lower())
     if filters.country:
