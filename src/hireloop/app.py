@@ -80,10 +80,13 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     return app
 
 
-def _body_too_large(path: str, limit: int) -> Response:
+def _body_too_large(request: Request, limit: int) -> Response:
     message = f"Request body must not exceed {limit / 1_048_576:g} MB."
-    face = face_for(path)
-    return face.malformed_body(message) if face is not None else default_error(413, message)
+    face = face_for(request.url.path)
+    if face is None:
+        return default_error(413, message)
+    refused = face.check_credentials(request) if face.check_credentials else None
+    return refused or face.malformed_body(message)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -101,6 +104,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         face = face_for(request.url.path)
         if face is None:
             return JSONResponse({"detail": errors}, status_code=422)
+        refused = face.check_credentials(request) if face.check_credentials else None
+        if refused is not None:
+            return refused
         if any(e.get("type") == "json_invalid" for e in errors):
             return face.malformed_body("Malformed JSON in request body.")
         return face.validation_error(errors)

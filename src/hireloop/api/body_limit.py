@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodyLimitMiddleware:
     """For paths under ``prefixes``, reads at most ``limit`` body bytes (declared or chunked)
-    and answers with ``too_large(path, limit)`` past that; the app then sees the buffered body.
+    and answers with ``too_large(request, limit)`` past that; the app then sees the buffered body.
 
     Multipart uploads pass through: the routes that accept files set their own limits.
     """
@@ -21,7 +22,7 @@ class BodyLimitMiddleware:
         *,
         limit: int,
         prefixes: tuple[str, ...],
-        too_large: Callable[[str, int], Response],
+        too_large: Callable[[Request, int], Response],
     ) -> None:
         self.app = app
         self.limit = limit
@@ -38,7 +39,7 @@ class BodyLimitMiddleware:
             return
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
-            await self.too_large(scope["path"], self.limit)(scope, receive, send)
+            await self.too_large(Request(scope), self.limit)(scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -51,7 +52,7 @@ class BodyLimitMiddleware:
             body = message.get("body", b"")
             size += len(body)
             if size > self.limit:
-                await self.too_large(scope["path"], self.limit)(scope, receive, send)
+                await self.too_large(Request(scope), self.limit)(scope, receive, send)
                 return
             chunks.append(body)
             if not message.get("more_body", False):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from hireloop.errors import DomainError
@@ -20,6 +21,10 @@ class Face:
     malformed_body: Callable[[str], Response]
     not_found: Callable[[], Response]
     internal_error: Callable[[], Response]
+    # Answers for a request whose credentials are refused, or None when they are fine.
+    # Checked before body errors are reported, so a caller without a valid key learns that
+    # first (the framework parses the body before the route's dependencies run).
+    check_credentials: Callable[[Request], Response | None] | None = None
 
 
 _faces: list[Face] = []

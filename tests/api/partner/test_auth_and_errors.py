@@ -547,3 +547,29 @@ def test_nul_character_in_the_job_candidates_query_is_400(
 
 def test_nul_character_query_without_a_key_is_still_401(client):
     assert_unauthorized(client.get(f"{P}/candidates/list?search=%00"))
+
+
+def test_credentials_are_checked_before_the_body(client, auth):
+    """A caller without a valid key learns that first, whatever its body looks like."""
+    bad_json = b'{"firstName": '
+    for headers in ({}, {"Authorization": "Bearer sk_live_nope"}):
+        r = client.post(
+            "/v1/partner/candidates",
+            content=bad_json,
+            headers={**headers, "Content-Type": "application/json"},
+        )
+        assert r.status_code == 401, r.text
+        r = client.post("/v1/partner/jobs", json={"title": "x"}, headers=headers)
+        assert r.status_code == 401
+        r = client.post(
+            "/v1/partner/candidates",
+            content=b"{" + b" " * 1_100_000 + b"}",
+            headers={**headers, "Content-Type": "application/json"},
+        )
+        assert r.status_code == 401
+    r = client.post(
+        "/v1/partner/candidates",
+        content=bad_json,
+        headers={**auth, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 400

@@ -180,7 +180,8 @@ def test_job_id_as_number_or_string_creates_the_job_application(
     assert data["isExistingCandidate"] is False
     assert data["jobIds"] == [job.id]
     assert data["jobCandidate"]["jobId"] == job.id
-    assert data["jobCandidate"]["folder"] == "inbox"
+    assert data["jobCandidate"]["status"] == "INBOX"
+    assert data["jobCandidate"]["evaluationStatus"] == "PENDING"
     assert counts(session)[:2] == (before[0] + 1, before[1] + 1)
     application = session.get(Application, data["jobCandidate"]["id"])
     assert (application.job_id, application.candidate_id) == (job.id, data["id"])
@@ -645,3 +646,60 @@ def test_bulk_fetch_needs_at_least_one_id(client, auth):
     r = client.post(BULK, json={"candidateIds": []}, headers=auth)
     assert r.status_code == 400
     assert "candidateIds" in r.json()["error"]["details"]
+
+
+def test_work_experiences_and_educations_round_trip(client, auth):
+    body = {
+        "firstName": "Lena",
+        "lastName": "Guenis",
+        "email": "lena@example.com",
+        "shouldParseResume": False,
+        "workExperiences": [
+            {
+                "companyName": "ITG",
+                "title": "QA Manager",
+                "startDate": "2006-01",
+                "isCurrent": True,
+            },
+            {
+                "company": "CMSC",
+                "jobTitle": "Consultant",
+                "startDate": "2003-01",
+                "endDate": "2004-01",
+            },
+        ],
+        "educations": [
+            {"school": "Tel Aviv University", "degree": "M.B.A", "fieldOfStudy": "Business"}
+        ],
+    }
+    data = client.post("/v1/partner/candidates", json=body, headers=auth).json()["data"]
+    assert data["workExperiences"][0] == {
+        "companyName": "ITG",
+        "title": "QA Manager",
+        "location": None,
+        "startDate": "2006-01",
+        "endDate": None,
+        "isCurrent": True,
+        "description": None,
+    }
+    assert data["workExperiences"][1]["companyName"] == "CMSC"
+    assert data["workExperiences"][1]["title"] == "Consultant"
+    assert data["educations"] == [
+        {
+            "institution": "Tel Aviv University",
+            "degree": "M.B.A",
+            "major": "Business",
+            "startDate": None,
+            "endDate": None,
+        }
+    ]
+
+
+def test_blank_names_are_empty(client, auth):
+    r = client.post(
+        "/v1/partner/candidates",
+        json={"firstName": "   ", "lastName": "Cruz", "email": "x@example.com"},
+        headers=auth,
+    )
+    assert r.status_code == 400
+    assert r.json()["error"]["details"] == {"firstName": '"firstName" is not allowed to be empty'}

@@ -138,3 +138,39 @@ def test_unknown_job_is_404(client, auth):
         r = client.get(f"/v1/partner/jobs/{ref}", headers=auth)
         assert r.status_code == 404
         assert r.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_conditional_errors_name_the_field_they_are_about(client, auth):
+    r = client.post("/v1/partner/jobs", json={**SEED_JOB, "salaryRangeFrom": 1000}, headers=auth)
+    assert r.json()["error"]["details"] == {
+        "salaryRangeTo": '"salaryRangeTo" is required when any salary field is given'
+    }
+    r = client.post(
+        "/v1/partner/jobs",
+        json={**SEED_JOB, "salaryRangeFrom": 2000, "salaryRangeTo": 1000, "salaryCurrency": "EUR"},
+        headers=auth,
+    )
+    assert list(r.json()["error"]["details"]) == ["salaryRangeTo"]
+    r = client.post("/v1/partner/jobs", json={**SEED_JOB, "potentialAmount": 5}, headers=auth)
+    assert r.json()["error"]["details"] == {
+        "potentialAmountCurrency": '"potentialAmountCurrency" is required'
+    }
+
+
+def test_statuses_are_taptalent_names_and_filterable(client, auth, factory, company):
+    factory.job(company, title="Open role", status="open")
+    factory.job(company, title="Draft role", status="draft")
+    factory.job(company, title="Closed role", status="closed")
+    jobs = client.get("/v1/partner/jobs", headers=auth).json()["jobs"]
+    assert {j["title"]: j["status"] for j in jobs} == {
+        "Open role": "ACTIVE",
+        "Draft role": "DRAFT",
+        "Closed role": "CLOSED",
+    }
+    active = client.get("/v1/partner/jobs?status=ACTIVE", headers=auth).json()
+    assert [j["title"] for j in active["jobs"]] == ["Open role"] and active["totalJobs"] == 1
+    both = client.get("/v1/partner/jobs?status=draft,closed", headers=auth).json()
+    assert both["totalJobs"] == 2
+    r = client.get("/v1/partner/jobs?status=OPENED", headers=auth)
+    assert r.status_code == 400
+    assert "status" in r.json()["error"]["details"]

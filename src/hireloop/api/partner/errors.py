@@ -101,8 +101,7 @@ def joi_message(error: dict[str, Any], label: str) -> str:
     if kind == "too_long":
         return f"{q} must contain less than or equal to {ctx.get('max_length')} items"
     if kind == "too_short":
-        n = ctx.get("min_length")
-        return f"{q} must contain at least {n} items" if n != 1 else f"{q} must not be empty"
+        return f"{q} must contain at least {ctx.get('min_length')} items"
     if kind in ("list_type", "tuple_type"):
         return f"{q} must be an array"
     if kind in ("bool_type", "bool_parsing"):
@@ -131,7 +130,8 @@ def validation_details(errors: list[dict[str, Any]], *, strip: int = 0) -> dict[
         loc = tuple(error.get("loc", ()))[strip:]
         # Pydantic reports union members as extra loc parts; Joi names the field only.
         loc = tuple(p for p in loc if not (isinstance(p, str) and p in _UNION_TAGS))
-        label = _label(loc)
+        # A rule across fields names the field it is about in its context.
+        label = (error.get("ctx") or {}).get("field") or _label(loc)
         details.setdefault(label, joi_message(error, label))
     return details
 

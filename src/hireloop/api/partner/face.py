@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from fastapi import Request
+from fastapi.responses import Response
+
 from hireloop.api.faces import Face
 from hireloop.api.partner import errors
+from hireloop.errors import DomainError
 
 PREFIX = "/v1/partner"
 
@@ -16,6 +20,19 @@ def _domain_error(exc):  # type: ignore[no-untyped-def]
     return errors.domain_error_response(exc)
 
 
+def _check_credentials(request: Request) -> Response | None:
+    from hireloop.api.partner.routes import bearer_key
+
+    session = request.app.state.session_factory()
+    try:
+        bearer_key(request, session)
+    except DomainError as exc:
+        return _domain_error(exc)
+    finally:
+        session.close()
+    return None
+
+
 face = Face(
     prefix=PREFIX,
     domain_error=_domain_error,
@@ -23,4 +40,5 @@ face = Face(
     malformed_body=errors.invalid_request,
     not_found=errors.not_found_route,
     internal_error=errors.internal_error,
+    check_credentials=_check_credentials,
 )

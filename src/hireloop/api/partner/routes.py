@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
 
 from hireloop.api.deps import SessionDep
 from hireloop.api.partner import params
@@ -15,6 +16,7 @@ from hireloop.api.partner.schemas import (
     JobCreateBody,
 )
 from hireloop.api.partner.serializers import (
+    JOB_STATUS_FILTER,
     candidate_json,
     job_candidate_json,
     job_json,
@@ -42,11 +44,16 @@ def _no_nul_in_query(request: Request) -> None:
             )
 
 
-def partner_key(request: Request, session: SessionDep) -> ApiKey:
+def bearer_key(request: Request, session: Session) -> ApiKey:
+    """The Partner API key of the ``Authorization: Bearer`` header, or a DomainError."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Missing or invalid API key.")
-    api_key = authenticate_api_key(session, token, scope="partner")
+    return authenticate_api_key(session, token, scope="partner")
+
+
+def partner_key(request: Request, session: SessionDep) -> ApiKey:
+    api_key = bearer_key(request, session)
     _no_nul_in_query(request)
     return api_key
 
@@ -66,7 +73,15 @@ def _actor(key: ApiKey) -> Actor:
 @router.get("/jobs", summary="List jobs")
 def list_jobs(request: Request, key: KeyDep, session: SessionDep) -> dict[str, Any]:
     page, per_page = params.page_params(request.query_params)
-    statuses = [s.lower() for s in params.csv_list(request.query_params, "status")]
+    statuses: list[str] = []
+    for status in params.csv_list(request.query_params, "status"):
+        if status.upper() not in JOB_STATUS_FILTER:
+            allowed = ", ".join(JOB_STATUS_FILTER)
+            raise Invalid(
+                "One or more fields are invalid.",
+                details={"status": f'"status" must be one of [{allowed}]'},
+            )
+        statuses += JOB_STATUS_FILTER[status.upper()]
     result = jobs.list_jobs(
         session, key.company_id, page=page, per_page=per_page, statuses=statuses or None
     )
@@ -109,7 +124,7 @@ def create_candidate(body: CandidateCreateBody, key: KeyDep, session: SessionDep
             source=candidate.source if created else (body.source or "partner_api"),
             cover_letter=body.coverLetter or "",
         )
-        job_candidate = {"id": application.id, "jobId": job.id, "folder": application.folder}
+        job_candidate = job_candidate_json(application)
     data = candidate_json(
         candidate,
         tags=candidates.tags_for(session, [candidate.id])[candidate.id],

@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -149,9 +150,9 @@ class JobCreateBody(PartnerBody):
     salaryRangeFrom: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     salaryRangeTo: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     salaryCurrency: Literal[tuple(CURRENCIES)] | None = None  # type: ignore[valid-type]
-    potentialAmount: float | None = Field(default=None, ge=0)
+    potentialAmount: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     potentialAmountCurrency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    potentialHiresCount: int | None = Field(default=None, ge=1)
+    potentialHiresCount: int | None = Field(default=None, ge=1, le=1_000_000)
     yearOfExperience: int | None = Field(default=None, ge=0, le=50)
     criterionDetails: dict[str, Any] | list[Any] | None = None
 
@@ -176,10 +177,14 @@ class JobCreateBody(PartnerBody):
             and self.salaryRangeTo < self.salaryRangeFrom
         ):
             raise PydanticCustomError(
-                "salary_order", '"salaryRangeTo" must be greater than or equal to "salaryRangeFrom"'
+                "salary_order",
+                '"{field}" must be greater than or equal to "salaryRangeFrom"',
+                {"field": "salaryRangeTo"},
             )
         if self.potentialAmount is not None and not self.potentialAmountCurrency:
-            raise PydanticCustomError("potential_currency", '"potentialAmountCurrency" is required')
+            raise PydanticCustomError(
+                "potential_currency", '"{field}" is required', {"field": "potentialAmountCurrency"}
+            )
         return self
 
     def to_domain(self) -> JobData:
@@ -220,13 +225,52 @@ def _criteria(value: dict[str, Any] | list[Any] | None) -> dict[str, Any]:
 
 
 Skill = Annotated[str, Field(min_length=1, max_length=200)]
+# Joi's .trim(): surrounding spaces do not count, so "   " is an empty name.
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _join_list(value: Any) -> Any:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
+def _first(item: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        value = item.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _work_experience(item: dict[str, Any]) -> dict[str, Any]:
+    """A Taptalent work experience in our Position shape (several spellings accepted)."""
+    current = _first(item, "isCurrent", "current", "currentlyWorking", "isCurrentJob")
+    return {
+        "employer": _first(item, "companyName", "company", "employer", "organization"),
+        "title": _first(item, "title", "jobTitle", "designation", "position", "role"),
+        "location": _first(item, "location", "city"),
+        "start": _first(item, "startDate", "start", "from"),
+        "end": _first(item, "endDate", "end", "to"),
+        "current": bool(current) if current is not None else False,
+        "description": _first(item, "description", "summary", "responsibilities"),
+    }
+
+
+def _education(item: dict[str, Any]) -> dict[str, Any]:
+    """A Taptalent education in our Schooling shape (several spellings accepted)."""
+    return {
+        "school": _first(item, "institution", "school", "schoolName", "university", "college"),
+        "degree": _first(item, "degree", "degreeName", "qualification"),
+        "major": _first(item, "major", "fieldOfStudy", "field", "specialization"),
+        "start": _first(item, "startDate", "start", "from"),
+        "end": _first(item, "endDate", "end", "to", "graduationDate"),
+    }
 
 
 class CandidateCreateBody(PartnerBody):
     model_config = ConfigDict(extra="ignore")
 
-    firstName: str = Field(min_length=1, max_length=200)
-    lastName: str = Field(min_length=1, max_length=200)
+    firstName: Name
+    lastName: Name
     email: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_email)]
     phone: str | None = Field(default=None, max_length=50)
     resume: Annotated[str, Field(max_length=2000), AfterValidator(_http_url)] | None = None
@@ -245,9 +289,7 @@ class CandidateCreateBody(PartnerBody):
     nationality: str | None = Field(default=None, max_length=100)
     industry: str | None = Field(default=None, max_length=200)
     category: str | None = Field(default=None, max_length=200)
-    majors: (
-        Annotated[str, BeforeValidator(lambda v: ", ".join(v) if isinstance(v, list) else v)] | None
-    ) = None
+    majors: Annotated[str, BeforeValidator(_join_list), Field(max_length=500)] | None = None
     summary: str | None = Field(default=None, max_length=20_000)
     jobId: Annotated[int | str, BeforeValidator(_id)] | None = None
     shouldParseResume: StrictBool = True
@@ -282,8 +324,8 @@ class CandidateCreateBody(PartnerBody):
             current_job_title=self.currentJobTitle,
             current_company=self.currentCompany,
             summary=self.summary,
-            employment=self.workExperiences,
-            education=self.educations,
+            employment=[_work_experience(w) for w in self.workExperiences],
+            education=[_education(e) for e in self.educations],
             skills=self.skills,
             languages=self.languages,
             links=links,

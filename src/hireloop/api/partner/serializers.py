@@ -11,6 +11,23 @@ from hireloop.domain.applications.service import evaluation_status
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.jobs.models import Job
 
+# Our job statuses as Taptalent names them (open and active are both ACTIVE there).
+JOB_STATUS = {
+    "draft": "DRAFT",
+    "open": "ACTIVE",
+    "active": "ACTIVE",
+    "paused": "PAUSED",
+    "closed": "CLOSED",
+    "archived": "ARCHIVED",
+}
+JOB_STATUS_FILTER = {
+    "DRAFT": ["draft"],
+    "ACTIVE": ["open", "active"],
+    "PAUSED": ["paused"],
+    "CLOSED": ["closed"],
+    "ARCHIVED": ["archived"],
+}
+
 # Folder -> (stage name, Taptalent stage type), in pipeline order.
 PIPELINE = (
     ("inbox", "Applied", "APPLIED"),
@@ -38,7 +55,7 @@ def job_json(job: Job, counts: dict[str, int] | None = None) -> dict[str, Any]:
         "city": job.city,
         "state": job.state,
         "country": job.country,
-        "status": job.status.upper(),
+        "status": JOB_STATUS[job.status],
         "workMode": job.work_mode,
         "jobType": job.job_type,
         "contractType": job.contract_type,
@@ -93,8 +110,28 @@ def candidate_json(
         "industry": candidate.industry,
         "category": candidate.category,
         "majors": candidate.majors,
-        "educations": candidate.education,
-        "workExperiences": candidate.employment,
+        "educations": [
+            {
+                "institution": e.get("school"),
+                "degree": e.get("degree"),
+                "major": e.get("major"),
+                "startDate": e.get("start"),
+                "endDate": e.get("end"),
+            }
+            for e in candidate.education
+        ],
+        "workExperiences": [
+            {
+                "companyName": w.get("employer"),
+                "title": w.get("title"),
+                "location": w.get("location"),
+                "startDate": w.get("start"),
+                "endDate": w.get("end"),
+                "isCurrent": bool(w.get("current")),
+                "description": w.get("description"),
+            }
+            for w in candidate.employment
+        ],
         "resume": candidate.resume_url,
         "source": candidate.source,
         "referral": {
@@ -116,9 +153,12 @@ def candidate_json(
     return data
 
 
-def job_candidate_json(application: Application, candidate: Candidate) -> dict[str, Any]:
+def job_candidate_json(
+    application: Application, candidate: Candidate | None = None
+) -> dict[str, Any]:
+    """A job candidate; with its candidate nested as ``candidate_details`` when given."""
     breakdown = application.ai_breakdown or {}
-    return {
+    data: dict[str, Any] = {
         "id": application.id,
         "jobId": application.job_id,
         "candidateId": application.candidate_id,
@@ -132,8 +172,10 @@ def job_candidate_json(application: Application, candidate: Candidate) -> dict[s
         "coverLetter": application.cover_letter,
         "createdAt": epoch_ms(application.created_at),
         "updatedAt": epoch_ms(application.updated_at),
-        "candidate_details": candidate_json(candidate),
     }
+    if candidate is not None:
+        data["candidate_details"] = candidate_json(candidate)
+    return data
 
 
 def pagination_json(page: int, per_page: int, total: int, total_pages: int) -> dict[str, int]:

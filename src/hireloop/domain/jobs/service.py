@@ -23,10 +23,10 @@ def default_description(data: JobData) -> str:
     lines = [f"# {data.title}", ""]
     if where:
         lines.append(f"**Location:** {where}  ")
-    lines.append(f"**Work mode:** {data.work_mode.title()}")
+    lines.append(f"**Work mode:** {data.work_mode.title()}  ")
     if data.contract_type:
-        lines.append(f"  \n**Contract:** {data.contract_type}")
-    return "\n".join(lines) + "\n"
+        lines.append(f"**Contract:** {data.contract_type}  ")
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def create_job(session: Session, company_id: int, data: JobData, actor: Actor) -> Job:
