@@ -18,6 +18,7 @@ from swagger_ui_bundle import swagger_ui_path
 from hireloop import __version__
 from hireloop.api.body_limit import BodyLimitMiddleware
 from hireloop.api.faces import default_error, face_for, register_face
+from hireloop.api.partner.batch_routes import router as partner_batch_router
 from hireloop.api.partner.face import face as partner_face
 from hireloop.api.partner.routes import router as partner_router
 from hireloop.config import Settings, get_settings
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
 
     register_face(partner_face)
     app.include_router(partner_router)
+    app.include_router(partner_batch_router)
     app.add_middleware(
         BodyLimitMiddleware,
         limit=settings.max_json_body_bytes,

@@ -40,7 +40,11 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(
         default=10, description="Attempts before an outbox event is marked dead."
     )
-    worker_threads: int = Field(default=2, description="Huey consumer threads in the worker.")
+    worker_threads: int = Field(default=2, description="Huey consumers in each worker.")
+    worker_type: str = Field(
+        default="thread",
+        description="'thread' or 'process' (several CPU cores parse résumés in parallel).",
+    )
     scorer: str = Field(
         default="default",
         description="AI screening scorer: 'default' (no model) or 'ml' (sentence embeddings; "

@@ -7,6 +7,7 @@ A request or a task is one unit of work: services flush, the caller of ``unit_of
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -124,6 +125,15 @@ class Database:
 
 _databases: dict[str, Database] = {}
 _lock = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    # A forked worker process must not reuse its parent's pooled connections.
+    for db in _databases.values():
+        db.engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def get_database(url: str) -> Database:

@@ -24,3 +24,13 @@ def log_application_created(session: Session, event: OutboxEvent) -> None:
         event.payload.get("jobId"),
         event.company_id,
     )
+
+
+@handles("resume.bulk_upload_parse.started")
+def enqueue_batch_items(session: Session, event: OutboxEvent) -> None:
+    """Hand every file of a new batch to the task queue; workers parse them in parallel."""
+    from hireloop.domain.batches.service import pending_item_ids
+    from hireloop.worker.tasks import parse_batch_item
+
+    for item_id in pending_item_ids(session, int(event.payload["batchId"])):
+        parse_batch_item(item_id)

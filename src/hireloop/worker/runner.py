@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from hireloop.config import Settings
 from hireloop.db import get_database
@@ -11,29 +12,48 @@ from hireloop.domain.outbox.service import relay_outbox
 
 log = logging.getLogger(__name__)
 
+SWEEP_SECONDS = 60.0
+
 
 class Worker:
     """The Huey consumer plus a thread that drains the outbox every few seconds."""
 
     def __init__(self, settings: Settings) -> None:
-        from hireloop.worker import handlers  # noqa: F401 - registers outbox handlers
+        from hireloop.worker import handlers, tasks  # noqa: F401 - registers handlers and tasks
         from hireloop.worker.queue import huey
 
         self.settings = settings
         self.db = get_database(settings.resolved_database_url)
-        self.consumer = huey.create_consumer(workers=settings.worker_threads, worker_type="thread")
+        self.consumer = huey.create_consumer(
+            workers=settings.worker_threads, worker_type=settings.worker_type
+        )
         self._stop = threading.Event()
         self._relay = threading.Thread(target=self._relay_loop, name="outbox-relay", daemon=True)
 
     def _relay_loop(self) -> None:
+        next_sweep = 0.0
         while not self._stop.is_set():
             try:
                 handled = relay_outbox(self.db, max_attempts=self.settings.outbox_max_attempts)
+                if time.monotonic() >= next_sweep:
+                    self._requeue_stale_work()
+                    next_sweep = time.monotonic() + SWEEP_SECONDS
             except Exception:  # noqa: BLE001 - a database hiccup must not kill the loop
                 log.exception("outbox relay failed")
                 handled = 0
             if not handled:
                 self._stop.wait(self.settings.outbox_poll_seconds)
+
+    def _requeue_stale_work(self) -> None:
+        """Tasks can be lost (a queue flushed, a worker killed); the database knows what
+        is still to do, so it is handed to the queue again."""
+        from hireloop.domain.batches.service import stale_item_ids
+        from hireloop.worker.tasks import parse_batch_item
+
+        with self.db.unit_of_work() as session:
+            stale = stale_item_ids(session)
+        for item_id in stale:
+            parse_batch_item(item_id)
 
     def start(self) -> None:
         """Start in the background (used by ``hireloop serve``)."""

@@ -61,4 +61,6 @@ class ResumeBatchItem(Base):
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a worker took the item; a PROCESSING item claimed long ago was abandoned.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24 09:04:19.216660
+Create Date: 2026-11-24 09:14:32.128211
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ def upgrade() -> None:
         ),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("created_at", hireloop.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", hireloop.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("processed_at", hireloop.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["application_id"],

@@ -1,0 +1,174 @@
+"""Résumés on candidates: read (extract + parse), store the CV file, fill the profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireloop.db import on_commit, on_rollback
+from hireloop.domain.candidates.identity import skills_index
+from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.candidates.schemas import CandidateData
+from hireloop.domain.candidates.service import create_candidate
+from hireloop.domain.files.models import File
+from hireloop.domain.files.storage import FileStorage
+from hireloop.domain.resumes.extract import ExtractedText, extract_text
+from hireloop.domain.resumes.parse import parse_resume
+from hireloop.domain.resumes.schemas import ParsedResume
+
+
+@dataclass
+class ReadResume:
+    extracted: ExtractedText
+    parsed: ParsedResume
+
+
+@dataclass
+class IngestedResume:
+    candidate: Candidate
+    candidate_created: bool
+    file: File
+    resume: ReadResume
+
+
+def read_resume(
+    data: bytes, *, unknown_as: str | None = None, default_region: str | None = None
+) -> ReadResume:
+    """Extract and parse a CV. Pure: touches no database and no storage."""
+    extracted = extract_text(data, unknown_as=unknown_as)
+    return ReadResume(extracted, parse_resume(extracted.text, default_region=default_region))
+
+
+def store_cv(
+    session: Session,
+    storage: FileStorage,
+    candidate: Candidate,
+    data: bytes,
+    *,
+    filename: str | None,
+    media_type: str,
+    application_id: int | None = None,
+    replace_previous: bool = False,
+) -> File:
+    """Store the CV and make it the candidate's current one.
+
+    The bytes are removed again if the transaction does not commit; with
+    ``replace_previous`` the candidate's earlier CVs are deleted once it does.
+    """
+    blob = storage.put(data, prefix=f"company-{candidate.company_id}/cv")
+    on_rollback(session, lambda: storage.delete(blob.key))
+    if replace_previous:
+        previous = session.scalars(
+            select(File).where(
+                File.company_id == candidate.company_id,
+                File.candidate_id == candidate.id,
+                File.kind == "cv",
+            )
+        ).all()
+        for old in previous:
+            key = old.storage_key
+            session.delete(old)
+            on_commit(session, lambda key=key: storage.delete(key))
+    file = File(
+        company_id=candidate.company_id,
+        candidate_id=candidate.id,
+        application_id=application_id,
+        kind="cv",
+        name=(filename or "cv")[:300],
+        media_type=media_type,
+        size=blob.size,
+        sha256=blob.sha256,
+        storage_key=blob.key,
+    )
+    session.add(file)
+    session.flush()
+    candidate.resume_file_id = file.id
+    return file
+
+
+def candidate_data(parsed: ParsedResume, *, source: str | None) -> CandidateData:
+    """A new candidate from a parsed CV (only what the CV says)."""
+    links = {k: v for k, v in parsed.links.model_dump(exclude={"other"}).items() if v}
+    return CandidateData(
+        first_name=(parsed.name.first or "") if parsed.name else "",
+        last_name=(parsed.name.last or "") if parsed.name else "",
+        email=parsed.email,
+        phone=parsed.phone,
+        city=parsed.location,
+        summary=parsed.summary,
+        current_job_title=_current(parsed, "title"),
+        current_company=_current(parsed, "employer"),
+        employment=[p.model_dump() for p in parsed.employment],
+        education=[s.model_dump() for s in parsed.education],
+        skills=parsed.skills,
+        languages=parsed.languages,
+        links=links,
+        source=source,
+    )
+
+
+def _current(parsed: ParsedResume, field: str) -> str | None:
+    for position in parsed.employment:
+        value = getattr(position, field)
+        if value:
+            return str(value)
+    return None
+
+
+def apply_resume(candidate: Candidate, resume: ReadResume) -> None:
+    """Keep the CV's text and structure on the candidate; fill what the candidate lacks.
+
+    What a candidate or recruiter typed is never overwritten by what the parser read.
+    """
+    parsed = resume.parsed
+    candidate.resume_text = resume.extracted.text
+    candidate.parsed_resume = parsed.model_dump(mode="json")
+    candidate.parser_version = parsed.parser_version
+    fill = candidate_data(parsed, source=None)
+    for field in ("phone", "summary", "current_job_title", "current_company", "city"):
+        if not getattr(candidate, field) and getattr(fill, field):
+            setattr(candidate, field, getattr(fill, field))
+    if not candidate.employment:
+        candidate.employment = fill.employment
+    if not candidate.education:
+        candidate.education = fill.education
+    if not candidate.languages:
+        candidate.languages = fill.languages
+    merged = list(candidate.skills or [])
+    known = {s.casefold() for s in merged}
+    merged += [s for s in fill.skills if s.casefold() not in known]
+    candidate.skills = merged
+    candidate.skills_index = skills_index(merged)
+    links = dict(fill.links)
+    links.update(candidate.links or {})
+    candidate.links = links
+
+
+def ingest_resume(
+    session: Session,
+    storage: FileStorage,
+    company_id: int,
+    data: bytes,
+    *,
+    filename: str | None,
+    source: str | None,
+    default_region: str | None = None,
+) -> IngestedResume:
+    """A CV with no form around it (bulk upload, import): the candidate comes from the CV,
+    deduplicated on its email."""
+    resume = read_resume(data, default_region=default_region)
+    candidate, created = create_candidate(
+        session, company_id, candidate_data(resume.parsed, source=source), match="email"
+    )
+    file = store_cv(
+        session,
+        storage,
+        candidate,
+        data,
+        filename=filename,
+        media_type=resume.extracted.media_type,
+    )
+    apply_resume(candidate, resume)
+    return IngestedResume(candidate, created, file, resume)
