@@ -227,3 +227,60 @@ def test_deactivated_company_keys_get_403(cli_env: dict[str, str]) -> None:
             authenticate_api_key(session, company["partner_api_key"], scope="partner")
     finally:
         db.dispose()
+
+
+def test_import_resumes_parses_a_folder_into_a_job(cli_env: dict[str, str], tmp_path: Path) -> None:
+    from tests.cv_files import make_docx, make_pdf
+
+    demo = json.loads(hireloop(cli_env, "demo", "--json"))
+    folder = tmp_path / "cvs"
+    (folder / "sub").mkdir(parents=True)
+    people = [("Ana", "Reyes"), ("Ben", "Santos"), ("Carla", "Lim")]
+    for i, (first, last) in enumerate(people):
+        lines = [
+            f"{first} {last}",
+            f"{first.lower()}.{last.lower()}@example.com",
+            "",
+            "Skills",
+            "Excel",
+        ]
+        maker, suffix = (make_pdf, "pdf") if i % 2 else (make_docx, "docx")
+        (folder / ("sub" if i == 2 else "") / f"{first}.{suffix}").write_bytes(maker(lines))
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 nothing")
+    (folder / "notes.md").write_text("ignored")
+    out = hireloop(
+        cli_env,
+        "import",
+        "resumes",
+        str(folder),
+        "--job",
+        str(demo["job_ids"][0]),
+        "--company",
+        str(demo["company_id"]),
+    )
+    assert "3 parsed, 1 failed" in out
+    db = Database(cli_env["HIRELOOP_DATABASE_URL"])
+    try:
+        from sqlalchemy import select
+
+        from hireloop.domain.applications.models import Application
+        from hireloop.domain.candidates.models import Candidate
+
+        with db.unit_of_work() as session:
+            emails = set(
+                session.scalars(
+                    select(Candidate.email)
+                    .join(Application, Application.candidate_id == Candidate.id)
+                    .where(
+                        Application.job_id == demo["job_ids"][0],
+                        Application.source == "bulk_upload",
+                    )
+                )
+            )
+        assert emails == {
+            "ana.reyes@example.com",
+            "ben.santos@example.com",
+            "carla.lim@example.com",
+        }
+    finally:
+        db.dispose()

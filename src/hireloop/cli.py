@@ -19,8 +19,10 @@ app = typer.Typer(
 )
 company_app = typer.Typer(help="Manage companies (tenants).", no_args_is_help=True)
 apikey_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+import_app = typer.Typer(help="Import data.", no_args_is_help=True)
 app.add_typer(company_app, name="company")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(import_app, name="import")
 
 
 @contextmanager
@@ -229,6 +231,96 @@ def company_activate(company_id: int) -> None:
     with _unit_of_work(settings) as session:
         set_company_active(session, company_id, active=True)
     typer.echo(f"company {company_id} activated")
+
+
+RESUME_SUFFIXES = (".pdf", ".docx", ".doc", ".rtf", ".txt")
+
+
+def _process_item(args: tuple[str, str, int]) -> bool | None:
+    url, files_dir, item_id = args
+    from pathlib import Path
+
+    from hireloop.domain.batches.service import process_item
+    from hireloop.domain.files.storage import local_storage
+
+    return process_item(get_database(url), item_id, storage=local_storage(Path(files_dir)))
+
+
+@import_app.command("resumes")
+def import_resumes(
+    directory: Annotated[str, typer.Argument(help="Folder with PDF/DOCX/RTF/TXT résumés.")],
+    job: Annotated[
+        int | None, typer.Option("--job", help="Add the candidates to this job.")
+    ] = None,
+    company: Annotated[
+        int | None, typer.Option("--company", help="Company id (needed when there are several).")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Parallel processes.")] = 0,
+) -> None:
+    """Parse every résumé in DIRECTORY into candidates (a batch, like the bulk API)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from hireloop.domain.batches.models import ResumeBatch
+    from hireloop.domain.batches.service import MAX_FILES, Upload, create_batch, pending_item_ids
+    from hireloop.domain.companies.models import Company
+    from hireloop.domain.files.storage import local_storage
+    from hireloop.domain.jobs.service import get_job
+
+    settings = get_settings()
+    _setup(settings)
+    folder = Path(directory)
+    if not folder.is_dir():
+        typer.echo(f"error: {directory} is not a folder", err=True)
+        raise typer.Exit(1)
+    paths = sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in RESUME_SUFFIXES
+    )
+    if not paths:
+        typer.echo(f"error: no résumés (PDF, DOCX, RTF, TXT) in {directory}", err=True)
+        raise typer.Exit(1)
+    storage = local_storage(settings.files_dir)
+    batch_ids: list[int] = []
+    with _unit_of_work(settings) as session:
+        if company is None:
+            ids = list(session.scalars(select(Company.id).limit(2)))
+            if len(ids) != 1:
+                typer.echo("error: several companies exist; choose one with --company", err=True)
+                raise typer.Exit(1)
+            company = ids[0]
+        target = get_job(session, company, job) if job is not None else None
+        for start in range(0, len(paths), MAX_FILES):
+            chunk = paths[start : start + MAX_FILES]
+            batch = create_batch(
+                session,
+                company,
+                storage=storage,
+                uploads=[Upload(filename=p.name, data=p.read_bytes()) for p in chunk],
+                job=target,
+                source="cli",
+            )
+            batch_ids.append(batch.id)
+    with _unit_of_work(settings) as session:
+        item_ids = [i for b in batch_ids for i in pending_item_ids(session, b)]
+    url = settings.resolved_database_url
+    tasks = [(url, str(settings.files_dir), item_id) for item_id in item_ids]
+    parsed = failed = 0
+    processes = workers or max(1, min(len(tasks), os.cpu_count() or 1))
+    with (
+        ProcessPoolExecutor(max_workers=processes) as pool,
+        typer.progressbar(length=len(tasks), label="Parsing résumés") as bar,
+    ):
+        for outcome in pool.map(_process_item, tasks, chunksize=1):
+            parsed += outcome is True
+            failed += outcome is False
+            bar.update(1)
+    with _unit_of_work(settings) as session:
+        batches = session.scalars(select(ResumeBatch).where(ResumeBatch.id.in_(batch_ids))).all()
+        summary = ", ".join(f"batch {b.id}: {b.status}" for b in batches)
+    typer.echo(f"{parsed} parsed, {failed} failed ({summary})")
 
 
 if __name__ == "__main__":
