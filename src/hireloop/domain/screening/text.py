@@ -1,0 +1,949 @@
+"""Text helpers for screening: tokens, light stemming, the skills lexicon, Markdown to text,
+and the redaction that keeps names, pronouns and personal data out of what is scored.
+
+Everything here is pure Python and fast: the default scorer runs on the career-site apply path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+# Tokens keep the characters that make skill names: c++, c#, .net, node.js, 3.5.
+_TOKEN_RE = re.compile(r"\.?[A-Za-z0-9](?:[A-Za-z0-9+#]|\.(?=[A-Za-z0-9]))*")
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Accents stripped (é -> e), ligatures expanded; case kept."""
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Tokens with their original case (accents folded)."""
+    return _TOKEN_RE.findall(fold(text))
+
+
+def tokens(text: str) -> list[str]:
+    return [t.lower() for t in raw_tokens(text)]
+
+
+# Words that say nothing about fit: English function words plus résumé and job-ad filler.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "across",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "etc",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "here",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "least",
+        "less",
+        "like",
+        "made",
+        "make",
+        "makes",
+        "many",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "near",
+        "need",
+        "needs",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "per",
+        "plus",
+        "same",
+        "should",
+        "since",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "via",
+        "was",
+        "we",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "yet",
+        "you",
+        "your",
+        "yours",
+        "able",
+        "ability",
+        "abilities",
+        "across",
+        "role",
+        "roles",
+        "position",
+        "job",
+        "jobs",
+        "work",
+        "working",
+        "worked",
+        "company",
+        "companies",
+        "team",
+        "teams",
+        "candidate",
+        "candidates",
+        "experience",
+        "experienced",
+        "experiences",
+        "year",
+        "years",
+        "month",
+        "months",
+        "strong",
+        "excellent",
+        "good",
+        "great",
+        "proven",
+        "solid",
+        "skill",
+        "skills",
+        "knowledge",
+        "understanding",
+        "responsible",
+        "responsibilities",
+        "responsibility",
+        "including",
+        "include",
+        "includes",
+        "new",
+        "using",
+        "use",
+        "used",
+        "looking",
+        "join",
+        "offer",
+        "offers",
+        "opportunity",
+        "opportunities",
+        "environment",
+        "based",
+        "day",
+        "daily",
+        "high",
+        "level",
+        "required",
+        "requirement",
+        "requirements",
+        "preferred",
+        "preference",
+        "ideal",
+        "ideally",
+        "nice",
+        "bonus",
+        "must-have",
+        "least",
+        "minimum",
+        "min",
+        "equivalent",
+        "relevant",
+        "related",
+        "various",
+        "multiple",
+        "key",
+        "etc",
+        "e.g",
+        "i.e",
+        "ie",
+        "eg",
+        "we're",
+        "you'll",
+        "you're",
+        "our",
+        "ourselves",
+        "help",
+        "helping",
+        "within",
+        "across",
+        "plus",
+        "ability",
+    ]
+)
+
+# Title words about level, not about the job itself.
+SENIORITY = frozenset(
+    [
+        "senior",
+        "sr",
+        "junior",
+        "jr",
+        "lead",
+        "principal",
+        "staff",
+        "head",
+        "chief",
+        "intern",
+        "internship",
+        "trainee",
+        "entry",
+        "mid",
+        "mid-level",
+        "level",
+        "i",
+        "ii",
+        "iii",
+        "iv",
+        "v",
+        "1",
+        "2",
+        "3",
+        "apprentice",
+        "graduate",
+    ]
+)
+
+# Title words that mean the same thing for matching.
+TITLE_SYNONYMS = {
+    "developer": "engineer",
+    "programmer": "engineer",
+    "dev": "engineer",
+    "swe": "engineer",
+    "representative": "agent",
+    "rep": "agent",
+    "advisor": "agent",
+    "adviser": "agent",
+    "specialist": "agent",
+    "associate": "agent",
+    "support": "service",
+    "care": "service",
+    "instructor": "teacher",
+    "educator": "teacher",
+    "tutor": "teacher",
+    "rn": "nurse",
+    "back-end": "backend",
+    "front-end": "frontend",
+    "maths": "math",
+    "mathematics": "math",
+    "recruiting": "recruiter",
+    "recruitment": "recruiter",
+    "hr": "human",
+    "ux": "ux",
+    "sales": "sales",
+    "accounting": "accountant",
+    "bookkeeper": "accountant",
+    "warehouse": "warehouse",
+    "logistics": "logistics",
+    "supervisor": "manager",
+    "coordinator": "manager",
+}
+
+
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper: nursing/nurses/nurse -> nurs, teacher/teaching ->
+    teach, management/manager/managing -> manag, engineering/engineer -> engineer."""
+    n = len(word)
+    if n > 5 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif n > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif n > 5 and word.endswith("ed"):
+        word = word[:-2]
+    elif n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    n = len(word)
+    if n > 7 and word.endswith("ment"):
+        word = word[:-4]
+    elif n > 5 and word.endswith("er") and not word.endswith("eer"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning (no stopwords, no bare numbers)."""
+    out = []
+    for t in tokens(text):
+        if t in STOPWORDS or len(t) < 2 or t.replace(".", "").isdigit():
+            continue
+        out.append(stem(t))
+    return out
+
+
+_COMPOUND = re.compile(r"\b(back|front|full)[\s-]+(end|stack)\b", re.I)
+
+
+def title_tokens(title: str) -> frozenset[str]:
+    out = set()
+    for t in tokens(_COMPOUND.sub(r"\1\2", title)):
+        if t in SENIORITY or t in STOPWORDS or t in ("and", "of", "the"):
+            continue
+        t = TITLE_SYNONYMS.get(t, t)
+        out.add(stem(t))
+    return frozenset(out)
+
+
+# --------------------------------------------------------------------------- skills lexicon
+# canonical name: aliases separated by "|". An alias starting with "!" is also an ordinary
+# word (Go, React, Swift, ...): in free text it only counts when written with that exact
+# capitalisation; in a skills list or a criterion it always counts.
+_LEXICON_SPEC: dict[str, str] = {
+    # software
+    "Python": "python|python3",
+    "Java": "java",
+    "JavaScript": "javascript|js|ecmascript|es6",
+    "TypeScript": "typescript",
+    "Go": "golang|!Go",
+    "Rust": "!Rust",
+    "C++": "c++|cpp",
+    "C#": "c#|csharp",
+    "C": "!C",
+    ".NET": ".net|dotnet|asp.net",
+    "Ruby": "!Ruby",
+    "Ruby on Rails": "ruby on rails|rails|ror",
+    "PHP": "php|laravel|symfony",
+    "Kotlin": "kotlin",
+    "Swift": "!Swift",
+    "Scala": "scala",
+    "R": "!R|rstudio",
+    "SQL": "sql|t-sql|pl/sql|plsql",
+    "PostgreSQL": "postgresql|postgres|psql",
+    "MySQL": "mysql|mariadb",
+    "MongoDB": "mongodb|mongo",
+    "Redis": "redis",
+    "Elasticsearch": "elasticsearch|opensearch|elastic search",
+    "Kafka": "kafka|apache kafka",
+    "RabbitMQ": "rabbitmq",
+    "Django": "django|django rest framework|drf",
+    "Flask": "!Flask",
+    "FastAPI": "fastapi",
+    "Spring": "spring boot|springboot|!Spring",
+    "Node.js": "node.js|nodejs|!Node",
+    "Express": "express.js|expressjs|!Express",
+    "React": "react.js|reactjs|!React|react native",
+    "Angular": "angular|angularjs",
+    "Vue.js": "vue|vue.js|vuejs|nuxt",
+    "Next.js": "next.js|nextjs",
+    "HTML": "html|html5",
+    "CSS": "css|css3|sass|scss|less css",
+    "Tailwind CSS": "tailwind|tailwindcss",
+    "Redux": "redux",
+    "GraphQL": "graphql",
+    "REST APIs": "rest|restful|rest api|rest apis|restful apis|api design",
+    "Microservices": "microservices|microservice|micro-services",
+    "Docker": "docker|containers|containerization",
+    "Kubernetes": "kubernetes|k8s|helm",
+    "Terraform": "terraform|infrastructure as code|iac",
+    "Ansible": "ansible",
+    "AWS": "aws|amazon web services|ec2|s3|lambda",
+    "GCP": "gcp|google cloud|google cloud platform",
+    "Azure": "azure|microsoft azure",
+    "Linux": "linux|unix|ubuntu|debian",
+    "Git": "git|github|gitlab|bitbucket",
+    "CI/CD": "ci/cd|ci cd|continuous integration|continuous delivery|continuous deployment",
+    "Jenkins": "jenkins",
+    "GitHub Actions": "github actions",
+    "Prometheus": "prometheus",
+    "Grafana": "grafana",
+    "Monitoring": "monitoring|observability|alerting",
+    "Bash": "bash|shell scripting|shell",
+    "Celery": "celery",
+    "Unit testing": "unit testing|unit tests|pytest|junit|tdd|test driven development|test-driven development",
+    "Jest": "jest",
+    "Cypress": "cypress|playwright|selenium",
+    "Webpack": "webpack|vite",
+    "Accessibility": "accessibility|a11y|wcag",
+    "Responsive design": "responsive design|responsive web design|mobile-first",
+    "Figma": "figma",
+    "Sketch": "!Sketch",
+    "User research": "user research|usability testing|user interviews|ux research",
+    "Wireframing": "wireframing|wireframes|prototyping|prototypes",
+    "Machine learning": "machine learning|ml|predictive modeling|predictive modelling",
+    "Deep learning": "deep learning|neural networks",
+    "PyTorch": "pytorch|torch",
+    "TensorFlow": "tensorflow|keras",
+    "scikit-learn": "scikit-learn|sklearn|scikit learn",
+    "pandas": "pandas",
+    "NumPy": "numpy",
+    "Spark": "pyspark|apache spark|!Spark",
+    "Airflow": "airflow|apache airflow",
+    "dbt": "dbt",
+    "Tableau": "tableau",
+    "Power BI": "power bi|powerbi",
+    "Looker": "looker",
+    "Statistics": "statistics|statistical analysis|statistical modeling|statistical modelling|hypothesis testing|regression",
+    "NLP": "nlp|natural language processing",
+    "Computer vision": "computer vision",
+    "A/B testing": "a/b testing|ab testing|a/b tests|experimentation",
+    "Data visualization": "data visualization|data visualisation|dashboards|dashboarding",
+    "ETL": "etl|elt|data pipelines|data pipeline",
+    "Snowflake": "snowflake",
+    "BigQuery": "bigquery",
+    "Excel": "excel|ms excel|microsoft excel|spreadsheets|vlookup|pivot tables",
+    "Microsoft Office": "microsoft office|ms office|office 365|microsoft 365",
+    "Jira": "jira",
+    "Agile": "agile|scrum|kanban|sprint planning",
+    "Project management": "project management|pmp|prince2",
+    "Stakeholder management": "stakeholder management|stakeholders",
+    # healthcare
+    "Patient care": "patient care|bedside care|patient assessment|patient assessments",
+    "Critical care": "icu|intensive care|critical care|intensive care unit",
+    "Emergency care": "emergency department|emergency room|er nursing|emergency nursing",
+    "BLS": "bls|basic life support|cpr",
+    "ACLS": "acls|advanced cardiac life support",
+    "RN license": "rn license|registered nurse license|registered nurse|!RN|nclex|nclex-rn",
+    "Medication administration": "medication administration|administering medication|administer medication|medications",
+    "IV therapy": "iv therapy|iv insertion|intravenous therapy|iv lines",
+    "EHR": "ehr|emr|electronic health records|electronic medical records|epic|cerner",
+    "Triage": "triage",
+    "Wound care": "wound care",
+    "Ventilator management": "ventilator management|ventilators|mechanical ventilation",
+    "Infection control": "infection control|infection prevention",
+    "Phlebotomy": "phlebotomy|venipuncture",
+    # finance and accounting
+    "Accounting": "accounting|accountancy",
+    "Bookkeeping": "bookkeeping",
+    "Accounts payable": "accounts payable|a/p",
+    "Accounts receivable": "accounts receivable|a/r|invoicing|billing",
+    "General ledger": "general ledger|journal entries|gl",
+    "Reconciliation": "reconciliation|reconciliations|bank reconciliation|account reconciliation",
+    "Financial reporting": "financial reporting|financial statements|financial statement",
+    "GAAP": "gaap|us gaap",
+    "IFRS": "ifrs",
+    "Month-end close": "month-end close|month end close|month-end closing|year-end close|closing process",
+    "Tax": "tax|taxation|tax returns|tax preparation|vat",
+    "Audit": "audit|auditing|internal audit|external audit",
+    "Budgeting": "budgeting|budgets|budget",
+    "Forecasting": "forecasting|forecasts",
+    "Financial analysis": "financial analysis|variance analysis|financial modeling|financial modelling",
+    "QuickBooks": "quickbooks",
+    "SAP": "sap|sap fico",
+    "Xero": "xero",
+    "NetSuite": "netsuite",
+    "CPA": "!CPA|certified public accountant|chartered accountant|acca|cima",
+    "Payroll": "payroll",
+    # sales
+    "B2B sales": "b2b sales|b2b|business-to-business|enterprise sales",
+    "SaaS": "saas|software as a service",
+    "Salesforce": "salesforce|sfdc",
+    "HubSpot": "hubspot",
+    "CRM": "crm|customer relationship management",
+    "Lead generation": "lead generation|lead gen|demand generation",
+    "Prospecting": "prospecting|cold calling|cold calls|cold outreach|outbound",
+    "Negotiation": "negotiation|negotiating|negotiate",
+    "Account management": "account management|key accounts|key account management",
+    "Pipeline management": "pipeline management|sales pipeline|pipeline",
+    "Quota attainment": "quota|quota attainment|sales targets|revenue targets",
+    "Solution selling": "solution selling|consultative selling|consultative sales|value selling|meddic",
+    "Business development": "business development",
+    "Customer success": "customer success",
+    "Retail sales": "retail sales|point of sale|pos|cashier|merchandising",
+    # marketing
+    "SEO": "seo|search engine optimization|search engine optimisation",
+    "SEM": "sem|search engine marketing",
+    "Google Ads": "google ads|adwords|ppc|pay per click|pay-per-click",
+    "Social media marketing": "social media marketing|social media|instagram|tiktok",
+    "Paid social": "paid social|facebook ads|meta ads|linkedin ads",
+    "Content marketing": "content marketing|content strategy|content creation|blog",
+    "Email marketing": "email marketing|mailchimp|newsletters|email campaigns",
+    "Google Analytics": "google analytics|ga4|web analytics",
+    "Marketing automation": "marketing automation|marketo|pardot",
+    "Copywriting": "copywriting|copy writing|copywriter",
+    "Brand management": "brand management|branding|brand strategy",
+    "Campaign management": "campaign management|marketing campaigns|campaigns",
+    "Market research": "market research|competitive analysis",
+    "Conversion rate optimization": "conversion rate optimization|cro|landing pages",
+    # logistics and operations
+    "Warehouse operations": "warehouse|warehouse operations|warehousing|warehouse management|distribution center|fulfillment",
+    "Inventory management": "inventory management|inventory control|stock control|cycle counts|cycle counting|inventory",
+    "Forklift": "forklift|forklift certification|forklift license|reach truck|pallet jack",
+    "WMS": "wms|warehouse management system|manhattan scale",
+    "Supply chain": "supply chain|supply chain management|procurement|purchasing",
+    "Logistics": "logistics|transportation|freight|dispatch",
+    "Shipping and receiving": "shipping and receiving|shipping|receiving|inbound|outbound shipments",
+    "Order picking": "order picking|picking|packing|pick and pack",
+    "Workplace safety": "osha|workplace safety|health and safety|safety compliance|safety procedures",
+    "Lean": "lean|lean manufacturing|continuous improvement|kaizen|5s",
+    "Six Sigma": "six sigma|lean six sigma",
+    "Team leadership": "team leadership|people management|team management|supervising|supervision|supervised|managed a team|led a team|coaching",
+    "Scheduling": "scheduling|shift scheduling|rostering|rota",
+    "KPI reporting": "kpi|kpis|kpi reporting|metrics reporting",
+    # customer support
+    "Customer service": "customer service|customer support|client service|customer care",
+    "Zendesk": "zendesk",
+    "Freshdesk": "freshdesk",
+    "Intercom": "intercom",
+    "Ticketing systems": "ticketing|ticketing systems|help desk|helpdesk|service desk|servicenow",
+    "Live chat": "live chat|chat support",
+    "Phone support": "phone support|call center|call centre|contact center|contact centre|inbound calls",
+    "Troubleshooting": "troubleshooting|troubleshoot|diagnostics|fault finding",
+    "Conflict resolution": "conflict resolution|de-escalation|complaint handling|complaints",
+    "SLA management": "sla|slas|service level agreements",
+    "Customer satisfaction": "csat|nps|customer satisfaction",
+    "Knowledge base": "knowledge base|help center articles",
+    # teaching
+    "Lesson planning": "lesson planning|lesson plans|lesson plan",
+    "Curriculum development": "curriculum development|curriculum design|curriculum",
+    "Classroom management": "classroom management",
+    "Mathematics": "mathematics|math|maths|algebra|calculus|geometry|trigonometry",
+    "Differentiated instruction": "differentiated instruction|differentiation",
+    "Student assessment": "student assessment|formative assessment|summative assessment|grading",
+    "Teaching license": "teaching license|teaching licence|teaching certificate|teaching certification|teaching credential|qts|qualified teacher status|pgce|state certification",
+    "Tutoring": "tutoring",
+    "Special education": "special education|sen|iep|ieps",
+    "Google Classroom": "google classroom|moodle|canvas lms",
+    "Exam preparation": "exam preparation|test preparation|sat prep|ap calculus",
+    # electrical trades
+    "Electrical wiring": "electrical wiring|wiring|rewiring",
+    "Electrical installation": "electrical installation|electrical installations|installations",
+    "NEC": "nec|national electrical code|bs 7671|electrical code",
+    "Blueprint reading": "blueprint reading|blueprints|schematics|electrical drawings|technical drawings",
+    "Conduit": "conduit|conduit bending",
+    "PLC": "plc|plcs|programmable logic controllers",
+    "Journeyman license": "journeyman license|journeyman electrician|journeyman|licensed electrician|electrical license",
+    "Lockout/tagout": "lockout/tagout|lockout tagout|loto",
+    "Switchgear": "switchgear|panels|panel upgrades|breaker panels|distribution boards",
+    "Motor controls": "motor controls|motor control|vfd|vfds|variable frequency drives",
+    "Low voltage": "low voltage|fire alarm systems|data cabling",
+    # HR and recruiting
+    "Recruiting": "recruiting|recruitment|talent acquisition|full-cycle recruiting|full cycle recruiting",
+    "Sourcing": "sourcing|candidate sourcing|boolean search|headhunting",
+    "Interviewing": "interviewing|structured interviews|screening interviews|phone screens",
+    "ATS": "ats|applicant tracking system|applicant tracking systems|greenhouse|lever|taleo|smartrecruiters",
+    "Onboarding": "onboarding",
+    "Employee relations": "employee relations|grievances|disciplinary",
+    "HRIS": "hris|bamboohr|personio",
+    "Workday": "workday",
+    "Employment law": "employment law|labor law|labour law|employment legislation",
+    "Performance management": "performance management|performance reviews|appraisals",
+    "Compensation and benefits": "compensation and benefits|benefits administration|compensation|benefits",
+    "LinkedIn Recruiter": "linkedin recruiter",
+    "Employer branding": "employer branding|employer brand",
+    # hospitality
+    "Food safety": "food safety|haccp|servsafe|food hygiene",
+    "Cooking": "cooking|line cook|food preparation|menu development|culinary",
+    # languages
+    "English": "english",
+    "French": "french",
+    "Spanish": "spanish",
+    "German": "german",
+    "Portuguese": "portuguese",
+    "Italian": "italian",
+    "Mandarin": "mandarin|chinese",
+    "Arabic": "arabic",
+    "Hindi": "hindi",
+    "Japanese": "japanese",
+    "Tagalog": "tagalog|filipino",
+}
+
+
+class Lexicon:
+    """Alias n-grams -> canonical skill names; built once."""
+
+    def __init__(self, spec: dict[str, str]) -> None:
+        self.loose: dict[tuple[str, ...], str] = {}  # matched anywhere (lower-cased)
+        self.strict: dict[tuple[str, ...], tuple[str, str]] = {}  # (original casing, name)
+        self.max_n = 1
+        for name, aliases in spec.items():
+            strict_keys = {tuple(tokens(a[1:])) for a in aliases.split("|") if a.startswith("!")}
+            names = [name.lower()] if tuple(tokens(name)) not in strict_keys else []
+            for alias in [*names, *aliases.split("|")]:
+                if alias.startswith("!"):
+                    cased = alias[1:]
+                    key = tuple(tokens(cased))
+                    if key:
+                        self.strict[key] = (" ".join(raw_tokens(cased)), name)
+                    continue
+                key = tuple(tokens(alias))
+                if not key:
+                    continue
+                if key in self.loose and self.loose[key] != name:
+                    continue  # first definition wins
+                self.loose.setdefault(key, name)
+                self.max_n = max(self.max_n, len(key))
+        self.names = frozenset(spec)
+        self._firsts = frozenset(k[0] for k in self.loose) | frozenset(k[0] for k in self.strict)
+        self.alias_words = frozenset(w for k in (*self.loose, *self.strict) for w in k)
+
+    def extract(self, text: str, *, short: bool = False) -> set[str]:
+        """Canonical skill names found in ``text``. ``short`` (a skills-list item, a criterion):
+        ambiguous aliases count whatever their case."""
+        raw = raw_tokens(text)
+        low = [t.lower() for t in raw]
+        found: set[str] = set()
+        n_tok = len(low)
+        i = 0
+        while i < n_tok:
+            tok = low[i]
+            if tok not in self._firsts:
+                i += 1
+                continue
+            step = 1
+            for n in range(min(self.max_n, n_tok - i), 0, -1):
+                key = tuple(low[i : i + n])
+                name = self.loose.get(key)
+                if name is None and key in self.strict:
+                    cased, sname = self.strict[key]
+                    if short or " ".join(raw[i : i + n]) == cased:
+                        name = sname
+                if name is not None:
+                    found.add(name)
+                    step = n
+                    break
+            i += step
+        return found
+
+    def canonical(self, phrase: str) -> str | None:
+        """The skill name when the whole phrase is a known alias."""
+        key = tuple(tokens(phrase))
+        if key in self.loose:
+            return self.loose[key]
+        if key in self.strict:
+            return self.strict[key][1]
+        return None
+
+
+LEXICON = Lexicon(_LEXICON_SPEC)
+
+
+@lru_cache(maxsize=4096)
+def skills_in_item(item: str) -> frozenset[str]:
+    """Skills named by one skills-list entry ("Python (Django, Flask)")."""
+    return frozenset(LEXICON.extract(item, short=True))
+
+
+def skills_in_list(items: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for item in items:
+        out |= skills_in_item(item)
+    return out
+
+
+# --------------------------------------------------------------------------- Markdown
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"[*_`~>|]+")
+_BULLET = re.compile(r"^\s*(?:[-*+•·▪●]|\d+[.)])\s+(.*)$")
+_HEADING = re.compile(r"^\s*#{1,6}\s*(.*?)\s*#*\s*$")
+_BOLD_HEADING = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$")
+
+
+def markdown_to_text(md: str) -> str:
+    lines = []
+    for line in (md or "").splitlines():
+        line = _MD_LINK.sub(r"\1", line)
+        h = _HEADING.match(line)
+        if h:
+            line = h.group(1)
+        b = _BULLET.match(line)
+        if b:
+            line = b.group(1)
+        lines.append(_MD_MARKS.sub("", line).strip())
+    return "\n".join(lines).strip()
+
+
+_RESP_HEAD = re.compile(
+    r"responsib|what you.?ll do|what you will do|you will|duties|the role|your role|your mission|"
+    r"day.to.day|missions?\b|tasks",
+    re.I,
+)
+_REQ_HEAD = re.compile(
+    r"requirement|qualification|what we.?re looking|who you are|you have|must|profile|skills|"
+    r"about you|what you bring|nice to have|bonus",
+    re.I,
+)
+
+
+def markdown_sections(md: str) -> tuple[list[str], list[str], list[str]]:
+    """(responsibilities, requirements, other bullets) from a Markdown job description."""
+    resp: list[str] = []
+    req: list[str] = []
+    other: list[str] = []
+    current = other
+    for line in (md or "").splitlines():
+        h = _HEADING.match(line) or _BOLD_HEADING.match(line)
+        if h or (line.strip().endswith(":") and len(line.strip()) < 60 and not _BULLET.match(line)):
+            head = h.group(1) if h else line
+            if _RESP_HEAD.search(head):
+                current = resp
+            elif _REQ_HEAD.search(head):
+                current = req
+            else:
+                current = other
+            continue
+        b = _BULLET.match(line)
+        if b:
+            item = _MD_MARKS.sub("", _MD_LINK.sub(r"\1", b.group(1))).strip().rstrip(".;")
+            if item:
+                current.append(item)
+    return resp, req, other
+
+
+# --------------------------------------------------------------------------- years, degrees
+_YEARS_RE = re.compile(
+    r"(?:at least|minimum(?: of)?|min\.?|over|more than)?\s*(\d{1,2})(?:\.\d)?\s*(?:\+|plus)?\s*"
+    r"(?:(?:-|–|to)\s*\d{1,2}\s*)?(?:\+\s*)?(?:years?|yrs?|ans?|années?)\b",
+    re.I,
+)
+
+
+def years_in(text: str) -> int | None:
+    """The (lowest) number of years a requirement names: "3+ years", "2-4 yrs"."""
+    m = _YEARS_RE.search(text or "")
+    if not m:
+        return None
+    value = int(m.group(1))
+    return value if 0 < value <= 40 else None
+
+
+# Highest level first: the first match wins.
+_DEGREE_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (5, re.compile(r"\b(ph\.?\s?d|doctorate|doctoral|dphil|md|doctor of)\b", re.I)),
+    (
+        4,
+        re.compile(
+            r"\b(master'?s?|msc|m\.sc|ms|m\.s|ma|m\.a|meng|m\.eng|mba|m\.b\.a|mphil|llm|med|"
+            r"mpa|mph|postgraduate|post-graduate|pgce)\b",
+            re.I,
+        ),
+    ),
+    (
+        3,
+        re.compile(
+            r"\b(bachelor'?s?|bsc|b\.sc|bs|b\.s|ba|b\.a|beng|b\.eng|btech|b\.tech|bcom|b\.com|"
+            r"bba|bsn|llb|licence|license in|undergraduate degree|degree in|university degree)\b",
+            re.I,
+        ),
+    ),
+    (
+        2,
+        re.compile(
+            r"\b(associate'?s?|hnd|hnc|diploma|adn|certificate|vocational|btec|nvq)\b", re.I
+        ),
+    ),
+    (1, re.compile(r"\b(high school|secondary school|ged|a-levels?|baccalaur[eé]at|gcse)\b", re.I)),
+)
+
+DEGREE_NAMES = {
+    1: "high school",
+    2: "diploma or associate degree",
+    3: "bachelor's degree",
+    4: "master's degree",
+    5: "doctorate",
+}
+
+
+def degree_level(text: str | None) -> int | None:
+    """1 high school … 5 doctorate; None when the text names no degree."""
+    if not text:
+        return None
+    folded = fold(text)
+    for level, pattern in _DEGREE_PATTERNS:
+        if pattern.search(folded):
+            return level
+    return None
+
+
+def job_degree_level(value: str | None) -> int | None:
+    """Taptalent's degreeLevel enum (Bachelor's, High School, M.B.A., Master's, Other, Ph.D.)."""
+    if not value or value.strip().lower() in ("other", "none", "any", "n/a"):
+        return None
+    return degree_level(value)
+
+
+# --------------------------------------------------------------------------- redaction
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:linkedin\.com|github\.com)/\S*", re.I)
+_PHONE = re.compile(
+    r"(?:\+|\b00)\d[\d\s().-]{7,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d(?:[\s.]?\d{2}){4}\b"
+)
+_PERSONAL_FIELD = re.compile(
+    r"\b(?:date of birth|birth ?date|d\.?o\.?b\.?|place of birth|age|gender|sex|nationality|"
+    r"citizenship|marital status|religion|photo|ethnicity|race|pronouns)\s*[:=]\s*[^\n|;]*",
+    re.I,
+)
+_BORN = re.compile(r"\bborn\s+(?:on|in)?\s*[\w ,./-]{0,30}?\d{4}\b", re.I)
+_AGE_PHRASE = re.compile(r"\b\d{2}\s*(?:years old|yrs old|y/o)\b", re.I)
+# Title case only: "MS" and "M.S." are degrees.
+_HONORIFIC_WORDS = r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Madam|Mme|Mlle)"
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Sir|Madam|Mme|Mlle)\.?(?=\s+[A-Z])")
+# An honorific left alone once the name after it is gone ("Ms —").
+_LONE_HONORIFIC = re.compile(_HONORIFIC_WORDS + r"\.?(?=[ \t]*(?:$|[^\w\s]))", re.M)
+_ALNUM = re.compile(r"[^\W_]")
+_THEY_VERBS = {"is": "are", "was": "were", "has": "have", "does": "do"}
+_THEY_VERB = re.compile(r"\b(they|They) (is|was|has|does)\b")
+_PRONOUNS = {
+    "he": "they",
+    "she": "they",
+    "him": "them",
+    "his": "their",
+    "her": "their",
+    "hers": "theirs",
+    "himself": "themselves",
+    "herself": "themselves",
+}
+_PRONOUN_RE = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.I)
+
+
+def _pronoun(m: re.Match[str]) -> str:
+    word = m.group(1)
+    out = _PRONOUNS[word.lower()]
+    return out.capitalize() if word[0].isupper() else out
+
+
+def redact(text: str | None, names: Sequence[str] = ()) -> str:
+    """The text without what must never be scored: the person's name (whole, and each part
+    written as a name), e-mail, phone, links, personal-data fields (birth date, age, gender,
+    nationality, marital status, photo) and gendered pronouns and honorifics (made neutral).
+
+    A name part that is also a skill word (Ruby, Swift) is only removed as part of the full
+    name, so a "Ruby Smith" keeps her "Ruby on Rails"."""
+    if not text:
+        return ""
+    out = fold(text)
+    out = _EMAIL.sub(" ", out)
+    out = _URL.sub(" ", out)
+    out = _PERSONAL_FIELD.sub(" ", out)
+    out = _BORN.sub(" ", out)
+    out = _AGE_PHRASE.sub(" ", out)
+    out = _PHONE.sub(" ", out)
+    # Each name as its words ("Eun-ji" and "Al-Sayed" stay whole), folded and lower-cased.
+    sequences: list[tuple[str, ...]] = []
+    for name in names:
+        words = tuple(
+            w for w in (x.strip(".,()'\"").lower() for x in fold(name or "").split()) if len(w) >= 2
+        )
+        if words and words not in sequences:
+            sequences.append(words)
+    parts = list(dict.fromkeys(w for seq in sequences for w in seq))
+    if parts:
+        alternatives = "(?i:" + "|".join(re.escape(p) for p in parts) + ")"
+        # After an honorific ("Ms Swift", "Mr Thi Lan"), any part is a name.
+        out = re.sub(
+            _HONORIFIC_WORDS + r"\.?\s+" + alternatives + r"(?:[\s-]+" + alternatives + r")*\b",
+            " ",
+            out,
+        )
+        # The full name, in order or reversed, with one middle name or initial between.
+        sep = r"[\s,.'-]+(?-i:(?:[A-Z]\.?|[A-Z][a-z]+)[\s,.]+)?"
+        for words in sequences:
+            for seq in dict.fromkeys((words, words[::-1])):
+                if len(seq) >= 2:
+                    pat = r"\b" + sep.join(re.escape(p) for p in seq) + r"\b"
+                    out = re.sub(pat, " ", out, flags=re.I)
+        for p in parts:
+            if any(w in LEXICON.alias_words for w in tokens(p)):
+                continue
+            # Each part alone when written as a name (Title or UPPER case).
+            title, upper = p[:1].upper() + p[1:], p.upper()
+            out = re.sub(r"\b(?:" + re.escape(title) + "|" + re.escape(upper) + r")\b", " ", out)
+    out = _HONORIFIC.sub(" ", out)
+    out = _LONE_HONORIFIC.sub(" ", out)
+    out = _PRONOUN_RE.sub(_pronoun, out)
+    out = _THEY_VERB.sub(lambda m: m.group(1) + " " + _THEY_VERBS[m.group(2).lower()], out)
+    # What is left of removed lines ("| |", "—") goes too, so that a CV with a personal-data
+    # line and the same CV without it give the same text.
+    lines = [" ".join(line.split()) if _ALNUM.search(line) else "" for line in out.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
