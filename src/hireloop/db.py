@@ -94,7 +94,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
+    # Recycling old connections is enough here; a ping before every checkout costs a round
+    # trip per request.
+    kwargs.setdefault("pool_recycle", 1800)
     return create_engine(url, **kwargs)
 
 
@@ -189,3 +191,15 @@ def _after_transaction_end(session: Session, transaction: Any) -> None:
         return  # a savepoint; the outer transaction decides
     session.info.pop("on_commit", None)
     _run(session.info.pop("on_rollback", []))
+
+
+def insert_for(session: Session, model: Any) -> Any:
+    """An INSERT for ``model`` with the database's ON CONFLICT support (both dialects have
+    ``on_conflict_do_nothing`` / ``on_conflict_do_update``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)

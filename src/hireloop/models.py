@@ -6,6 +6,7 @@ from hireloop.domain.applications.models import (
     ApplicationEvent,
     ApplicationLabel,
     CustomFolder,
+    JobFolderCount,
     Label,
 )
 from hireloop.domain.batches.models import ResumeBatch, ResumeBatchItem
@@ -31,6 +32,7 @@ __all__ = [
     "CustomFolder",
     "File",
     "Job",
+    "JobFolderCount",
     "Label",
     "OutboxEvent",
     "Tag",

@@ -108,11 +108,10 @@ def live(tmp_path: Path):  # type: ignore[no-untyped-def]
         "HIRELOOP_OUTBOX_POLL_SECONDS": "0.2",
     }
     env.pop("HIRELOOP_REDIS_URL", None)
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("w")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "hireloop", "worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "hireloop", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     app = create_app(Settings(database_url=url, data_dir=data_dir))
     try:
@@ -124,6 +123,7 @@ def live(tmp_path: Path):  # type: ignore[no-untyped-def]
                 "other_auth": {"Authorization": f"Bearer {other_key}"},
                 "job_id": job_id,
                 "data_dir": data_dir,
+                "log_path": log_path,
             }
     finally:
         worker.send_signal(signal.SIGINT)
@@ -131,10 +131,13 @@ def live(tmp_path: Path):  # type: ignore[no-untyped-def]
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+        log.close()
         db.dispose()
 
 
-def wait_done(client: TestClient, auth: dict[str, str], batch_id: int) -> dict:  # type: ignore[type-arg]
+def wait_done(live: dict, batch_id: int) -> dict:  # type: ignore[type-arg]
+    """The batch once finished; on time-out, the worker's log explains why."""
+    client, auth = live["client"], live["auth"]
     deadline = time.monotonic() + 60
     while True:
         r = client.get(f"/v1/partner/candidates/batch/{batch_id}?perPage=20", headers=auth)
@@ -142,7 +145,9 @@ def wait_done(client: TestClient, auth: dict[str, str], batch_id: int) -> dict: 
         data = r.json()["data"]
         if data["status"] in ("COMPLETED", "FAILED"):
             return data
-        assert time.monotonic() < deadline, data
+        if time.monotonic() > deadline:
+            worker_log = live["log_path"].read_text()[-4000:]
+            raise AssertionError(f"batch not done: {data}\n{worker_log}")
         time.sleep(0.2)
 
 
@@ -161,7 +166,7 @@ def test_urls_are_fetched_parsed_and_reported(live, file_server):
     batch_id = r.json()["data"]["batchId"]
     assert r.json()["data"]["fileCount"] == 5
 
-    data = wait_done(client, auth, batch_id)
+    data = wait_done(live, batch_id)
     assert data["status"] == "COMPLETED"
     assert (data["fileCount"], data["processedCount"]) == (5, 5)
     assert (data["successCount"], data["failedCount"]) == (2, 3)
@@ -224,7 +229,7 @@ def test_uploaded_files_into_a_job_become_job_candidates(live):
     )
     assert r.status_code == 200, r.text
     assert r.json()["data"]["jobId"] == job_id
-    data = wait_done(client, auth, r.json()["data"]["batchId"])
+    data = wait_done(live, r.json()["data"]["batchId"])
     assert data["successCount"] == 2
     assert all(f["jobCandidateId"] for f in data["files"])
     listed = client.get(f"/v1/partner/job-candidates/job/{job_id}/candidates", headers=auth).json()
@@ -242,7 +247,7 @@ def test_the_same_cv_twice_is_the_same_candidate(live, file_server):
     r = client.post(
         "/v1/partner/candidates/bulk/resume", json={"resumeURLs": [url, url]}, headers=auth
     )
-    data = wait_done(client, auth, r.json()["data"]["batchId"])
+    data = wait_done(live, r.json()["data"]["batchId"])
     assert data["successCount"] == 2
     ids = {f["candidateId"] for f in data["files"]}
     assert len(ids) == 1

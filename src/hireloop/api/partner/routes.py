@@ -85,7 +85,7 @@ def list_jobs(request: Request, key: KeyDep, session: SessionDep) -> dict[str, A
     result = jobs.list_jobs(
         session, key.company_id, page=page, per_page=per_page, statuses=statuses or None
     )
-    counts = jobs.folder_counts(session, [j.id for j in result.items])
+    counts = applications.folder_totals(session, [j.id for j in result.items])
     return {
         "jobs": [job_json(j, counts[j.id]) for j in result.items],
         "totalJobs": result.total,
@@ -95,7 +95,7 @@ def list_jobs(request: Request, key: KeyDep, session: SessionDep) -> dict[str, A
 @router.get("/jobs/{job_id}", summary="Get a job")
 def get_job(job_id: str, key: KeyDep, session: SessionDep) -> dict[str, Any]:
     job = jobs.get_job(session, key.company_id, job_id)
-    return job_json(job, jobs.folder_counts(session, [job.id])[job.id])
+    return job_json(job, applications.folder_totals(session, [job.id])[job.id])
 
 
 @router.post("/jobs", summary="Create a job")
@@ -125,11 +125,12 @@ def create_candidate(body: CandidateCreateBody, key: KeyDep, session: SessionDep
             cover_letter=body.coverLetter or "",
         )
         job_candidate = job_candidate_json(application)
-    data = candidate_json(
-        candidate,
-        tags=candidates.tags_for(session, [candidate.id])[candidate.id],
-        job_ids=candidates.job_ids_for(session, [candidate.id])[candidate.id],
-    )
+    if created:  # nothing to look up: a new candidate has no tags and only this job
+        tags, job_ids = [], [job.id] if job is not None else []
+    else:
+        tags = candidates.tags_for(session, [candidate.id])[candidate.id]
+        job_ids = candidates.job_ids_for(session, [candidate.id])[candidate.id]
+    data = candidate_json(candidate, tags=tags, job_ids=job_ids)
     data["isExistingCandidate"] = not created
     data["jobCandidate"] = job_candidate
     return {"status": "success", "data": data}

@@ -77,6 +77,19 @@ class Application(Base):
     folder_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class JobFolderCount(Base):
+    """How many applications each folder of a job holds, kept up to date by every creation
+    and move, so that the campaign view and list totals never count rows."""
+
+    __tablename__ = "job_folder_counts"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    # A system folder ("inbox") or "custom:<id>".
+    folder_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Label(Base):
     __tablename__ = "labels"
     __table_args__ = (UniqueConstraint("company_id", "name"),)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, defer
 
-from hireloop.db import utcnow
+from hireloop.db import insert_for, utcnow
 from hireloop.domain.actor import Actor
-from hireloop.domain.applications.models import FOLDERS, Application, ApplicationEvent
+from hireloop.domain.applications.models import (
+    FOLDERS,
+    Application,
+    ApplicationEvent,
+    JobFolderCount,
+)
 from hireloop.domain.applications.schemas import ApplicationFilters
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.candidates.service import search_condition
@@ -76,33 +80,35 @@ def create_application(
 ) -> tuple[Application, bool]:
     """Put ``candidate`` in ``job``; returns ``(application, created)``.
 
-    A candidate applies to a job once: applying again returns the existing application.
-    Creation is recorded as an ApplicationEvent and an ``application.created`` outbox event.
+    A candidate applies to a job once: applying again returns the existing application
+    (also when two requests race: the database's unique key decides, without an error).
+    Creation is recorded as an ApplicationEvent, in the folder counts and as an
+    ``application.created`` outbox event.
     """
     if job.company_id != candidate.company_id:
         raise NotFound("Job not found.")
-    existing = find_application(session, job.id, candidate.id)
-    if existing is not None:
-        return existing, False
-    application = Application(
-        company_id=job.company_id,
-        job_id=job.id,
-        candidate_id=candidate.id,
-        folder=folder,
-        status=status,
-        step=step,
-        source=source,
-        cover_letter=cover_letter or "",
+    stmt = (
+        insert_for(session, Application)
+        .values(
+            company_id=job.company_id,
+            job_id=job.id,
+            candidate_id=candidate.id,
+            folder=folder,
+            status=status,
+            step=step,
+            source=source,
+            cover_letter=cover_letter or "",
+        )
+        .on_conflict_do_nothing(index_elements=["job_id", "candidate_id"])
+        .returning(Application)
     )
-    try:
-        with session.begin_nested():
-            session.add(application)
-            session.flush()
-    except IntegrityError:
+    application = session.scalars(stmt).first()
+    if application is None:
         existing = find_application(session, job.id, candidate.id)
-        if existing is None:
-            raise
+        if existing is None:  # pragma: no cover - the conflict row is committed or ours
+            raise NotFound("Application not found.")
         return existing, False
+    _count(session, application, +1)
     _record(session, application, "created", actor)
     emit(
         session,
@@ -117,6 +123,29 @@ def create_application(
         },
     )
     return application, True
+
+
+def folder_key(application: Application) -> str:
+    if application.folder == "custom":
+        return f"custom:{application.custom_folder_id}"
+    return application.folder
+
+
+def _count(session: Session, application: Application, delta: int) -> None:
+    """Keep the job's per-folder counts in step with the application's folder."""
+    table = JobFolderCount.__table__
+    session.execute(
+        insert_for(session, JobFolderCount)
+        .values(
+            job_id=application.job_id,
+            folder_key=folder_key(application),
+            company_id=application.company_id,
+            count=delta,
+        )
+        .on_conflict_do_update(
+            index_elements=["job_id", "folder_key"], set_={"count": table.c.count + delta}
+        )
+    )
 
 
 def move_application(
@@ -134,9 +163,11 @@ def move_application(
     previous = application.folder
     if previous == folder and application.custom_folder_id == custom_folder_id:
         return application
+    _count(session, application, -1)
     application.folder = folder
     application.custom_folder_id = custom_folder_id if folder == "custom" else None
     application.folder_changed_at = utcnow()
+    _count(session, application, +1)
     _record(session, application, "moved", actor, from_folder=previous, reason=reason)
     emit(
         session,
@@ -173,10 +204,31 @@ def get_applications(
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
+def folder_totals(session: Session, job_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Applications per folder for each job, from the maintained counts: {job: {key: n}}."""
+    totals: dict[int, dict[str, int]] = {job_id: {} for job_id in job_ids}
+    if not job_ids:
+        return totals
+    rows = session.execute(
+        select(JobFolderCount.job_id, JobFolderCount.folder_key, JobFolderCount.count).where(
+            JobFolderCount.job_id.in_(job_ids), JobFolderCount.count != 0
+        )
+    )
+    for job_id, key, count in rows:
+        totals[job_id][key] = count
+    return totals
+
+
 def list_job_applications(
     session: Session, job: Job, filters: ApplicationFilters, *, page: int, per_page: int
 ) -> Page[tuple[Application, Candidate]]:
-    where = [Application.job_id == job.id, Application.company_id == job.company_id]
+    """A page of the job's applications with their candidates.
+
+    ``job`` comes from a company-scoped lookup, and an application always belongs to its
+    job's company, so filtering on the job is the tenant filter (and lets the database
+    answer from the job's indexes alone).
+    """
+    where = [Application.job_id == job.id]
     if filters.folders:
         where.append(Application.folder.in_(filters.folders))
     if filters.evaluation_status == "APPROVED":
@@ -202,15 +254,24 @@ def list_job_applications(
         where.append(Application.created_at >= filters.created_after)
     if filters.created_before:
         where.append(Application.created_at <= filters.created_before)
-
-    needs_candidate = bool(filters.search)
     if filters.search:
         where.append(search_condition(filters.search))
 
-    count_stmt = select(func.count()).select_from(Application)
-    if needs_candidate:
-        count_stmt = count_stmt.join(Candidate, Candidate.id == Application.candidate_id)
-    total = session.scalar(count_stmt.where(*where)) or 0
+    only_folders = not (
+        filters.evaluation_status
+        or filters.min_score is not None
+        or filters.max_score is not None
+        or filters.source
+        or filters.created_after
+        or filters.created_before
+        or filters.search
+    )
+    if only_folders and "custom" not in filters.folders:
+        counts = folder_totals(session, [job.id])[job.id]
+        wanted = set(filters.folders)
+        total = sum(n for key, n in counts.items() if not wanted or key in wanted)
+    else:
+        total = session.scalar(_from(filters).with_only_columns(func.count()).where(*where)) or 0
 
     if filters.sort_by == "score":
         # Unscored applications last in either direction, on both databases.
@@ -222,16 +283,33 @@ def list_job_applications(
         first = (
             Application.created_at.asc()
             if filters.sort_order == "asc"
-            else (Application.created_at.desc())
+            else Application.created_at.desc()
         )
     order = [first, Application.id.asc() if filters.sort_order == "asc" else Application.id.desc()]
+    # Find the page's ids first (from the job's index), then load only those rows: the
+    # rows skipped by OFFSET are never joined or read.
+    ids = list(
+        session.scalars(
+            _from(filters)
+            .where(*where)
+            .order_by(*order)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
     rows = session.execute(
         select(Application, Candidate)
         .join(Candidate, Candidate.id == Application.candidate_id)
-        .where(*where)
-        .order_by(*order)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+        .where(Application.id.in_(ids))
+        .options(defer(Candidate.resume_text), defer(Candidate.parsed_resume))
     ).all()
-    items = [(app, cand) for app, cand in rows]
+    found = {app.id: (app, cand) for app, cand in rows}
+    items = [found[i] for i in ids if i in found]
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _from(filters: ApplicationFilters) -> Select[tuple[int]]:
+    stmt = select(Application.id)
+    if filters.search:
+        stmt = stmt.join(Candidate, Candidate.id == Application.candidate_id)
+    return stmt

@@ -315,18 +315,29 @@ def process_item(
             _finish(session, item, ok=True)
         return True
     except Exception as exc:  # noqa: BLE001 - any failure is the item's, recorded on it
-        reason = exc.message if isinstance(exc, DomainError) else "Unexpected error"
         if not isinstance(exc, DomainError):
             log.exception("batch item %s failed", item_id)
+            if _release_for_retry(db, item_id):
+                raise  # the task queue runs the item again (see tasks.parse_batch_item)
+        reason = exc.message if isinstance(exc, DomainError) else "Unexpected error"
         with db.unit_of_work() as session:
             item = session.get(ResumeBatchItem, item_id)
             assert item is not None
-            if not isinstance(exc, DomainError) and item.attempts < MAX_ITEM_ATTEMPTS:
-                item.status = "PENDING"  # an unexpected error may pass: try again later
-                return None
             item.status = "FAILED"
             item.error = reason[:2000]
             item.processed_at = utcnow()
             _drop_upload(session, item, storage)
             _finish(session, item, ok=False)
         return False
+
+
+def _release_for_retry(db: Database, item_id: int) -> bool:
+    """An unexpected error (a lost connection, a deadlock) may pass: put the item back,
+    unless it has had its attempts."""
+    with db.unit_of_work() as session:
+        item = session.get(ResumeBatchItem, item_id)
+        assert item is not None
+        if item.attempts >= MAX_ITEM_ATTEMPTS:
+            return False
+        item.status = "PENDING"
+        return True

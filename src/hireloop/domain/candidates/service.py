@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hireloop.db import LIKE_ESCAPE, contains_pattern
+from hireloop.db import LIKE_ESCAPE, contains_pattern, insert_for
 from hireloop.domain.applications.models import Application
 from hireloop.domain.candidates.identity import (
     clean_name,
@@ -91,20 +90,29 @@ def create_candidate(
         )
     if existing is not None:
         return existing, False
-    company = session.get(Company, company_id)
-    candidate = Candidate(company_id=company_id)
-    _apply(candidate, data, company.default_country if company else None)
-    try:
-        # A savepoint, so that losing a race with an identical insert only undoes this row.
-        with session.begin_nested():
-            session.add(candidate)
-            session.flush()
-    except IntegrityError:
+    company = session.get(Company, company_id)  # usually already loaded with the API key
+    draft = Candidate(company_id=company_id)
+    _apply(draft, data, company.default_country if company else None)
+    values = {
+        column.key: getattr(draft, column.key)
+        for column in Candidate.__table__.columns
+        if getattr(draft, column.key) is not None
+    }
+    # Losing a race with an identical insert is not an error: the unique identity key
+    # turns the second insert into nothing, and the first one's candidate is returned.
+    candidate = session.scalars(
+        insert_for(session, Candidate)
+        .values(values)
+        .on_conflict_do_nothing(
+            index_elements=["company_id", "email", "first_name_key", "last_name_key"]
+        )
+        .returning(Candidate)
+    ).first()
+    if candidate is None:
         existing = find_by_identity(
             session, company_id, data.email, data.first_name, data.last_name
         )
-        if existing is None:
-            raise
+        assert existing is not None  # the row that won the race
         return existing, False
     emit(session, company_id, "candidate.created", {"candidateId": candidate.id})
     return candidate, True

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
 
@@ -62,6 +62,8 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Loaded with the key (one query per request), and kept in the session for its services.
+    company: Mapped[Company] = relationship(lazy="joined", innerjoin=True)
 
 
 class AccessToken(Base):

@@ -184,8 +184,8 @@ def authenticate_api_key(
         or not hmac.compare_digest(api_key.secret_hash, hash_secret(secret))
     ):
         raise Unauthorized("Invalid API secret.")
-    company = session.get(Company, api_key.company_id)
-    if company is None or not company.active:
+    company = api_key.company
+    if not company.active:
         raise Forbidden("Your account is inactive.")
     now = utcnow()
     if api_key.last_used_at is None or now - api_key.last_used_at > _LAST_USED_RESOLUTION:

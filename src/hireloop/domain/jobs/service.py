@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
 from hireloop.domain.actor import Actor
-from hireloop.domain.applications.models import Application
 from hireloop.domain.jobs.models import OPEN_STATUSES, Job
 from hireloop.domain.jobs.schemas import JobData
 from hireloop.domain.outbox.service import emit
@@ -97,18 +96,3 @@ def list_jobs(
         )
     )
     return Page(items=items, page=page, per_page=per_page, total=total)
-
-
-def folder_counts(session: Session, job_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Applications per folder for each job: {job_id: {folder: count}}."""
-    counts: dict[int, dict[str, int]] = {job_id: {} for job_id in job_ids}
-    if not job_ids:
-        return counts
-    rows = session.execute(
-        select(Application.job_id, Application.folder, func.count())
-        .where(Application.job_id.in_(job_ids))
-        .group_by(Application.job_id, Application.folder)
-    )
-    for job_id, folder, count in rows:
-        counts[job_id][folder] = count
-    return counts
