@@ -55,9 +55,13 @@ def _build_fold_table() -> dict[int, str]:
     for code in range(0xC0, 0x250):
         ch = chr(code)
         base = unicodedata.normalize("NFKD", ch)
-        if len(base) > 1 and base[0].isascii() and base[0].isalpha():
-            if all(unicodedata.combining(c) for c in base[1:]):
-                table[code] = base[0]
+        if (
+            len(base) > 1
+            and base[0].isascii()
+            and base[0].isalpha()
+            and all(unicodedata.combining(c) for c in base[1:])
+        ):
+            table[code] = base[0]
     table.update(
         {
             ord("İ"): "I",
@@ -91,6 +95,11 @@ def _key(text: str) -> str:
 
 def _words(text: str) -> set[str]:
     return {w for w in text.split() if w}
+
+
+def _phrases(text: str) -> set[str]:
+    """``"new york|paris"`` -> {"new york", "paris"} (whitespace collapsed)."""
+    return {" ".join(item.split()) for item in text.split("|") if item.strip()}
 
 
 # --------------------------------------------------------------------------------------
@@ -140,7 +149,7 @@ _HEADINGS_RAW = {
         skills|technical skills|key skills|core skills|core competencies|competencies|competences
         |areas of expertise|expertise|technologies|tech stack|skills and tools|skills & tools
         |hard skills|soft skills|it skills|computer skills|skills and abilities|skills summary
-        |skill set|skillset|professional skills|relevant skills|tools and technologies
+        |skill set|skillset|professional skills|top skills|key competencies|relevant skills|tools and technologies
         |technical proficiencies|qualifications|key qualifications|strengths|abilities
         |competences techniques|competences cles|savoir-faire|outils|competences informatiques
         |informatique|kenntnisse|faehigkeiten|fahigkeiten|fachkenntnisse|it-kenntnisse
@@ -248,7 +257,7 @@ _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH_RE = rf"(?:{_MONTH_ALT})\.?"
 _YEAR_RE = r"(?:19[5-9]\d|20[0-4]\d)"
 _D_TEXT = (
-    rf"(?:\d{{1,2}}(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?)?{_MONTH_RE}(?:\s+de|\s*,)?\s*"
+    rf"(?<!rio de )(?:\d{{1,2}}(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?)?{_MONTH_RE}(?:\s+de|\s*,)?\s*"
     rf"(?:{_YEAR_RE}|['’]\d{{2}}(?!\d))"
 )
 _D_FULLNUM = rf"\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]{_YEAR_RE}"
@@ -412,6 +421,39 @@ _TITLE_WORDS = _words(
     erzieherin arzt arztin steuerberater controllerin disponent disponentin expertin spezialist
     spezialistin gruppenleiter vorarbeiter monteur schlosser elektroniker informatiker
     fachinformatiker fachinformatikerin betreuer betreuerin kundenberater kundenberaterin
+    baker butcher florist tailor seamstress farmer miner painter roofer mason glazier locksmith
+    gardener landscaper groundskeeper porter bellhop concierge doorman valet usher host hostess
+    dishwasher busser sommelier butler maid cleaner stocker crew lifeguard coach artist musician
+    drafter draftsman geologist chemist biologist physicist mathematician coder moderator
+    annotator transcriptionist encoder typist collector appraiser adjuster examiner lender
+    curator archivist dispatcher estimator inspector installer repairer servicer sorter packer
+    machinist fabricator assembler millwright boilermaker ironworker lineman linesman rigger
+    signaler flagger bricklayer plasterer tiler upholsterer cabinetmaker joiner optician
+    audiologist chiropractor podiatrist anesthetist anaesthetist radiologist sonographer
+    technologist orderly medic hygienist dietician doula
+    farmaceutico farmaceutica farmacista quimico quimica biologo biologa psicologo psicologa
+    nutricionista fisioterapeuta odontologo odontologa veterinario veterinaria arquitecto
+    arquiteto arquiteta economista periodista jornalista traductor tradutor redactor redactora
+    redator redatora disenador desenhista publicitario publicitaria
+    cientista cientifico cientifica cozinheiro cozinheira soldador soldadora eletricista
+    mecanico mecanica pedreiro carpinteiro pintor pintora garcom garconete copeiro faxineiro
+    faxineira porteiro recepcionista estoquista almoxarife conferente repositor repositora
+    operador empacotador entregador motoboy frentista zelador zeladora cuidador cuidadora
+    babysitter baba tecnica tecnico assistente analista gestor gestora consultora
+    fontanero fontanera albanil carpintero carpintera pintor mecanico camarera limpiador
+    limpiadora reponedor reponedora almacenista mensajero cuidador cuidadora chofer cajero
+    cientifico cientifica investigador investigadora docente tutor tutora
+    elektricien lasser kok timmerman schilder loodgieter bezorger kassamedewerker vakkenvuller
+    schoonmaker beveiliger pedagogisch begeleider verzorgende
+    ingenieur-conseil boucher charcutier patissier fleuriste couturier couturiere jardinier
+    agent concierge gardien menuisier charpentier macon peintre carreleur couvreur plaquiste
+    livreur manutentionnaire cariste magasiniere preparatrice conducteur conductrice
+    educateur educatrice puericultrice sage-femme kinesitherapeute orthophoniste
+    baecker backer metzger friseur friseurin gartner gaertner maler tischler schreiner
+    zimmermann maurer dachdecker fliesenleger klempner installateur hausmeister reinigungskraft
+    pflegehelfer pflegehelferin altenpfleger altenpflegerin hebamme zahnarzt apotheker
+    kassierer kassiererin lagerhelfer kommissionierer staplerfahrer zusteller kurier
+    auxiliar operario operaria repartidor repartidora mozo moza garcom garconete balconista
     desarrollador desarrolladora ingeniero ingeniera gerente jefe jefa director directora analista
     asesor asesora asistente tecnico tecnica coordinador coordinadora supervisor supervisora
     consultor consultora vendedor vendedora cajero cajera contador contadora enfermero enfermera
@@ -435,57 +477,16 @@ _TITLE_HEAD_WORDS = _words(
     directrice leiter leiterin directora director diretor diretora kepala manager manajer
     lead senior junior principal staff assistant associate"""
 )
-_TITLE_SUFFIXES = (
-    "entwickler",
-    "entwicklerin",
-    "leiter",
-    "leiterin",
-    "berater",
-    "beraterin",
-    "ingenieur",
-    "ingenieurin",
-    "manager",
-    "managerin",
-    "mitarbeiter",
-    "mitarbeiterin",
-    "kaufmann",
-    "kauffrau",
-    "assistent",
-    "assistentin",
-    "referent",
-    "referentin",
-    "techniker",
-    "technikerin",
-    "fahrer",
-    "fahrerin",
-    "pfleger",
-    "pflegerin",
-    "fachkraft",
-    "medewerker",
-    "medewerkster",
-    "adviseur",
-    "ontwikkelaar",
-    "beheerder",
-    "specialist",
-    "analyst",
-    "developer",
-    "engineer",
-    "designer",
-    "administrator",
-    "koordinator",
-    "koordinatorin",
-    "verkaeufer",
-    "verkaufer",
-    "sachbearbeiter",
-    "sachbearbeiterin",
-    "elektriker",
-    "mechaniker",
-    "informatiker",
-    "informatikerin",
-    "planer",
-    "planerin",
-    "lehrer",
-    "lehrerin",
+_TITLE_SUFFIXES = tuple(
+    _words(
+        """entwickler entwicklerin leiter leiterin berater beraterin ingenieur ingenieurin manager
+    managerin mitarbeiter mitarbeiterin kaufmann kauffrau assistent assistentin referent
+    referentin techniker technikerin fahrer fahrerin pfleger pflegerin fachkraft medewerker
+    medewerkster adviseur ontwikkelaar beheerder specialist analyst developer engineer
+    designer administrator koordinator koordinatorin verkaeufer verkaufer sachbearbeiter
+    sachbearbeiterin elektriker mechaniker informatiker informatikerin planer planerin
+    lehrer lehrerin"""
+    )
 )
 _DEPARTMENT_WORDS = _words(
     """sales marketing engineering operations finance hr it product support customer success
@@ -538,13 +539,16 @@ _SCHOOL_WORDS = _words(
     polytechnic politecnico polytechnique politecnica polytechnique lycee liceo gymnasium
     conservatory conservatoire seminary campus iut insa hec essec escp sciences-po sciencespo
     kolehiyo pamantasan unibersidad sekolah sma smk smp politeknik akademi mba-school tafe
-    berufsschule berufskolleg realschule gesamtschule hogeschool hbo mbo roc
+    berufsschule berufskolleg realschule gesamtschule hogeschool roc ies cegep lyceum
+    colegio preparatoria
     """
 )
 _LOCATION_MARKERS = _words("remote hybrid home-based homebased wfh teletravail telearbeit remoto")
 
 _DEGREE_PATTERNS = [
     # English
+    r"(?:bachelor|master)(?:'s)?(?:\s+degree)?\s+of\s+(?!in\b|the\b)[^\W\d_]+"
+    r"(?:\s+(?!in\b|en\b|from\b|at\b|with\b)[^\W\d_]{3,}){0,2}",
     r"bachelor(?:'s)?(?:\s+degree)?(?:\s+of\s+(?:science|arts|engineering|business administration"
     r"|commerce|technology|fine arts|laws|education|nursing|applied science|computer applications"
     r"|architecture|music|social work|medicine|pharmacy|public health|business|accountancy"
@@ -566,6 +570,8 @@ _DEGREE_PATTERNS = [
     r"high school diploma|senior high school|junior high school|high school|secondary school"
     r"|ged|a[- ]levels?|gcses?|higher national diploma|hnd|postgraduate diploma|graduate diploma"
     r"|graduate certificate|postgraduate certificate|pg diploma|diploma|advanced diploma"
+    r"|higher secondary(?: school)?(?: certificate)?|secondary school certificate|hsc|ssc|sslc"
+    r"|b\.\s?e\.|m\.\s?e\.|b\.\s?e\b|m\.\s?e\b"
     r"|vocational (?:certificate|diploma)|certificate iv|certificate iii",
     # French
     r"master\s+(?:professionnel|recherche|specialise)|mastere(?:\s+specialise)?"
@@ -588,15 +594,15 @@ _DEGREE_PATTERNS = [
     # Indonesian / Filipino
     r"sarjana(?:\s+(?:teknik|ekonomi|komputer|hukum|pendidikan|sains|terapan))?|s1|s2|s3"
     r"|s\.\s?kom\.?|s\.\s?t\.?|s\.\s?e\.?|s\.\s?h\.?|s\.\s?pd\.?|diploma iii|diploma iv|d3|d4"
-    r"|ab|a\.b\.",
+    r"|ab|a\.b\.|sma|smk|smea",
 ]
 _DEGREE_RE = re.compile(
     r"(?<![\w])(?:" + "|".join(_DEGREE_PATTERNS) + r")(?![\w])",
     re.IGNORECASE,
 )
 _DEGREE_CONNECTOR = re.compile(
-    r"^(?:in|en|em|of|de|im|in der|der|des|du|d'|di|na|ng|sa|major in|majoring in|,|:|-|–|—|\(|\))\s*"
-    r"|^\s*[,:–—\-(]\s*",
+    r"^(?:in|en|em|of|de|im|in der|der|des|du|di|na|ng|sa|major in|majoring in|zur|zum|als"
+    r"|with a major in|specialisation|specialization|option|mention)\s+|^d'|^\s*[,:–—\-()]\s*",
     re.IGNORECASE,
 )
 # Degree abbreviations that are also ordinary words: only trusted in context.
@@ -686,50 +692,71 @@ for _line in _COUNTRIES_RAW.strip().splitlines():
     for _name in _names.split("|"):
         _COUNTRIES[_name.strip()] = _code.strip()
 
-_STATE_CODES = set(
-    "al alabama ak alaska az arizona ar arkansas ca california co colorado ct connecticut de "
-    "delaware fl florida ga georgia hi hawaii id idaho il illinois in indiana ia iowa ks kansas "
-    "ky kentucky la louisiana me maine md maryland ma massachusetts mi michigan mn minnesota ms "
-    "mississippi mo missouri mt montana ne nebraska nv nevada nh nj nm ny nc nd oh ohio ok oklahoma "
-    "or oregon pa pennsylvania ri sc sd tn tennessee tx texas ut utah vt vermont va virginia wa "
-    "wv wi wisconsin wy wyoming dc on ontario qc quebec bc ab alberta mb manitoba ns nb nl pe sk "
-    "nsw vic qld wa sa tas act".split()
+_STATE_CODES = _words(
+    """al alabama ak alaska az arizona ar arkansas ca california co colorado ct connecticut de
+    delaware fl florida ga georgia hi hawaii id idaho il illinois in indiana ia iowa ks
+    kansas ky kentucky la louisiana me maine md maryland ma massachusetts mi michigan mn
+    minnesota ms mississippi mo missouri mt montana ne nebraska nv nevada nh nj nm ny nc nd
+    oh ohio ok oklahoma or oregon pa pennsylvania ri sc sd tn tennessee tx texas ut utah vt
+    vermont va virginia wa wv wi wisconsin wy wyoming dc on ontario qc quebec bc ab alberta
+    mb manitoba ns nb nl pe sk nsw vic qld wa sa tas act"""
 )
-_REGION_NAMES = {
-    "new york",
-    "new jersey",
-    "new mexico",
-    "new hampshire",
-    "north carolina",
-    "south carolina",
-    "north dakota",
-    "south dakota",
-    "west virginia",
-    "rhode island",
-    "british columbia",
-    "nova scotia",
-    "new south wales",
-    "ile-de-france",
-    "bavaria",
-    "bayern",
-    "catalonia",
-    "cataluna",
-    "andalucia",
-    "metro manila",
-    "ncr",
-    "cebu",
-    "java",
-    "jawa barat",
-    "bali",
-    "sao paulo",
-    "rio de janeiro",
-    "minas gerais",
-}
-_CITIES = {
-    c.strip()
-    for c in ["\n    new york", "nyc", "los angeles", "chicago", "houston", "phoenix", "philadelphia", "san antonio", "san diego", "dallas\n    ", "san jose", "austin", "jacksonville", "san francisco", "columbus", "fort worth", "indianapolis", "charlotte", "seattle\n    ", "denver", "washington", "boston", "el paso", "nashville", "detroit", "portland", "las vegas", "memphis", "louisville\n    ", "baltimore", "milwaukee", "albuquerque", "tucson", "fresno", "sacramento", "atlanta", "miami", "oakland", "minneapolis\n    ", "tulsa", "cleveland", "tampa", "orlando", "pittsburgh", "cincinnati", "st. louis", "saint louis", "raleigh", "salt lake city\n    ", "kansas city", "omaha", "honolulu", "newark", "buffalo", "richmond", "boise", "anchorage", "spokane", "madison\n    ", "toronto", "montreal", "vancouver", "calgary", "ottawa", "edmonton", "winnipeg", "quebec city", "halifax\n    ", "london", "manchester", "birmingham", "leeds", "glasgow", "edinburgh", "liverpool", "bristol", "cardiff", "belfast\n    ", "sheffield", "nottingham", "cambridge", "oxford", "dublin", "cork", "galway\n    ", "paris", "lyon", "marseille", "toulouse", "nice", "nantes", "strasbourg", "montpellier", "bordeaux", "lille", "rennes\n    ", "reims", "grenoble", "dijon", "angers", "nimes", "clermont-ferrand", "le havre", "tours", "limoges", "amiens", "metz\n    ", "besancon", "orleans", "rouen", "caen", "nancy", "avignon", "brest", "la defense", "boulogne-billancourt", "versailles\n    ", "berlin", "hamburg", "munich", "munchen", "muenchen", "cologne", "koln", "koeln", "frankfurt", "frankfurt am main\n    ", "stuttgart", "dusseldorf", "duesseldorf", "dortmund", "essen", "leipzig", "bremen", "dresden", "hannover", "hanover\n    ", "nuremberg", "nurnberg", "nuernberg", "duisburg", "bochum", "wuppertal", "bielefeld", "bonn", "munster", "karlsruhe\n    ", "mannheim", "augsburg", "wiesbaden", "heidelberg", "freiburg", "mainz", "kiel", "rostock", "potsdam", "regensburg", "ulm\n    ", "vienna", "wien", "graz", "linz", "salzburg", "innsbruck", "zurich", "geneva", "geneve", "genf", "basel", "bern", "lausanne\n    ", "madrid", "barcelona", "valencia", "sevilla", "seville", "zaragoza", "malaga", "murcia", "palma", "bilbao", "alicante\n    ", "cordoba", "valladolid", "vigo", "gijon", "granada", "a coruna", "vitoria", "santander", "salamanca", "pamplona\n    ", "lisbon", "lisboa", "porto", "braga", "coimbra", "faro\n    ", "amsterdam", "rotterdam", "the hague", "den haag", "utrecht", "eindhoven", "groningen", "tilburg", "almere", "breda\n    ", "nijmegen", "leiden", "delft", "haarlem", "arnhem", "maastricht\n    ", "brussels", "bruxelles", "brussel", "antwerp", "antwerpen", "ghent", "gent", "liege", "bruges", "leuven", "luxembourg\n    ", "rome", "roma", "milan", "milano", "naples", "napoli", "turin", "torino", "florence", "firenze", "bologna", "venice", "venezia\n    ", "warsaw", "warszawa", "krakow", "wroclaw", "gdansk", "poznan", "lodz", "prague", "praha", "budapest", "bucharest", "sofia\n    ", "athens", "istanbul", "ankara", "izmir", "stockholm", "gothenburg", "oslo", "copenhagen", "kobenhavn", "helsinki\n    ", "moscow", "kyiv", "kiev\n    ", "manila", "quezon city", "makati", "makati city", "taguig", "taguig city", "pasig", "pasig city", "cebu city", "davao\n    ", "davao city", "mandaluyong", "paranaque", "las pinas", "caloocan", "antipolo", "iloilo", "iloilo city", "bacolod\n    ", "cagayan de oro", "baguio", "angeles city", "clark", "alabang", "ortigas", "bgc", "bonifacio global city", "muntinlupa\n    ", "san juan", "marikina", "valenzuela", "dasmarinas", "bacoor", "imus", "santa rosa", "calamba", "batangas", "lipa\n    ", "jakarta", "surabaya", "bandung", "medan", "semarang", "makassar", "palembang", "tangerang", "depok", "bekasi", "bogor\n    ", "yogyakarta", "denpasar", "malang", "batam", "pekanbaru", "balikpapan", "south jakarta", "jakarta selatan\n    ", "kuala lumpur", "petaling jaya", "penang", "george town", "johor bahru", "singapore", "bangkok", "chiang mai\n    ", "ho chi minh city", "hanoi", "da nang", "saigon\n    ", "mumbai", "delhi", "new delhi", "bangalore", "bengaluru", "hyderabad", "chennai", "kolkata", "pune", "ahmedabad", "jaipur\n    ", "noida", "gurgaon", "gurugram", "kochi", "lucknow", "chandigarh", "karachi", "lahore", "islamabad", "dhaka", "colombo\n    ", "beijing", "shanghai", "shenzhen", "guangzhou", "hangzhou", "chengdu", "wuhan", "hong kong", "taipei", "tokyo", "osaka\n    ", "kyoto", "yokohama", "seoul", "busan", "sydney", "melbourne", "brisbane", "perth", "adelaide", "canberra", "auckland\n    ", "wellington", "christchurch\n    ", "mexico city", "ciudad de mexico", "cdmx", "guadalajara", "monterrey", "puebla", "tijuana", "leon", "queretaro\n    ", "merida", "cancun", "sao paulo", "rio de janeiro", "brasilia", "salvador", "fortaleza", "belo horizonte", "manaus\n    ", "curitiba", "recife", "porto alegre", "campinas", "florianopolis", "buenos aires", "cordoba", "rosario", "mendoza\n    ", "santiago", "valparaiso", "bogota", "medellin", "cali", "barranquilla", "cartagena", "lima", "arequipa", "caracas\n    ", "quito", "guayaquil", "montevideo", "san jose", "santo domingo", "guatemala city", "panama city", "san salvador\n    ", "johannesburg", "cape town", "durban", "pretoria", "lagos", "abuja", "ibadan", "port harcourt", "nairobi", "mombasa\n    ", "accra", "kumasi", "cairo", "alexandria", "casablanca", "rabat", "marrakech", "tunis", "algiers", "dakar", "abidjan\n    ", "douala", "yaounde", "addis ababa", "kampala", "kigali", "dar es salaam\n    ", "dubai", "abu dhabi", "riyadh", "jeddah", "doha", "tel aviv", "jerusalem", "beirut", "amman", "kuwait city", "muscat\n    "]
-    if c.strip()
-}
+_REGION_NAMES = _phrases(
+    """new york|new jersey|new mexico|new hampshire|north carolina|south carolina|north dakota
+    |south dakota|west virginia|rhode island|british columbia|nova scotia|new south wales
+    |ile-de-france|bavaria|bayern|catalonia|cataluna|andalucia|metro manila|ncr|cebu|java
+    |jawa barat|bali|sao paulo|rio de janeiro|minas gerais"""
+)
+_CITIES = _phrases(
+    """new york|nyc|los angeles|chicago|houston|phoenix|philadelphia|san antonio|san diego
+    |dallas|san jose|austin|jacksonville|san francisco|columbus|fort worth|indianapolis
+    |charlotte|seattle|denver|washington|boston|el paso|nashville|detroit|portland|las vegas
+    |memphis|louisville|baltimore|milwaukee|albuquerque|tucson|fresno|sacramento|atlanta
+    |miami|oakland|minneapolis|tulsa|cleveland|tampa|orlando|pittsburgh|cincinnati|st. louis
+    |saint louis|raleigh|salt lake city|kansas city|omaha|honolulu|newark|buffalo|richmond
+    |boise|anchorage|spokane|madison|toronto|montreal|vancouver|calgary|ottawa|edmonton
+    |winnipeg|quebec city|halifax|london|manchester|birmingham|leeds|glasgow|edinburgh
+    |liverpool|bristol|cardiff|belfast|sheffield|nottingham|cambridge|oxford|dublin|cork
+    |galway|paris|lyon|marseille|toulouse|nice|nantes|strasbourg|montpellier|bordeaux|lille
+    |rennes|reims|grenoble|dijon|angers|nimes|clermont-ferrand|le havre|tours|limoges|amiens
+    |metz|besancon|orleans|rouen|caen|nancy|avignon|brest|la defense|boulogne-billancourt
+    |versailles|berlin|hamburg|munich|munchen|muenchen|cologne|koln|koeln|frankfurt
+    |frankfurt am main|stuttgart|dusseldorf|duesseldorf|dortmund|essen|leipzig|bremen
+    |dresden|hannover|hanover|nuremberg|nurnberg|nuernberg|duisburg|bochum|wuppertal
+    |bielefeld|bonn|munster|karlsruhe|mannheim|augsburg|wiesbaden|heidelberg|freiburg|mainz
+    |kiel|rostock|potsdam|regensburg|ulm|vienna|wien|graz|linz|salzburg|innsbruck|zurich
+    |geneva|geneve|genf|basel|bern|lausanne|madrid|barcelona|valencia|sevilla|seville
+    |zaragoza|malaga|murcia|palma|bilbao|alicante|cordoba|valladolid|vigo|gijon|granada
+    |a coruna|vitoria|santander|salamanca|pamplona|lisbon|lisboa|porto|braga|coimbra|faro
+    |amsterdam|rotterdam|the hague|den haag|utrecht|eindhoven|groningen|tilburg|almere|breda
+    |nijmegen|leiden|delft|haarlem|arnhem|maastricht|brussels|bruxelles|brussel|antwerp
+    |antwerpen|ghent|gent|liege|bruges|leuven|luxembourg|rome|roma|milan|milano|naples
+    |napoli|turin|torino|florence|firenze|bologna|venice|venezia|warsaw|warszawa|krakow
+    |wroclaw|gdansk|poznan|lodz|prague|praha|budapest|bucharest|sofia|athens|istanbul|ankara
+    |izmir|stockholm|gothenburg|oslo|copenhagen|kobenhavn|helsinki|moscow|kyiv|kiev|manila
+    |quezon city|makati|makati city|taguig|taguig city|pasig|pasig city|cebu city|davao
+    |davao city|mandaluyong|paranaque|las pinas|caloocan|antipolo|iloilo|iloilo city|bacolod
+    |cagayan de oro|baguio|angeles city|clark|alabang|ortigas|bgc|bonifacio global city
+    |muntinlupa|san juan|marikina|valenzuela|dasmarinas|bacoor|imus|santa rosa|calamba
+    |batangas|lipa|jakarta|surabaya|bandung|medan|semarang|makassar|palembang|tangerang
+    |depok|bekasi|bogor|yogyakarta|denpasar|malang|batam|pekanbaru|balikpapan|south jakarta
+    |jakarta selatan|kuala lumpur|petaling jaya|penang|george town|johor bahru|singapore
+    |bangkok|chiang mai|ho chi minh city|hanoi|da nang|saigon|mumbai|delhi|new delhi
+    |bangalore|bengaluru|hyderabad|chennai|kolkata|pune|ahmedabad|jaipur|noida|gurgaon
+    |gurugram|kochi|lucknow|chandigarh|karachi|lahore|islamabad|dhaka|colombo|beijing
+    |shanghai|shenzhen|guangzhou|hangzhou|chengdu|wuhan|hong kong|taipei|tokyo|osaka|kyoto
+    |yokohama|seoul|busan|sydney|melbourne|brisbane|perth|adelaide|canberra|auckland
+    |wellington|christchurch|mexico city|ciudad de mexico|cdmx|guadalajara|monterrey|puebla
+    |tijuana|leon|queretaro|merida|cancun|sao paulo|rio de janeiro|brasilia|salvador
+    |fortaleza|belo horizonte|manaus|curitiba|recife|porto alegre|campinas|florianopolis
+    |buenos aires|cordoba|rosario|mendoza|santiago|valparaiso|bogota|medellin|cali
+    |barranquilla|cartagena|lima|arequipa|caracas|quito|guayaquil|montevideo|san jose
+    |santo domingo|guatemala city|panama city|san salvador|johannesburg|cape town|durban
+    |pretoria|lagos|abuja|ibadan|port harcourt|nairobi|mombasa|accra|kumasi|cairo|alexandria
+    |casablanca|rabat|marrakech|tunis|algiers|dakar|abidjan|douala|yaounde|addis ababa
+    |kampala|kigali|dar es salaam|dubai|abu dhabi|riyadh|jeddah|doha|tel aviv|jerusalem
+    |beirut|amman|kuwait city|muscat"""
+)
 
 _LANGUAGES_RAW = """
 English: english|anglais|englisch|ingles|engels|inggris|ingles|angol|inglese
@@ -934,7 +961,9 @@ def _match_skills(text: str, out: dict[str, None]) -> None:
 # Contact details
 # --------------------------------------------------------------------------------------
 
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
+)
 _PHONE_RE = re.compile(r"(?<![\w+/.])(?:\+|00)?\s?\(?\+?\d[\d\s().\-/]{5,22}\d(?![\w/])")
 _PHONE_LABEL = re.compile(
     r"(?:phone|tel|tél|telephone|téléphone|mobile|mob|cell|cellphone|portable|handy|telefon"
@@ -955,7 +984,14 @@ _BARE_URL_RE = re.compile(
     r"(?:/[^\s|,;()<>]*)?(?![\w@])",
     re.IGNORECASE,
 )
-_SOCIAL_OTHER = ("twitter.com", "x.com", "facebook.com", "instagram.com", "tiktok.com", "youtube.com")
+_SOCIAL_OTHER = (
+    "twitter.com",
+    "x.com",
+    "facebook.com",
+    "instagram.com",
+    "tiktok.com",
+    "youtube.com",
+)
 _PORTFOLIO_HOSTS = ("behance.net", "dribbble.com", "gitlab.com", "bitbucket.org", "medium.com")
 _NAME_LABEL = re.compile(
     r"^(?:full name|name|nom(?: complet)?|nom et prenom|prenom et nom|nombre(?: completo)?|nome"
@@ -968,67 +1004,21 @@ _ADDRESS_LABEL = re.compile(
     r"|alamat|domisili|tirahan|lokasyon)\s*[:：]\s*",
     re.IGNORECASE,
 )
-_DOC_TITLES = {
-    "curriculum vitae",
-    "curriculum vitae et studiorum",
-    "resume",
-    "cv",
-    "c.v.",
-    "lebenslauf",
-    "tabellarischer lebenslauf",
-    "curriculo",
-    "curriculum",
-    "hoja de vida",
-    "daftar riwayat hidup",
-    "riwayat hidup",
-    "personal data sheet",
-    "bio-data",
-    "biodata",
-    "resume of",
-    "my resume",
-    "professional resume",
-}
-_PARTICLES = {
-    "van",
-    "von",
-    "der",
-    "den",
-    "de",
-    "del",
-    "della",
-    "di",
-    "da",
-    "das",
-    "dos",
-    "do",
-    "du",
-    "la",
-    "le",
-    "el",
-    "al",
-    "bin",
-    "binti",
-    "bint",
-    "ibn",
-    "ben",
-    "y",
-    "e",
-    "zu",
-    "ter",
-    "ten",
-    "op",
-    "het",
-    "'t",
-    "st.",
-    "mac",
-    "ap",
-    "ould",
-    "abu",
-}
+_DOC_TITLES = _phrases(
+    """curriculum vitae|curriculum vitae et studiorum|resume|cv|c.v.|lebenslauf
+    |tabellarischer lebenslauf|curriculo|curriculum|hoja de vida|daftar riwayat hidup
+    |riwayat hidup|personal data sheet|bio-data|biodata|resume of|my resume
+    |professional resume"""
+)
+_PARTICLES = _words(
+    """van von der den de del della di da das dos do du la le el al bin binti bint ibn ben y e
+    zu ter ten op het 't st. mac ap ould abu dela delos de los los las degli dei vom zum zur
+    af"""
+)
 _NAME_STOP = (
     _TITLE_WORDS
     | _ORG_WORDS
-    | _LEGAL_SUFFIXES
+    | {w for w in _LEGAL_SUFFIXES if len(w.strip(".")) > 3 or w in {"inc", "llc", "ltd", "plc"}}
     | _SCHOOL_WORDS
     | _DEPARTMENT_WORDS
     | _words(
@@ -1073,8 +1063,16 @@ def _tidy_name_case(tokens: list[str]) -> list[str]:
     return out
 
 
+_DOC_TITLE_PREFIX = re.compile(
+    r"^(?:curriculum vitae|resume|r[ée]sum[ée]|cv|lebenslauf|curr[íi]culo|hoja de vida"
+    r"|daftar riwayat hidup)\s*(?:[:\-–—|]\s*|\s+(?:of|de|von|van)\s+|\s+)(?=\S)",
+    re.IGNORECASE,
+)
+
+
 def _name_from_line(line: str) -> PersonName | None:
-    text = _NAME_LABEL.sub("", line.strip()).strip(" \t:;,|*•")
+    text = _DOC_TITLE_PREFIX.sub("", line.strip())
+    text = _NAME_LABEL.sub("", text).strip(" \t:;,|*•")
     if not text or len(text) > 70:
         return None
     if "@" in text or "http" in text or "www." in text or any(ch.isdigit() for ch in text):
@@ -1096,11 +1094,13 @@ def _name_from_line(line: str) -> PersonName | None:
             and all(_is_name_token(t) for t in lt + rt)
             and not (_words(_key(text).replace(",", " ")) & _NAME_STOP)
             and (left.isupper() or len(rt) <= 2)
-            and not _is_location(_key(right))
+            and not _is_location(_key(left))
         ):
             first = _tidy_name_case(rt) if right.isupper() else rt
             last = _tidy_name_case(lt) if left.isupper() else lt
-            return PersonName(full=" ".join(first + last), first=" ".join(first), last=" ".join(last))
+            return PersonName(
+                full=" ".join(first + last), first=" ".join(first), last=" ".join(last)
+            )
         return None
     tokens = text.split()
     if not 2 <= len(tokens) <= 6:
@@ -1121,7 +1121,7 @@ def _name_from_line(line: str) -> PersonName | None:
 def _split_name(tokens: list[str]) -> PersonName:
     full = " ".join(tokens)
     # A token in capitals among mixed-case ones is the family name ("Jean DUPONT", "ZHANG Wei").
-    caps = [i for i, t in enumerate(tokens) if len(t) > 1 and t.isupper()]
+    caps = [i for i, t in enumerate(tokens) if len(t.rstrip(".")) > 1 and t.isupper()]
     if caps and len(caps) < len(tokens):
         last = [tokens[i] for i in caps]
         first = [t for i, t in enumerate(tokens) if i not in caps]
@@ -1147,7 +1147,14 @@ def _is_location(key: str) -> bool:
         tail = parts[-1]
         tail = _POSTCODE_TAIL.sub("", tail)  # "TX 75201"
         if tail in _COUNTRIES or tail in _STATE_CODES or tail in _REGION_NAMES or tail in _CITIES:
-            return all(len(p.split()) <= 4 and not any(ch.isdigit() for ch in p) for p in parts[:-1])
+            return all(
+                len(p.split()) <= 4
+                and not any(ch.isdigit() for ch in p)
+                and not any(
+                    (w in _ORG_WORDS and w != "city") or w in _LEGAL_SUFFIXES for w in p.split()
+                )
+                for p in parts[:-1]
+            )
     return False
 
 
@@ -1165,7 +1172,9 @@ def _country_code(location: str | None) -> str | None:
 # Lines, sections, entries
 # --------------------------------------------------------------------------------------
 
-_BULLET_RE = re.compile(r"^(?:[\u2022\u2023\u25e6\u2043\u2219•▪●◦■□➢➤►▶✓✔✗❖◆◇○*+·‣⁃]|[-–—](?=\s)|o(?=\s)|\d{1,2}[.)](?=\s))\s*")
+_BULLET_RE = re.compile(
+    r"^(?:[\u2022\u2023\u25e6\u2043\u2219•▪●◦■□➢➤►▶✓✔✗❖◆◇○*+·‣⁃]|[-–—](?=\s)|o(?=\s)|\d{1,2}[.)](?=\s))\s*"
+)
 _SENTENCE_VERBS = _words(
     """managed developed led handled responsible designed built implemented created maintained
     supported provided assisted achieved improved increased reduced delivered coordinated
@@ -1176,9 +1185,10 @@ _SENTENCE_VERBS = _words(
     gestion developpement mise realisation suivi participation conception accompagnement
     encadrement animation redaction pilotage verantwortlich betreuung entwicklung durchfuhrung
     leitung unterstutzung mitarbeit aufbau erstellung gestion desarrollo atencion elaboracion
-    implementacion responsable de apoyo gestao desenvolvimento atendimento elaboracao
+    implementacion apoyo gestao desenvolvimento atendimento elaboracao
     verantwoordelijk ontwikkeling beheer ondersteuning menangani mengelola bertanggung membuat
-    melakukan"""
+    melakukan ran built drove wrote made took set grew won taught sold kept met gave brought
+    began spoke held oversaw led ran hired cut saved shipped fixed helped used"""
 )
 _FIELD_LABEL = re.compile(
     r"^(?P<label>company|employer|organization|organisation|firm|title|position|job title|role"
@@ -1193,21 +1203,77 @@ _FIELD_LABEL = re.compile(
 )
 _LABEL_ROLE = {
     **dict.fromkeys(
-        ["company", "employer", "organization", "organisation", "firm", "entreprise", "societe", "employeur", "firma", "arbeitgeber", "unternehmen", "empresa", "compania", "empregador", "werkgever", "perusahaan", "kumpanya"],
+        [
+            "company",
+            "employer",
+            "organization",
+            "organisation",
+            "firm",
+            "entreprise",
+            "societe",
+            "employeur",
+            "firma",
+            "arbeitgeber",
+            "unternehmen",
+            "empresa",
+            "compania",
+            "empregador",
+            "werkgever",
+            "perusahaan",
+            "kumpanya",
+        ],
         "employer",
     ),
     **dict.fromkeys(
-        ["title", "position", "role", "designation", "poste", "fonction", "intitule", "funktion", "cargo", "puesto", "funcao", "functie", "jabatan", "posisi", "posisyon"],
+        [
+            "title",
+            "position",
+            "role",
+            "designation",
+            "poste",
+            "fonction",
+            "intitule",
+            "funktion",
+            "cargo",
+            "puesto",
+            "funcao",
+            "functie",
+            "jabatan",
+            "posisi",
+            "posisyon",
+        ],
         "title",
     ),
     "job title": "title",
     **dict.fromkeys(
-        ["school", "university", "institution", "ecole", "etablissement", "schule", "hochschule", "escuela", "universidad", "instituicao", "sekolah", "universitas"],
+        [
+            "school",
+            "university",
+            "institution",
+            "ecole",
+            "etablissement",
+            "schule",
+            "hochschule",
+            "escuela",
+            "universidad",
+            "instituicao",
+            "sekolah",
+            "universitas",
+        ],
         "school",
     ),
     **dict.fromkeys(["degree", "diploma", "diplome", "abschluss", "titulo", "gelar"], "degree"),
     **dict.fromkeys(
-        ["major", "specialite", "studiengang", "fachrichtung", "carrera", "especialidad", "curso", "jurusan"],
+        [
+            "major",
+            "specialite",
+            "studiengang",
+            "fachrichtung",
+            "carrera",
+            "especialidad",
+            "curso",
+            "jurusan",
+        ],
         "major",
     ),
     "field of study": "major",
@@ -1244,28 +1310,103 @@ def _strip_bullet(text: str) -> tuple[str, bool]:
     return text, False
 
 
+_ED_NOT_VERBS = _words(
+    """registered licensed certified qualified chartered accredited authorized authorised
+    advanced experienced dedicated motivated skilled seasoned detailed integrated applied
+    united red"""
+)
+_NUMBER_TOKEN = re.compile(
+    r"(?<![\w.])(?:[$€£]\d[\d,.]*|\d[\d,.]*\s?(?:%|k\b|m\b|\+|x\b)|\d[\d,.]*\s+[a-z])"
+)
+_DESC_STARTERS = _words(
+    """gestion utilisation formation participation developpement mise suivi realisation accueil
+    conseil amelioration redaction animation encadrement traitement preparation elaboration
+    creation analyse pilotage coordination betreuung unterstutzung unterstuetzung einarbeitung
+    verbesserung durchfuhrung durchfuehrung erstellung tagliche taegliche entwicklung planung
+    bearbeitung beratung pflege organisation atencion uso gestion reduccion apoyo elaboracion
+    manejo atendimento treinamento apoio gestao reducao elaboracao dagelijks werken ondersteuning
+    fuhrung fuehrung verantwortung koordination steuerung aufbau durchfuhrung betreuung
+    begeleiding menangani mengelola melayani membantu bertanggung"""
+)
+
+
 def _is_desc(text: str, bullet: bool) -> bool:
     if bullet:
         return True
     words = text.split()
     if len(text) > 110 or len(words) > 16:
         return True
-    if text.endswith((".", ";")) and len(words) >= 6:
+    if text.endswith((";", "!")) and len(words) >= 5:
         return True
+    if text.endswith(".") and len(words) >= 5:
+        last = words[-1]
+        abbreviation = "." in last[:-1] or _key(last) in _LEGAL_SUFFIXES or len(last) <= 4
+        if not abbreviation or len(words) >= 10:
+            return True
     first = words[0] if words else ""
     if first[:1].islower() and first not in _PARTICLES and not first.startswith(("e-", "i")):
         return len(words) >= 4
-    return bool(len(words) >= 3 and _key(first).strip(",") in _SENTENCE_VERBS)
+    key = _key(first).strip(",:")
+    if len(words) >= 3 and (key in _SENTENCE_VERBS or key in _DESC_STARTERS):
+        return True
+    if len(words) >= 5 and key.endswith("ed") and len(key) > 4 and key not in _ED_NOT_VERBS:
+        return True
+    # Numbers ("59 clients", "12 %", "$33k") are a description's, not a heading's.
+    return bool(len(words) >= 5 and _NUMBER_TOKEN.search(_fold(text)))
 
 
 _EMPTY_PARENS = re.compile(r"\(\s*\|?\s*\)")
 _DATE_LABEL = re.compile(r"^(?:dates?|period|periode|zeitraum|periodo)\s*[:：]\s*", re.IGNORECASE)
 
 
+_TRAILING_CONNECTOR = re.compile(
+    r"(?:\s(?:of|de|do|da|das|dos|du|des|del|della|der|die|fur|für|van|von|and|&|y|e|et|und|en"
+    r"|for|the|la|le|el|at|in|zu|zur|zum)|[-–,/])$",
+    re.IGNORECASE,
+)
+_LEADING_CONNECTOR = re.compile(
+    r"^(?:of|de|do|da|das|dos|du|des|del|della|der|für|fur|van|von|and|&|y|e|et|und|zu|zur|zum"
+    r"|la|le|el|the)\s+\S",
+)
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Undo line wrapping inside names: "Manipal Institute of" + "Technology"."""
+    out: list[str] = []
+    for line in lines:
+        if out:
+            prev = out[-1]
+            if (
+                len(prev) < 110
+                and len(line) < 60
+                and not _BULLET_RE.match(line)
+                and not _heading_kind(line)
+                and (_TRAILING_CONNECTOR.search(prev) or _LEADING_CONNECTOR.match(line))
+                and not _BULLET_RE.match(prev)
+                and len(prev.split()) + len(line.split()) <= 18
+            ):
+                out[-1] = f"{prev} {line}"
+                continue
+        out.append(line)
+    return out
+
+
 def _classify_lines(lines: list[str], month_first: bool) -> list[_Line]:
     out: list[_Line] = []
-    for raw in lines:
+    prev: _Line | None = None
+    for raw in _join_wrapped(lines):
         text, bullet = _strip_bullet(raw)
+        if (
+            not bullet
+            and prev is not None
+            and prev.kind == "desc"
+            and prev.span is None
+            and text[:1].islower()
+            and not prev.text.endswith((".", "!", "?"))
+            and not _RANGE.search(_fold(text))
+        ):
+            prev.text = f"{prev.text} {text}"  # a wrapped description line
+            continue
         folded = _fold(text)
         line = _Line(text=text, folded=folded)
         span, a, b = (None, -1, -1)
@@ -1285,10 +1426,11 @@ def _classify_lines(lines: list[str], month_first: bool) -> list[_Line]:
             line.rest = text
             line.kind = "desc" if _is_desc(text, bullet) else "head"
         out.append(line)
+        prev = line
     return out
 
 
-def _group_entries(lines: list[_Line]) -> list[_Entry]:
+def _group_entries(lines: list[_Line], merge_undated: bool = False) -> list[_Entry]:
     """Cut a section into entries: runs of heading lines, each followed by its description."""
     blocks: list[tuple[list[_Line], list[str]]] = []
     heads: list[_Line] = []
@@ -1312,26 +1454,27 @@ def _group_entries(lines: list[_Line]) -> list[_Entry]:
     if heads:
         blocks.append((heads, desc))
 
+    if merge_undated and any(ln.span is not None for hs, _ in blocks for ln in hs):
+        # Among dated jobs, an undated run of short lines is a description written without
+        # bullets ("Introduced Python to the team"), not a job of its own.
+        merged: list[tuple[list[_Line], list[str]]] = []
+        for hs, ds in blocks:
+            if merged and all(ln.span is None for ln in hs):
+                merged[-1][1].extend([ln.text for ln in hs] + ds)
+            else:
+                merged.append((hs, ds))
+        blocks = merged
+
     # Where does the date line sit in an entry? Learn it from the blocks that have one entry.
     entries: list[_Entry] = []
-    first_positions = [
-        i for hs, _ in blocks for i, ln in enumerate(hs) if ln.span is not None and not ln.span.single
-    ]
     date_first_votes = 0
     for hs, _ in blocks:
         dated = [i for i, ln in enumerate(hs) if ln.span is not None]
         if len(dated) == 1 and len(hs) > 1:
             date_first_votes += 1 if dated[0] == 0 else -1
-    del first_positions
     for hs, ds in blocks:
-        dated = [i for i, ln in enumerate(hs) if ln.span is not None and not ln.span.single]
-        if not dated:
-            dated = [i for i, ln in enumerate(hs) if ln.span is not None]
-        groups: list[list[_Line]]
-        if len(dated) <= 1:
-            groups = [hs]
-        else:
-            groups = _split_block(hs, dated, date_first_votes)
+        dated = [i for i, ln in enumerate(hs) if ln.span is not None]
+        groups = [hs] if len(dated) <= 1 else _split_block(hs, dated, date_first_votes)
         for gi, group in enumerate(groups):
             entry = _Entry(heads=group)
             for ln in group:
@@ -1375,6 +1518,7 @@ class _Frag:
     after_at: bool = False
     before_at: bool = False
     label: str | None = None
+    tail: bool = False  # came after a comma or inside parentheses ("Acme, Springfield")
 
 
 def _merge_commas(parts: list[str]) -> list[str]:
@@ -1392,8 +1536,11 @@ def _merge_commas(parts: list[str]) -> list[str]:
                 and all(w in _DEPARTMENT_WORDS for w in k.split())
                 and _title_score(out[-1]) > 0
             )
-            or (_is_location(_key(out[-1]) + ", " + k) and _is_location(_key(out[-1])) is False
-                and (k in _STATE_CODES or k in _COUNTRIES or k in _REGION_NAMES))
+            or (
+                (k in _STATE_CODES or k in _COUNTRIES or k in _REGION_NAMES)
+                and (k not in _CITIES or _key(out[-1]) in _CITIES)
+                and _is_location(_key(out[-1]) + ", " + k)
+            )
         ):
             out[-1] = out[-1] + ", " + p
         else:
@@ -1401,7 +1548,7 @@ def _merge_commas(parts: list[str]) -> list[str]:
     return out
 
 
-def _fragments(lines: list[_Line]) -> list[_Frag]:
+def _fragments(lines: list[_Line], jobs: bool = True) -> list[_Frag]:
     frags: list[_Frag] = []
     order = 0
     for li, line in enumerate(lines):
@@ -1420,8 +1567,10 @@ def _fragments(lines: list[_Line]) -> list[_Frag]:
             piece = text[pos : sm.start()]
             is_at = bool(sm.group("at"))
             weak = sm.group("weak")
-            if weak and not _weak_split_ok(piece, text[sm.end() :], weak):
+            if weak and (not jobs or not _weak_split_ok(piece, text[sm.end() :], weak)):
                 continue
+            if is_at and (not jobs or _school_score(piece) > 0):
+                continue  # "University of Texas at Austin"
             pieces.append((piece, at_next, is_at or bool(weak)))
             at_next = is_at or bool(weak)
             pos = sm.end()
@@ -1429,11 +1578,12 @@ def _fragments(lines: list[_Line]) -> list[_Frag]:
         for piece, after_at, before_at in pieces:
             inner = _PAREN_RE.findall(piece)
             piece_out = _PAREN_RE.sub(" ", piece)
-            for sub in [*_merge_commas(piece_out.split(",")), *inner]:
+            subs = _merge_commas(piece_out.split(","))
+            for si, sub in enumerate([*subs, *inner]):
                 sub = " ".join(sub.split()).strip(_STRIP_CHARS)
                 if not sub or _is_noise(sub):
                     continue
-                frags.append(_Frag(sub, li, order, after_at, before_at, label))
+                frags.append(_Frag(sub, li, order, after_at, before_at, label, tail=si > 0))
                 order += 1
     return frags
 
@@ -1444,14 +1594,38 @@ def _weak_split_ok(left: str, right: str, word: str) -> bool:
         return False
     if word == "in":
         return False
-    return left_words[-1] in _TITLE_WORDS and _company_score(right) >= 0
+    return _title_score(left) > 0 and _title_score(right) == 0
 
 
 _NOISE = {
-    "present", "current", "and", "et", "und", "y", "e", "full-time", "part-time", "full time",
-    "part time", "contract", "internship", "freelance", "temporary", "cdi", "cdd", "stage",
-    "alternance", "interim", "vollzeit", "teilzeit", "jornada completa", "tiempo completo",
-    "self-employed", "seasonal", "permanent", "remote",
+    "present",
+    "current",
+    "and",
+    "et",
+    "und",
+    "y",
+    "e",
+    "full-time",
+    "part-time",
+    "full time",
+    "part time",
+    "contract",
+    "internship",
+    "freelance",
+    "temporary",
+    "cdi",
+    "cdd",
+    "stage",
+    "alternance",
+    "interim",
+    "vollzeit",
+    "teilzeit",
+    "jornada completa",
+    "tiempo completo",
+    "self-employed",
+    "seasonal",
+    "permanent",
+    "remote",
 }
 
 
@@ -1467,9 +1641,13 @@ def _title_score(text: str) -> float:
     score = 0.0
     if words[-1] in _TITLE_WORDS or words[-1].endswith(_TITLE_SUFFIXES):
         score = 2.0
+    elif words[0] in _TITLE_WORDS and len(words) > 1:
+        score = 2.0  # "Asesor comercial", "Chef de projet", "Head of Sales"
     elif words[0] in _TITLE_HEAD_WORDS and len(words) > 1:
         score = 1.8
-    elif any(w in _TITLE_WORDS for w in words) or any(len(w) > 8 and w.endswith(_TITLE_SUFFIXES) for w in words):
+    elif any(w in _TITLE_WORDS for w in words) or any(
+        len(w) > 8 and w.endswith(_TITLE_SUFFIXES) for w in words
+    ):
         score = 1.0
     if score and len(words) > 7:
         score -= 0.5
@@ -1486,12 +1664,20 @@ def _company_score(text: str) -> float:
         return 0.0
     score = 0.0
     last = words[-1]
-    if last in _LEGAL_SUFFIXES or last.rstrip(".") in _LEGAL_SUFFIXES or words[0] in _ORG_PREFIXES and len(words) > 1 and raw_words[0].isupper():
+    if (
+        last in _LEGAL_SUFFIXES
+        or last.rstrip(".") in _LEGAL_SUFFIXES
+        or words[0] in _ORG_PREFIXES
+        and len(words) > 1
+        and raw_words[0].isupper()
+    ):
         score = 3.0
-    elif last in _ORG_WORDS:
-        score = 2.0
-    elif any(w in _ORG_WORDS for w in words):
-        score = 1.5
+    elif last in _ORG_WORDS or any(w in _ORG_WORDS for w in words):
+        score = 2.0 if last in _ORG_WORDS else 1.5
+        if words[0] in _TITLE_WORDS and len(words) > 1:
+            score = 0.5  # "Gerente de tienda", "Auxiliar de logística": a title
+        elif last in _TITLE_WORDS:
+            score = 0.5
     elif "&" in text or "." in raw_words[-1][1:-1]:
         score = 0.8
     if not score and len(raw_words) == 1 and raw_words[0].isupper() and len(raw_words[0]) >= 2:
@@ -1502,10 +1688,7 @@ def _company_score(text: str) -> float:
 
 
 def _looks_like_place(text: str) -> bool:
-    key = _key(text)
-    if _is_location(key):
-        return True
-    return False
+    return _is_location(_key(text))
 
 
 @dataclass
@@ -1520,8 +1703,10 @@ class _Roles:
 def _assign_job_roles(frags: list[_Frag], prefer_title_first: bool | None) -> _Roles:
     roles = _Roles()
     pool: list[_Frag] = []
+    places: list[_Frag] = []
     for f in frags:
-        if f.label == "location" or (roles.location is None and _looks_like_place(f.text)):
+        if f.label == "location" or (f.label is None and _looks_like_place(f.text)):
+            places.append(f)
             if roles.location is None:
                 roles.location = f.text
             continue
@@ -1532,6 +1717,20 @@ def _assign_job_roles(frags: list[_Frag], prefer_title_first: bool | None) -> _R
             roles.employer = f.text
             continue
         pool.append(f)
+    if (
+        len(places) >= 2
+        and not any(f.label == "employer" for f in frags)
+        and not (
+            places[1].tail
+            and places[1].line == places[0].line
+            and _key(places[1].text) not in _CITIES
+        )
+    ):
+        # Two places in one heading: the first is an employer named like a city
+        # ("Liverpool, Ciudad de México").
+        first_place = places[0]
+        pool.insert(0, first_place)
+        roles.location = places[1].text
     if not pool:
         return roles
     ts = {id(f): _title_score(f.text) for f in pool}
@@ -1566,6 +1765,10 @@ def _assign_job_roles(frags: list[_Frag], prefer_title_first: bool | None) -> _R
         elif roles.title is None and roles.employer is None:
             first = rest.pop(0)
             second = rest.pop(0) if rest else None
+            if prefer_title_first is None and second is not None:
+                lean = _title_lean(first) - _title_lean(second)
+                if lean:
+                    prefer_title_first = lean > 0
             if prefer_title_first is False:
                 employer_f, title_f = first, second
             else:
@@ -1586,12 +1789,24 @@ def _assign_job_roles(frags: list[_Frag], prefer_title_first: bool | None) -> _R
 
 
 def _pick_other(rest: list[_Frag], anchor: _Frag) -> _Frag:
-    """The fragment that goes with ``anchor``: an "at" neighbour, else the nearest non-place."""
+    """The fragment that goes with ``anchor``: an "at" neighbour, else the nearest fragment
+    that heads its line (a place comes after a comma: "Walmart, Springfield")."""
     for f in rest:
         if f.after_at or f.before_at:
             return f
-    # Prefer the fragment on the next/previous line, then the closest one.
-    return min(rest, key=lambda f: (abs(f.order - anchor.order), f.order))
+    return min(rest, key=lambda f: (f.tail, abs(f.order - anchor.order), f.order))
+
+
+def _title_lean(frag: _Frag) -> float:
+    """Weak hints, for two fragments nothing else tells apart: a title is a phrase with
+    lower-case words ("Cientista de dados"); an employer heads a line that names its city."""
+    lean = 0.0
+    words = frag.text.split()
+    if any(w[:1].islower() and len(w) > 3 and w.lower() not in _PARTICLES for w in words[1:]):
+        lean += 1.0
+    if frag.tail:
+        lean += 0.5
+    return lean
 
 
 # --------------------------------------------------------------------------------------
@@ -1600,8 +1815,11 @@ def _pick_other(rest: list[_Frag], anchor: _Frag) -> _Frag:
 
 
 def _school_score(text: str) -> float:
-    words = [w.strip(",()") for w in _key(text).split()]
+    words = [w.strip(",()") for w in _key(text).replace("-", " ").split()]
     if any(w in _SCHOOL_WORDS for w in words):
+        found = _find_degree(text)
+        if found is not None and not found[1] and _key(found[0]) == _key(text):
+            return 0.0  # "SMA", "HBO": the degree, not a school's name
         return 2.0
     if any(w.endswith(("schule", "universitat", "hochschule")) for w in words):
         return 2.0
@@ -1614,9 +1832,14 @@ def _find_degree(text: str) -> tuple[str, str] | None:
     for m in _DEGREE_RE.finditer(folded):
         found = text[m.start() : m.end()].strip()
         weak = _key(found).replace(".", "") in _WEAK_DEGREES
-        if weak and not (m.start() == 0 and (found.isupper() or "." in found)):
-            if not (m.start() == 0 and found[:1].isupper() and _key(found) in {"grado", "titulo"}):
-                continue
+        at_start = m.start() == 0
+        trusted = at_start and (
+            found.isupper()
+            or "." in found
+            or (found[:1].isupper() and _key(found) in {"grado", "titulo"})
+        )
+        if weak and not trusted:
+            continue
         before = text[: m.start()].strip(_STRIP_CHARS)
         after = text[m.end() :].strip()
         prev = after
@@ -1655,9 +1878,16 @@ def _assign_school_roles(frags: list[_Frag]) -> Schooling:
             continue
         if f.label == "location" or _looks_like_place(f.text):
             continue
-        if school is None and _school_score(f.text) > 0 and _find_degree_strict(f.text) is None:
-            school = f.text
-            continue
+        if school is None and _school_score(f.text) > 0:
+            found = _find_degree_strict(f.text)
+            if (
+                found is None
+                or _key(found[0]) in _SCHOOL_WORDS
+                or found[0] == f.text[: len(found[0])]
+                and _school_score(found[1]) > 0
+            ):
+                school = f.text
+                continue
         if degree is None:
             found = _find_degree(f.text)
             if found is not None and _school_score(found[1]) == 0:
@@ -1773,8 +2003,10 @@ def parse_resume(text: str, *, default_region: str | None = None) -> ParsedResum
     for s in by_kind.get("skills", []):
         _match_skills("\n".join(s.lines), skills)
     for s in sections:
-        if s.kind in {"summary", "experience", "other", "certifications"}:
+        if s.kind in {"summary", "other", "certifications"}:
             _match_skills("\n".join(s.lines), skills)
+    for position in employment:  # titles and descriptions, not employer names ("Salesforce")
+        _match_skills(f"{position.title or ''}\n{position.description or ''}", skills)
 
     languages: list[str] = []
     for s in by_kind.get("languages", []):
@@ -1857,6 +2089,8 @@ def _find_name(sections: list[_Section]) -> PersonName | None:
 def _name_candidates(line: str) -> list[str]:
     parts = [p.strip() for p in _SPLIT_NAME_LINE.split(line) if p.strip()]
     if len(parts) > 1:
+        if _key(parts[0]) in _DOC_TITLES and len(parts) > 1:
+            return [parts[1]]  # "Curriculum Vitae – Jane Doe"
         return [parts[0]]
     return [line]
 
@@ -1937,7 +2171,9 @@ def _find_links(text: str, header_lines: list[str]) -> Links:
         for m in regex.finditer(source):
             url = m.group(0).rstrip(".,;:)")
             low = url.lower()
-            bare = not low.startswith(("http://", "https://", "www.")) and "linkedin.com/" not in low
+            bare = (
+                not low.startswith(("http://", "https://", "www.")) and "linkedin.com/" not in low
+            )
             bare = bare and "github.com/" not in low
             if bare and strict:
                 continue  # a bare domain counts only in the header ("janedoe.dev")
@@ -1973,7 +2209,7 @@ def _find_links(text: str, header_lines: list[str]) -> Links:
 
 def _parse_positions(lines: list[str], month_first: bool, warnings: list[str]) -> list[Position]:
     classified = _classify_lines(lines, month_first)
-    entries = _group_entries(classified)
+    entries = _group_entries(classified, merge_undated=True)
     results: list[tuple[_Entry, _Roles, list[_Frag]]] = []
     votes = 0
     for entry in entries:
@@ -1989,6 +2225,17 @@ def _parse_positions(lines: list[str], month_first: bool, warnings: list[str]) -
             roles = _assign_job_roles(frags, prefer)
         if roles.title is None and roles.employer is None:
             continue
+        inherited = False
+        if (
+            roles.employer is None
+            and positions
+            and positions[-1].employer
+            and len([f for f in frags if f.text not in (roles.title, roles.location)]) == 0
+        ):
+            # A second role under the same employer heading: "Infosys" / "Senior Analyst
+            # (2021 – now)" / "Analyst (2018 – 2021)".
+            roles.employer = positions[-1].employer
+            inherited = True
         span = entry.span
         if span is None:
             warnings.append(f"no dates for position {_describe(roles.title, roles.employer)}")
@@ -1998,7 +2245,7 @@ def _parse_positions(lines: list[str], month_first: bool, warnings: list[str]) -
             warnings.append(f"no employer found for {_describe(roles.title, None)}")
         elif roles.title is None:
             warnings.append(f"no job title found for {_describe(None, roles.employer)}")
-        elif not roles.confident:
+        elif not roles.confident and not inherited:
             warnings.append(
                 f"employer and title guessed from their order in {_describe(roles.title, roles.employer)}"
             )
@@ -2007,7 +2254,9 @@ def _parse_positions(lines: list[str], month_first: bool, warnings: list[str]) -
         if span is not None and span.single:
             end = start
         if start and end and end < start:
-            warnings.append(f"end date before start date in {_describe(roles.title, roles.employer)}")
+            warnings.append(
+                f"end date before start date in {_describe(roles.title, roles.employer)}"
+            )
         description = "\n".join(entry.desc).strip() or None
         positions.append(
             Position(
@@ -2033,7 +2282,7 @@ def _parse_schooling(lines: list[str], month_first: bool, warnings: list[str]) -
     out: list[Schooling] = []
     for entry in entries:
         for part in _split_school_entry(entry):
-            frags = _fragments(part.heads)
+            frags = _fragments(part.heads, jobs=False)
             school = _assign_school_roles(frags)
             if school.school is None and school.degree is None:
                 continue
@@ -2055,12 +2304,16 @@ def _split_school_entry(entry: _Entry) -> list[_Entry]:
     current = _Entry()
     has_school = has_degree = False
     for line in entry.heads:
-        frags = _fragments([line])
+        frags = _fragments([line], jobs=False)
         line_school = any(_school_score(f.text) > 0 for f in frags)
-        line_degree = any(_find_degree_strict(f.text) is not None for f in frags)
-        if current.heads and (
-            (line_school and has_school) or (line_degree and has_degree and not line_school)
-        ) and (line.span is None or current.span is None):
+        line_degree = any(
+            _school_score(f.text) == 0 and _find_degree_strict(f.text) is not None for f in frags
+        )
+        if (
+            current.heads
+            and ((line_school and has_school) or (line_degree and has_degree and not line_school))
+            and (line.span is None or current.span is None)
+        ):
             parts.append(current)
             current = _Entry()
             has_school = has_degree = False
@@ -2102,7 +2355,9 @@ def _parse_languages(lines: list[str]) -> list[str]:
                 if found:
                     break
             if found is None:
-                kept = [w for w, k in zip(item.split(), words, strict=False) if k not in _LEVEL_WORDS]
+                kept = [
+                    w for w, k in zip(item.split(), words, strict=False) if k not in _LEVEL_WORDS
+                ]
                 if len(kept) == 1 and kept[0][:1].isupper() and kept[0].isalpha():
                     found = kept[0]
             if found and found not in out:
@@ -2110,7 +2365,9 @@ def _parse_languages(lines: list[str]) -> list[str]:
     return out
 
 
-_CERT_DATE_TAIL = re.compile(r"[\s,(–—\-|]*(?:issued|obtained|valid|expires?|since|obtenu|erhalten)?\s*$")
+_CERT_DATE_TAIL = re.compile(
+    r"[\s,(–—\-|]*(?:issued|obtained|valid|expires?|since|obtenu|erhalten)?\s*$"
+)
 
 
 def _parse_certifications(lines: list[str]) -> list[str]:
