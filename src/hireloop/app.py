@@ -20,7 +20,10 @@ from hireloop.api.body_limit import BodyLimitMiddleware
 from hireloop.api.faces import default_error, face_for, register_face
 from hireloop.api.partner.batch_routes import router as partner_batch_router
 from hireloop.api.partner.face import face as partner_face
+from hireloop.api.partner.resume_routes import router as partner_resume_router
 from hireloop.api.partner.routes import router as partner_router
+from hireloop.api.profiles.face import face as profiles_face
+from hireloop.api.profiles.routes import router as profiles_router
 from hireloop.config import Settings, get_settings
 from hireloop.db import get_database
 from hireloop.errors import DomainError
@@ -46,6 +49,9 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         lifespan=lifespan,
         docs_url=None,  # served below from packaged assets, never from a CDN
         redoc_url=None,
+        # FastAPI's built-in OpenTelemetry hooks cost CPU on every request even with no
+        # exporter configured; hireloop does not use them.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.session_factory = (
@@ -53,12 +59,15 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     )
 
     register_face(partner_face)
+    register_face(profiles_face)
     app.include_router(partner_router)
     app.include_router(partner_batch_router)
+    app.include_router(partner_resume_router)
+    app.include_router(profiles_router)
     app.add_middleware(
         BodyLimitMiddleware,
         limit=settings.max_json_body_bytes,
-        prefixes=(partner_face.prefix,),
+        prefixes=(partner_face.prefix, profiles_face.prefix),
         too_large=_body_too_large,
     )
     _install_error_handlers(app)

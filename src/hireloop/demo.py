@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,18 @@ from hireloop.domain.applications.service import create_application, move_applic
 from hireloop.domain.candidates.schemas import CandidateData
 from hireloop.domain.candidates.service import create_candidate
 from hireloop.domain.companies.models import ApiKey, Company
-from hireloop.domain.companies.onboarding import issue_face_keys, onboard_company
-from hireloop.domain.companies.service import create_user, revoke_api_key
+from hireloop.domain.companies.onboarding import (
+    issue_face_keys,
+    issue_profiles_key,
+    onboard_company,
+    profiles_credentials,
+)
+from hireloop.domain.companies.service import create_user, hash_secret, revoke_api_key
+from hireloop.domain.companies.tokens import (
+    ONBOARDING_LIFETIME,
+    issue_access_token,
+    token_remaining,
+)
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.jobs.schemas import JobData
 from hireloop.domain.jobs.service import create_job
@@ -77,13 +88,18 @@ def ensure_demo(session: Session, data_dir: Path, environment: str = "test") -> 
     """Create the demo company on first run; later runs return the same credentials.
 
     Raw keys are never stored in the database, so the demo keeps them in a private file
-    under the data dir. If that file is lost, the demo keys are rotated.
+    under the data dir. If that file is lost, the demo keys are rotated. A file written
+    before the profiles face existed (no ``profiles_*`` fields), or whose profiles token
+    has expired or is about to, gets them (re)issued and is rewritten.
     """
     path = _credentials_file(data_dir)
     company = session.scalar(select(Company).where(Company.slug == DEMO_SLUG))
     if company is not None and path.exists():
         stored = json.loads(path.read_text())
         if stored.get("company_id") == company.id:
+            if _refresh_profiles_credentials(session, company.id, stored, environment):
+                session.flush()
+                _write_credentials(path, stored)
             return stored
     if company is None:
         company, credentials = onboard_company(
@@ -126,11 +142,44 @@ def ensure_demo(session: Session, data_dir: Path, environment: str = "test") -> 
         session.scalars(select(Job.id).where(Job.company_id == company.id).order_by(Job.id))
     )
     session.flush()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    _write_credentials(path, credentials)
+    return credentials
+
+
+# A stored demo token with less than this left is replaced by a new one.
+_TOKEN_REFRESH_MARGIN = timedelta(days=1)
+
+
+def _refresh_profiles_credentials(
+    session: Session, company_id: int, stored: dict[str, Any], environment: str
+) -> bool:
+    """Make ``stored`` hold a live profiles key, secret and token; True if it changed."""
+    client_id = stored.get("profiles_client_id")
+    key = None
+    if isinstance(client_id, str) and isinstance(stored.get("profiles_client_secret"), str):
+        key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(client_id)))
+        secret_ok = key is not None and key.secret_hash == hash_secret(
+            stored["profiles_client_secret"]
+        )
+        if key is None or not key.active or key.company_id != company_id or not secret_ok:
+            key = None
+    if key is None:
+        stored.update(
+            profiles_credentials(session, issue_profiles_key(session, company_id, environment))
+        )
+        return True
+    remaining = token_remaining(session, stored.get("profiles_token"), key.id)
+    if remaining is not None and remaining > _TOKEN_REFRESH_MARGIN:
+        return False
+    stored["profiles_token"] = issue_access_token(session, key, ONBOARDING_LIFETIME)
+    return True
+
+
+def _write_credentials(path: Path, credentials: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(credentials, fh, indent=2)
-    return credentials
 
 
 def _seed_jobs_and_candidates(session: Session, company_id: int) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from hireloop.app import create_app
 from hireloop.config import Settings
-from hireloop.db import Database
+from hireloop.db import Database, get_database
 from hireloop.domain.actor import Actor
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.service import create_api_key, create_company
@@ -133,6 +133,7 @@ def live(tmp_path: Path):  # type: ignore[no-untyped-def]
             worker.kill()
         log.close()
         db.dispose()
+        get_database(url).dispose()  # the app's pooled connections to this database
 
 
 def wait_done(live: dict, batch_id: int) -> dict:  # type: ignore[type-arg]

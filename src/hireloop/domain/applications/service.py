@@ -286,25 +286,28 @@ def list_job_applications(
             else Application.created_at.desc()
         )
     order = [first, Application.id.asc() if filters.sort_order == "asc" else Application.id.desc()]
-    # Find the page's ids first (from the job's index), then load only those rows: the
-    # rows skipped by OFFSET are never joined or read.
-    ids = list(
-        session.scalars(
-            _from(filters)
-            .where(*where)
-            .order_by(*order)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
+    # The page's ids come from the job's index alone; only those rows are then joined and
+    # read, so the rows skipped by OFFSET cost nothing.
+    page_ids = (
+        _from(filters)
+        .where(*where)
+        .order_by(*order)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .subquery()
     )
     rows = session.execute(
         select(Application, Candidate)
+        .join(page_ids, page_ids.c.id == Application.id)
         .join(Candidate, Candidate.id == Application.candidate_id)
-        .where(Application.id.in_(ids))
-        .options(defer(Candidate.resume_text), defer(Candidate.parsed_resume))
+        .order_by(*order)
+        .options(
+            defer(Candidate.resume_text),
+            defer(Candidate.parsed_resume),
+            defer(Application.answers),
+        )
     ).all()
-    found = {app.id: (app, cand) for app, cand in rows}
-    items = [found[i] for i in ids if i in found]
+    items = [(app, cand) for app, cand in rows]
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 

@@ -8,11 +8,40 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from hireloop.domain.companies.models import Company
-from hireloop.domain.companies.service import create_api_key, create_company, create_user
+from hireloop.domain.companies.service import (
+    IssuedKey,
+    create_api_key,
+    create_company,
+    create_user,
+)
+from hireloop.domain.companies.tokens import ONBOARDING_LIFETIME, issue_access_token
+
+
+def issue_profiles_key(session: Session, company_id: int, environment: str) -> IssuedKey:
+    """The Talemetry profiles face's API user: client ID (the key) and secret."""
+    return create_api_key(
+        session,
+        company_id,
+        name="Talemetry profiles API",
+        scope="profiles",
+        with_secret=True,
+        environment=environment,
+    )
+
+
+def profiles_credentials(session: Session, issued: IssuedKey) -> dict[str, str]:
+    """Client ID, secret and a ready token (valid ``ONBOARDING_LIFETIME``) for one key."""
+    assert issued.secret is not None
+    return {
+        "profiles_client_id": issued.key,
+        "profiles_client_secret": issued.secret,
+        "profiles_token": issue_access_token(session, issued.api_key, ONBOARDING_LIFETIME),
+    }
 
 
 def issue_face_keys(session: Session, company_id: int, environment: str) -> dict[str, str]:
-    """One key per face; the Talkpush face also gets a secret. Raw values, shown once."""
+    """One key per face; the Talkpush and Talemetry faces also get a secret, and the
+    Talemetry face a ready access token. Raw values, shown once."""
     partner = create_api_key(
         session, company_id, name="Partner API", scope="partner", environment=environment
     )
@@ -28,11 +57,13 @@ def issue_face_keys(session: Session, company_id: int, environment: str) -> dict
         environment=environment,
     )
     assert leads.secret is not None
+    profiles = issue_profiles_key(session, company_id, environment)
     return {
         "partner_api_key": partner.key,
         "career_api_key": career.key,
         "talkpush_api_key": leads.key,
         "talkpush_api_secret": leads.secret,
+        **profiles_credentials(session, profiles),
     }
 
 
