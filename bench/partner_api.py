@@ -1498,6 +1498,8 @@ def main(argv: list[str] | None = None) -> int:
         if asked != (None, None) and asked != (dataset.n, dataset.jobs):
             log(f"--reuse: keeping the loaded n={dataset.n:,}, jobs={dataset.jobs} (not {asked})")
         log(f"reusing the loaded data set: n={dataset.n:,}, jobs={dataset.jobs}")
+        with psycopg.connect(conninfo(url)) as conn:
+            rebuild_folder_counts(conn)  # the table may be newer than the loaded data
     else:
         if args.reuse:
             log("--reuse: no complete data set found; loading")
