@@ -703,3 +703,35 @@ def test_blank_names_are_empty(client, auth):
     )
     assert r.status_code == 400
     assert r.json()["error"]["details"] == {"firstName": '"firstName" is not allowed to be empty'}
+
+
+def test_a_resume_url_is_handed_to_the_worker(client, auth, session):
+    from hireloop.domain.outbox.models import OutboxEvent
+
+    body = {
+        "firstName": "Ana",
+        "lastName": "Reyes",
+        "email": "ana.resume@example.com",
+        "resume": "https://files.example.com/ana.pdf",
+    }
+    r = client.post("/v1/partner/candidates", json=body, headers=auth)
+    assert r.status_code == 200
+    candidate_id = r.json()["data"]["id"]
+    assert r.json()["data"]["resume"] == "https://files.example.com/ana.pdf"
+    events = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.event_type == "candidate.resume_submitted")
+    ).all()
+    assert [e.payload for e in events] == [
+        {"candidateId": candidate_id, "url": "https://files.example.com/ana.pdf"}
+    ]
+    # Not when the client sends parsed data itself.
+    body = {**body, "email": "ana.two@example.com", "shouldParseResume": False}
+    client.post("/v1/partner/candidates", json=body, headers=auth)
+    assert (
+        len(
+            session.scalars(
+                select(OutboxEvent).where(OutboxEvent.event_type == "candidate.resume_submitted")
+            ).all()
+        )
+        == 1
+    )

@@ -174,3 +174,12 @@ def test_statuses_are_taptalent_names_and_filterable(client, auth, factory, comp
     r = client.get("/v1/partner/jobs?status=OPENED", headers=auth)
     assert r.status_code == 400
     assert "status" in r.json()["error"]["details"]
+
+
+def test_auto_reject_threshold(client, auth):
+    r = client.post("/v1/partner/jobs", json={**SEED_JOB, "autoRejectThreshold": 40}, headers=auth)
+    assert r.status_code == 200 and r.json()["autoRejectThreshold"] == 40
+    r = client.post("/v1/partner/jobs", json={**SEED_JOB, "autoRejectThreshold": 101}, headers=auth)
+    assert r.json()["error"]["details"] == {
+        "autoRejectThreshold": '"autoRejectThreshold" must be less than or equal to 100'
+    }

@@ -31,6 +31,7 @@ from hireloop.domain.candidates.schemas import CandidateFilters
 from hireloop.domain.companies.models import ApiKey
 from hireloop.domain.companies.service import authenticate_api_key
 from hireloop.domain.jobs import service as jobs
+from hireloop.domain.outbox.service import emit
 from hireloop.errors import Invalid, NotFound, Unauthorized
 
 
@@ -114,6 +115,14 @@ def create_candidate(body: CandidateCreateBody, key: KeyDep, session: SessionDep
     candidate, created = candidates.create_candidate(
         session, key.company_id, body.to_domain(), match="email"
     )
+    if created and body.resume and body.shouldParseResume:
+        # Fetched and parsed by the worker (through the SSRF guard), not in the request.
+        emit(
+            session,
+            key.company_id,
+            "candidate.resume_submitted",
+            {"candidateId": candidate.id, "url": body.resume},
+        )
     job_candidate = None
     if job is not None:
         application, _ = applications.create_application(

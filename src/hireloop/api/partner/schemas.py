@@ -155,6 +155,9 @@ class JobCreateBody(PartnerBody):
     potentialHiresCount: int | None = Field(default=None, ge=1, le=1_000_000)
     yearOfExperience: int | None = Field(default=None, ge=0, le=50)
     criterionDetails: dict[str, Any] | list[Any] | None = None
+    # hireloop: applications scoring below this (0-100) are rejected automatically by the
+    # faces that apply it (the career site).
+    autoRejectThreshold: int | None = Field(default=None, ge=0, le=100)
 
     @model_validator(mode="after")
     def _conditional_fields(self) -> JobCreateBody:
@@ -213,6 +216,11 @@ class JobCreateBody(PartnerBody):
             team_id=self.teamId,
             screening_questions=[q.model_dump() for q in self.screeningQuestion],
             criteria=_criteria(self.criterionDetails),
+            ai_settings=(
+                {"auto_reject_threshold": self.autoRejectThreshold}
+                if self.autoRejectThreshold is not None
+                else {}
+            ),
         )
 
 

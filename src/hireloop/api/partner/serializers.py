@@ -78,6 +78,7 @@ def job_json(job: Job, counts: dict[str, int] | None = None) -> dict[str, Any]:
         "yearOfExperience": job.years_of_experience,
         "screeningQuestion": job.screening_questions,
         "criterionDetails": job.criteria.get("items", job.criteria) if job.criteria else None,
+        "autoRejectThreshold": (job.ai_settings or {}).get("auto_reject_threshold"),
         "publishedAt": epoch_ms(job.published_at),
         "createdAt": epoch_ms(job.created_at),
         "updatedAt": epoch_ms(job.updated_at),
@@ -168,6 +169,9 @@ def job_candidate_json(
         "criteriaMatches": breakdown.get("criteriaMatches", {}),
         "recommendToRecruitingFirm": bool(application.ai_recommended),
         "aiSummary": application.ai_summary,
+        # hireloop additions: what the score is made of, in words.
+        "aiReasons": breakdown.get("reasons", []),
+        "aiFirstImpression": application.ai_first_impression,
         "source": application.source,
         "coverLetter": application.cover_letter,
         "createdAt": epoch_ms(application.created_at),

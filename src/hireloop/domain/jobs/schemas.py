@@ -34,6 +34,7 @@ class JobData(BaseModel):
     team_id: str | None = None
     screening_questions: list[dict[str, Any]] = Field(default_factory=list)
     criteria: dict[str, Any] = Field(default_factory=dict)
+    ai_settings: dict[str, Any] = Field(default_factory=dict)
 
     def model_post_init(self, __context: Any) -> None:
         if self.status not in JOB_STATUSES:

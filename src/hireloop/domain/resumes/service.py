@@ -172,3 +172,26 @@ def ingest_resume(
     )
     apply_resume(candidate, resume)
     return IngestedResume(candidate, created, file, resume)
+
+
+def attach_resume(
+    session: Session,
+    storage: FileStorage,
+    candidate: Candidate,
+    data: bytes,
+    *,
+    filename: str | None,
+    default_region: str | None = None,
+) -> ReadResume:
+    """Read a CV that belongs to a known candidate, store it and fill the profile from it."""
+    resume = read_resume(data, default_region=default_region)
+    store_cv(
+        session,
+        storage,
+        candidate,
+        data,
+        filename=filename,
+        media_type=resume.extracted.media_type,
+    )
+    apply_resume(candidate, resume)
+    return resume

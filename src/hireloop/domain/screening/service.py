@@ -17,6 +17,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from hireloop.config import Settings, get_settings
 from hireloop.domain.screening import semantic as semantic_mod
 from hireloop.domain.screening.questions import QuestionSet, generate_questions
@@ -185,3 +187,26 @@ def questions(
         n=n,
         llm=llm_client(settings),
     )
+
+
+def screen_application(
+    session: Session, application_id: int, settings: Settings | None = None
+) -> ScreeningResult | None:
+    """Score an application's candidate against its job and store the result on the
+    application (``ai_score``, ``ai_breakdown``, ``ai_summary``, ...). None when the
+    application no longer exists."""
+    from hireloop.domain.applications.models import Application
+    from hireloop.domain.candidates.models import Candidate
+    from hireloop.domain.jobs.models import Job
+
+    application = session.get(Application, application_id)
+    if application is None:
+        return None
+    candidate = session.get(Candidate, application.candidate_id)
+    job = session.get(Job, application.job_id)
+    if candidate is None or job is None:
+        return None
+    result = screen(ScreeningProfile.from_candidate(candidate), job, settings)
+    for field, value in result.application_fields().items():
+        setattr(application, field, value)
+    return result
