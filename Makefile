@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ML_STAMP := $(VENV)/.installed-ml
 CODE := $(wildcard src tests bench)
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/hireloop_test
 
-.PHONY: run test install lint format test-sqlite test-postgres bench clean
+.PHONY: run test install install-ml lint format test-sqlite test-postgres bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hireloop needs Python >= 3.11"'
@@ -16,6 +17,15 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The ml extra (sentence embeddings for the screening scorer). torch first, pinned: this
+# version is a CPU wheel on our machines, while an unpinned torch pulls a multi-GB CUDA build.
+$(ML_STAMP): $(STAMP)
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev,ml]'
+	@touch $(ML_STAMP)
+
+install-ml: $(ML_STAMP)
 
 run: install
 	$(BIN)/hireloop demo
@@ -29,10 +39,10 @@ format: install
 	$(BIN)/ruff check --fix $(CODE)
 	$(BIN)/ruff format $(CODE)
 
-test-sqlite: install
+test-sqlite: install-ml
 	HIRELOOP_TEST_DATABASE_URL= $(BIN)/pytest
 
-test-postgres: install
+test-postgres: install-ml
 	@if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
 		echo "== PostgreSQL at 127.0.0.1:5432 =="; \
 		HIRELOOP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
@@ -45,8 +55,11 @@ test: lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-bench: install
-	$(BIN)/python bench/partner_api.py
+bench: install-ml
+	-$(BIN)/python bench/partner_api.py
+	$(BIN)/python bench/resume_accuracy.py
+	$(BIN)/python bench/resume_throughput.py
+	$(BIN)/python bench/scoring_quality.py
 
 clean:  # keeps var/ (your data)
 	rm -rf $(VENV) .pytest_cache .ruff_cache
