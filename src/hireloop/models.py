@@ -9,14 +9,19 @@ from hireloop.domain.applications.models import (
     JobFolderCount,
     Label,
 )
+from hireloop.domain.audit.models import ApiLog, IdempotentRequest
 from hireloop.domain.batches.models import ResumeBatch, ResumeBatchItem
 from hireloop.domain.candidates.models import Candidate, CandidateTag, Comment, Tag
 from hireloop.domain.companies.models import AccessToken, ApiKey, Company, User
 from hireloop.domain.files.models import File
 from hireloop.domain.jobs.models import Job
+from hireloop.domain.messaging.models import Message
 from hireloop.domain.outbox.models import OutboxEvent
 
 __all__ = [
+    "ApiLog",
+    "IdempotentRequest",
+    "Message",
     "AccessToken",
     "ResumeBatch",
     "ResumeBatchItem",
