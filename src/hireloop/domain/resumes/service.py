@@ -162,6 +162,21 @@ def ingest_resume(
     candidate, created = create_candidate(
         session, company_id, candidate_data(resume.parsed, source=source), match="email"
     )
+    file = keep_resume(session, storage, candidate, data, resume, filename=filename)
+    return IngestedResume(candidate, created, file, resume)
+
+
+def keep_resume(
+    session: Session,
+    storage: FileStorage,
+    candidate: Candidate,
+    data: bytes,
+    resume: ReadResume,
+    *,
+    filename: str | None,
+    replace_previous: bool = False,
+) -> File:
+    """Store a read CV as the candidate's current one and fill the profile from it."""
     file = store_cv(
         session,
         storage,
@@ -169,9 +184,10 @@ def ingest_resume(
         data,
         filename=filename,
         media_type=resume.extracted.media_type,
+        replace_previous=replace_previous,
     )
     apply_resume(candidate, resume)
-    return IngestedResume(candidate, created, file, resume)
+    return file
 
 
 def attach_resume(
@@ -185,13 +201,5 @@ def attach_resume(
 ) -> ReadResume:
     """Read a CV that belongs to a known candidate, store it and fill the profile from it."""
     resume = read_resume(data, default_region=default_region)
-    store_cv(
-        session,
-        storage,
-        candidate,
-        data,
-        filename=filename,
-        media_type=resume.extracted.media_type,
-    )
-    apply_resume(candidate, resume)
+    keep_resume(session, storage, candidate, data, resume, filename=filename)
     return resume

@@ -9,6 +9,7 @@ CV text), as JSON; the caller falls back to the local texts when it fails.
 
 from __future__ import annotations
 
+import calendar
 import json
 from datetime import date
 from typing import Any
@@ -17,20 +18,7 @@ from hireloop.domain.screening.schemas import JobProfile, ScreeningProfile, Scre
 from hireloop.integrations.llm import LLMClient, LLMError
 
 MAX_LLM_TEXT = 1500
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_MONTH_NAMES = list(calendar.month_name)[1:]
 
 
 def _month(ym: str | None) -> str | None:
