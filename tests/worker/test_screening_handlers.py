@@ -24,6 +24,8 @@ from hireloop.domain.jobs.schemas import JobData
 from hireloop.domain.jobs.service import create_job
 from hireloop.domain.outbox.service import emit, relay_outbox
 from hireloop.worker import handlers  # noqa: F401 - registers the handlers
+from hireloop.worker.queue import huey
+from hireloop.worker.tasks import read_candidate_resume
 from tests.conftest import create_database
 from tests.cv_files import make_pdf
 
@@ -31,6 +33,7 @@ CV = make_pdf(
     [
         "Maria Santos",
         "maria.santos@example.com",
+        "+63 917 555 0101",
         "",
         "Experience",
         "Senior Python Developer at Acme Corp",
@@ -62,8 +65,10 @@ class CVServer(BaseHTTPRequestHandler):
 def db(monkeypatch, tmp_path) -> Iterator[Database]:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("HIRELOOP_FETCH_ALLOW_LOOPBACK", "true")
     monkeypatch.setenv("HIRELOOP_DATA_DIR", str(tmp_path))
+    url = create_database(f"hireloop_screening_{os.getpid()}")
+    monkeypatch.setenv("HIRELOOP_DATABASE_URL", url)  # what the worker's tasks use
     get_settings.cache_clear()
-    database = Database(create_database(f"hireloop_screening_{os.getpid()}"))
+    database = Database(url)
     yield database
     database.dispose()
     get_settings.cache_clear()
@@ -133,12 +138,17 @@ def test_a_resume_url_is_fetched_parsed_and_rescored(db: Database) -> None:
                     "url": f"http://127.0.0.1:{server.server_address[1]}/cv.pdf",
                 },
             )
+        pending = huey.pending_count()
         relay_outbox(db)
+        assert huey.pending_count() == pending + 1  # handed to the task queue
+        url = f"http://127.0.0.1:{server.server_address[1]}/cv.pdf"
+        assert read_candidate_resume.call_local(candidate_id, url) is True
         with db.unit_of_work() as session:
             candidate = session.get(Candidate, candidate_id)
             assert "Senior Python Developer" in candidate.resume_text
             assert candidate.employment[0]["employer"] == "Acme Corp"
             assert "Django" in candidate.skills
+            assert candidate.phone_e164 == "+639175550101"  # filled from the CV
             assert session.scalar(select(File).where(File.candidate_id == candidate_id)) is not None
             after = session.get(Application, application_id).ai_score
         assert after > before

@@ -211,24 +211,29 @@ def _claim(db: Database, item_id: int) -> bool:
 
 
 def _read_bytes(
-    session: Session, item: ResumeBatchItem, storage: FileStorage, fetch: FetchOptions
-) -> bytes:
-    if item.source_url:
+    db: Database, item_id: int, storage: FileStorage, fetch: FetchOptions
+) -> tuple[bytes, str | None]:
+    """The file's bytes (and the name a URL gave it). The download happens with no
+    transaction open, so a slow server holds no database lock."""
+    with db.unit_of_work() as session:
+        item = session.get(ResumeBatchItem, item_id)
+        assert item is not None
+        url = item.source_url
+        file = session.get(File, item.upload_file_id) if item.upload_file_id else None
+        key = file.storage_key if file is not None else None
+    if url:
         from hireloop.integrations.fetch import fetch_url
 
         fetched = fetch_url(
-            item.source_url,
+            url,
             max_bytes=fetch.max_bytes,
             timeout=fetch.timeout,
             allow_loopback=fetch.allow_loopback,
         )
-        if fetched.filename:
-            item.filename = fetched.filename
-        return fetched.data
-    file = session.get(File, item.upload_file_id) if item.upload_file_id else None
-    if file is None:
+        return fetched.data, fetched.filename
+    if key is None:
         raise Invalid("The uploaded file is no longer available.")
-    return storage.get(file.storage_key)
+    return storage.get(key), None
 
 
 def _finish(session: Session, item: ResumeBatchItem, *, ok: bool) -> None:
@@ -284,13 +289,14 @@ def process_item(
     if not _claim(db, item_id):
         return None
     try:
+        data, fetched_name = _read_bytes(db, item_id, storage, fetch)
         with db.unit_of_work() as session:
             item = session.get(ResumeBatchItem, item_id)
             assert item is not None
+            item.filename = fetched_name or item.filename
             batch = session.get(ResumeBatch, item.batch_id)
             assert batch is not None
             company = session.get(Company, item.company_id)
-            data = _read_bytes(session, item, storage, fetch)
             ingested = ingest_resume(
                 session,
                 storage,

@@ -127,7 +127,10 @@ def apply_resume(candidate: Candidate, resume: ReadResume) -> None:
     candidate.parsed_resume = parsed.model_dump(mode="json")
     candidate.parser_version = parsed.parser_version
     fill = candidate_data(parsed, source=None)
-    for field in ("phone", "summary", "current_job_title", "current_company", "city"):
+    if not candidate.phone and parsed.phone:
+        candidate.phone = parsed.phone
+        candidate.phone_e164 = parsed.phone_e164
+    for field in ("summary", "current_job_title", "current_company", "city"):
         if not getattr(candidate, field) and getattr(fill, field):
             setattr(candidate, field, getattr(fill, field))
     if not candidate.employment:
