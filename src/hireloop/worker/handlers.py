@@ -39,50 +39,11 @@ def screen_new_application(session: Session, event: OutboxEvent) -> None:
 
 
 @handles("candidate.resume_submitted")
-def fetch_submitted_resume(session: Session, event: OutboxEvent) -> None:
-    """A résumé given as a URL (Partner API ``resume`` with ``shouldParseResume``): fetched
-    through the SSRF guard, stored and parsed into the profile; then the candidate's
-    applications are scored again with what the CV says."""
-    from sqlalchemy import select
+def enqueue_submitted_resume(session: Session, event: OutboxEvent) -> None:
+    """A résumé given as a URL: downloaded and parsed by a task (outside any transaction)."""
+    from hireloop.worker.tasks import read_candidate_resume
 
-    from hireloop.config import get_settings
-    from hireloop.domain.applications.models import Application
-    from hireloop.domain.candidates.models import Candidate
-    from hireloop.domain.companies.models import Company
-    from hireloop.domain.files.storage import local_storage
-    from hireloop.domain.resumes.service import attach_resume
-    from hireloop.domain.screening.service import screen_application
-    from hireloop.errors import DomainError
-    from hireloop.integrations.fetch import fetch_url
-
-    settings = get_settings()
-    candidate = session.get(Candidate, int(event.payload["candidateId"]))
-    if candidate is None:
-        return
-    company = session.get(Company, candidate.company_id)
-    try:
-        fetched = fetch_url(
-            event.payload["url"],
-            max_bytes=settings.fetch_max_bytes,
-            timeout=settings.fetch_timeout_seconds,
-            allow_loopback=settings.fetch_allow_loopback,
-        )
-        attach_resume(
-            session,
-            local_storage(settings.files_dir),
-            candidate,
-            fetched.data,
-            filename=fetched.filename,
-            default_region=company.default_country if company else None,
-        )
-    except DomainError as exc:
-        # A URL that cannot be read will not get better by retrying: log it and stop.
-        log.warning("résumé of candidate %s not read: %s", candidate.id, exc.message)
-        return
-    for application_id in session.scalars(
-        select(Application.id).where(Application.candidate_id == candidate.id)
-    ):
-        screen_application(session, application_id)
+    read_candidate_resume(int(event.payload["candidateId"]), str(event.payload["url"]))
 
 
 @handles("resume.bulk_upload_parse.started")
