@@ -10,9 +10,11 @@ from pathlib import Path
 
 # Settings are read at import time by the queue module: point them at a private dir first.
 _TMP = Path(tempfile.mkdtemp(prefix="hireloop-tests-"))
+# The suite sets what it needs; nothing from the developer's environment leaks in
+# (a scorer, an LLM endpoint, an SMTP server, a Redis queue...).
+for _name in [n for n in os.environ if n.startswith("HIRELOOP_") and "_TEST_" not in n]:
+    del os.environ[_name]
 os.environ["HIRELOOP_DATA_DIR"] = str(_TMP / "data")
-os.environ.pop("HIRELOOP_DATABASE_URL", None)
-os.environ.pop("HIRELOOP_REDIS_URL", None)
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
