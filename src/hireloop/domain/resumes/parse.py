@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from hireloop.domain.candidates.identity import normalize_email, normalize_phone
 from hireloop.domain.resumes.schemas import (
@@ -40,10 +39,9 @@ from hireloop.domain.resumes.schemas import (
     Position,
     Schooling,
 )
+from hireloop.domain.skills import skill_entries
 
 PARSER_VERSION = "rules-1.0"
-
-_DATA_DIR = Path(__file__).parent / "data"
 
 # --------------------------------------------------------------------------------------
 # Text folding: accents off, one character for one character (indices stay aligned).
@@ -876,7 +874,7 @@ _LEVEL_WORDS = _words(
 )
 
 # --------------------------------------------------------------------------------------
-# Skills vocabulary (data/skills.txt), loaded once
+# Skills vocabulary (data/skills.txt, read by hireloop.domain.skills), loaded once
 # --------------------------------------------------------------------------------------
 
 _TOKEN_RE = re.compile(r"[0-9a-z+#][0-9a-z+#.&'/\-]*[0-9a-z+#]|[0-9a-z+#]")
@@ -898,21 +896,14 @@ class _Vocabulary:
 
 def _load_vocabulary() -> _Vocabulary:
     vocab = _Vocabulary()
-    path = _DATA_DIR / "skills.txt"
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        terms = [t.strip() for t in line.split("|") if t.strip()]
-        canonical = terms[0].lstrip("=")
-        for term in terms:
-            if term.startswith("="):
-                vocab.exact[term[1:]] = canonical
-                continue
+    for entry in skill_entries():
+        for term in entry.exact:
+            vocab.exact[term] = entry.name
+        for term in entry.aliases:
             tokens = tuple(_skill_tokens(term))
             if not tokens:
                 continue
-            vocab.phrases.setdefault(tokens, canonical)
+            vocab.phrases.setdefault(tokens, entry.name)
             vocab.first_tokens.add(tokens[0])
             vocab.max_len = max(vocab.max_len, len(tokens))
     return vocab

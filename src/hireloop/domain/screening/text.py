@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+
+from hireloop.domain.skills import SkillEntry, parse_entries, skill_entries
 
 # Tokens keep the characters that make skill names: c++, c#, .net, node.js, 3.5.
 _TOKEN_RE = re.compile(r"\.?[A-Za-z0-9](?:[A-Za-z0-9+#]|\.(?=[A-Za-z0-9]))*")
@@ -387,290 +389,185 @@ def title_tokens(title: str) -> frozenset[str]:
 
 
 # --------------------------------------------------------------------------- skills lexicon
-# canonical name: aliases separated by "|". An alias starting with "!" is also an ordinary
-# word (Go, React, Swift, ...): in free text it only counts when written with that exact
-# capitalisation; in a skills list or a criterion it always counts.
-_LEXICON_SPEC: dict[str, str] = {
-    # software
-    "Python": "python|python3",
-    "Java": "java",
-    "JavaScript": "javascript|js|ecmascript|es6",
-    "TypeScript": "typescript",
-    "Go": "golang|!Go",
-    "Rust": "!Rust",
-    "C++": "c++|cpp",
-    "C#": "c#|csharp",
-    "C": "!C",
-    ".NET": ".net|dotnet|asp.net",
-    "Ruby": "!Ruby",
-    "Ruby on Rails": "ruby on rails|rails|ror",
-    "PHP": "php|laravel|symfony",
-    "Kotlin": "kotlin",
-    "Swift": "!Swift",
-    "Scala": "scala",
-    "R": "!R|rstudio",
-    "SQL": "sql|t-sql|pl/sql|plsql",
-    "PostgreSQL": "postgresql|postgres|psql",
-    "MySQL": "mysql|mariadb",
-    "MongoDB": "mongodb|mongo",
-    "Redis": "redis",
-    "Elasticsearch": "elasticsearch|opensearch|elastic search",
-    "Kafka": "kafka|apache kafka",
-    "RabbitMQ": "rabbitmq",
-    "Django": "django|django rest framework|drf",
-    "Flask": "!Flask",
-    "FastAPI": "fastapi",
-    "Spring": "spring boot|springboot|!Spring",
-    "Node.js": "node.js|nodejs|!Node",
-    "Express": "express.js|expressjs|!Express",
-    "React": "react.js|reactjs|!React|react native",
-    "Angular": "angular|angularjs",
-    "Vue.js": "vue|vue.js|vuejs|nuxt",
-    "Next.js": "next.js|nextjs",
-    "HTML": "html|html5",
-    "CSS": "css|css3|sass|scss|less css",
-    "Tailwind CSS": "tailwind|tailwindcss",
-    "Redux": "redux",
-    "GraphQL": "graphql",
-    "REST APIs": "rest|restful|rest api|rest apis|restful apis|api design",
-    "Microservices": "microservices|microservice|micro-services",
-    "Docker": "docker|containers|containerization",
-    "Kubernetes": "kubernetes|k8s|helm",
-    "Terraform": "terraform|infrastructure as code|iac",
-    "Ansible": "ansible",
-    "AWS": "aws|amazon web services|ec2|s3|lambda",
-    "GCP": "gcp|google cloud|google cloud platform",
-    "Azure": "azure|microsoft azure",
-    "Linux": "linux|unix|ubuntu|debian",
-    "Git": "git|github|gitlab|bitbucket",
-    "CI/CD": "ci/cd|ci cd|continuous integration|continuous delivery|continuous deployment",
-    "Jenkins": "jenkins",
-    "GitHub Actions": "github actions",
-    "Prometheus": "prometheus",
-    "Grafana": "grafana",
-    "Monitoring": "monitoring|observability|alerting",
-    "Bash": "bash|shell scripting|shell",
-    "Celery": "celery",
-    "Unit testing": "unit testing|unit tests|pytest|junit|tdd|test driven development|test-driven development",
-    "Jest": "jest",
-    "Cypress": "cypress|playwright|selenium",
-    "Webpack": "webpack|vite",
-    "Accessibility": "accessibility|a11y|wcag",
-    "Responsive design": "responsive design|responsive web design|mobile-first",
-    "Figma": "figma",
-    "Sketch": "!Sketch",
-    "User research": "user research|usability testing|user interviews|ux research",
-    "Wireframing": "wireframing|wireframes|prototyping|prototypes",
-    "Machine learning": "machine learning|ml|predictive modeling|predictive modelling",
-    "Deep learning": "deep learning|neural networks",
-    "PyTorch": "pytorch|torch",
-    "TensorFlow": "tensorflow|keras",
-    "scikit-learn": "scikit-learn|sklearn|scikit learn",
-    "pandas": "pandas",
-    "NumPy": "numpy",
-    "Spark": "pyspark|apache spark|!Spark",
-    "Airflow": "airflow|apache airflow",
-    "dbt": "dbt",
-    "Tableau": "tableau",
-    "Power BI": "power bi|powerbi",
-    "Looker": "looker",
-    "Statistics": "statistics|statistical analysis|statistical modeling|statistical modelling|hypothesis testing|regression",
-    "NLP": "nlp|natural language processing",
-    "Computer vision": "computer vision",
-    "A/B testing": "a/b testing|ab testing|a/b tests|experimentation",
-    "Data visualization": "data visualization|data visualisation|dashboards|dashboarding",
-    "ETL": "etl|elt|data pipelines|data pipeline",
-    "Snowflake": "snowflake",
-    "BigQuery": "bigquery",
-    "Excel": "excel|ms excel|microsoft excel|spreadsheets|vlookup|pivot tables",
-    "Microsoft Office": "microsoft office|ms office|office 365|microsoft 365",
-    "Jira": "jira",
-    "Agile": "agile|scrum|kanban|sprint planning",
-    "Project management": "project management|pmp|prince2",
-    "Stakeholder management": "stakeholder management|stakeholders",
-    # healthcare
-    "Patient care": "patient care|bedside care|patient assessment|patient assessments",
-    "Critical care": "icu|intensive care|critical care|intensive care unit",
-    "Emergency care": "emergency department|emergency room|er nursing|emergency nursing",
-    "BLS": "bls|basic life support|cpr",
-    "ACLS": "acls|advanced cardiac life support",
-    "RN license": "rn license|registered nurse license|registered nurse|!RN|nclex|nclex-rn",
-    "Medication administration": "medication administration|administering medication|administer medication|medications",
-    "IV therapy": "iv therapy|iv insertion|intravenous therapy|iv lines",
-    "EHR": "ehr|emr|electronic health records|electronic medical records|epic|cerner",
-    "Triage": "triage",
-    "Wound care": "wound care",
-    "Ventilator management": "ventilator management|ventilators|mechanical ventilation",
-    "Infection control": "infection control|infection prevention",
-    "Phlebotomy": "phlebotomy|venipuncture",
-    # finance and accounting
-    "Accounting": "accounting|accountancy",
-    "Bookkeeping": "bookkeeping",
-    "Accounts payable": "accounts payable|a/p",
-    "Accounts receivable": "accounts receivable|a/r|invoicing|billing",
-    "General ledger": "general ledger|journal entries|gl",
-    "Reconciliation": "reconciliation|reconciliations|bank reconciliation|account reconciliation",
-    "Financial reporting": "financial reporting|financial statements|financial statement",
-    "GAAP": "gaap|us gaap",
-    "IFRS": "ifrs",
-    "Month-end close": "month-end close|month end close|month-end closing|year-end close|closing process",
-    "Tax": "tax|taxation|tax returns|tax preparation|vat",
-    "Audit": "audit|auditing|internal audit|external audit",
-    "Budgeting": "budgeting|budgets|budget",
-    "Forecasting": "forecasting|forecasts",
-    "Financial analysis": "financial analysis|variance analysis|financial modeling|financial modelling",
-    "QuickBooks": "quickbooks",
-    "SAP": "sap|sap fico",
-    "Xero": "xero",
-    "NetSuite": "netsuite",
-    "CPA": "!CPA|certified public accountant|chartered accountant|acca|cima",
-    "Payroll": "payroll",
-    # sales
-    "B2B sales": "b2b sales|b2b|business-to-business|enterprise sales",
-    "SaaS": "saas|software as a service",
-    "Salesforce": "salesforce|sfdc",
-    "HubSpot": "hubspot",
-    "CRM": "crm|customer relationship management",
-    "Lead generation": "lead generation|lead gen|demand generation",
-    "Prospecting": "prospecting|cold calling|cold calls|cold outreach|outbound",
-    "Negotiation": "negotiation|negotiating|negotiate",
-    "Account management": "account management|key accounts|key account management",
-    "Pipeline management": "pipeline management|sales pipeline|pipeline",
-    "Quota attainment": "quota|quota attainment|sales targets|revenue targets",
-    "Solution selling": "solution selling|consultative selling|consultative sales|value selling|meddic",
-    "Business development": "business development",
-    "Customer success": "customer success",
-    "Retail sales": "retail sales|point of sale|pos|cashier|merchandising",
-    # marketing
-    "SEO": "seo|search engine optimization|search engine optimisation",
-    "SEM": "sem|search engine marketing",
-    "Google Ads": "google ads|adwords|ppc|pay per click|pay-per-click",
-    "Social media marketing": "social media marketing|social media|instagram|tiktok",
-    "Paid social": "paid social|facebook ads|meta ads|linkedin ads",
-    "Content marketing": "content marketing|content strategy|content creation|blog",
-    "Email marketing": "email marketing|mailchimp|newsletters|email campaigns",
-    "Google Analytics": "google analytics|ga4|web analytics",
-    "Marketing automation": "marketing automation|marketo|pardot",
-    "Copywriting": "copywriting|copy writing|copywriter",
-    "Brand management": "brand management|branding|brand strategy",
-    "Campaign management": "campaign management|marketing campaigns|campaigns",
-    "Market research": "market research|competitive analysis",
-    "Conversion rate optimization": "conversion rate optimization|cro|landing pages",
-    # logistics and operations
-    "Warehouse operations": "warehouse|warehouse operations|warehousing|warehouse management|distribution center|fulfillment",
-    "Inventory management": "inventory management|inventory control|stock control|cycle counts|cycle counting|inventory",
-    "Forklift": "forklift|forklift certification|forklift license|reach truck|pallet jack",
-    "WMS": "wms|warehouse management system|manhattan scale",
-    "Supply chain": "supply chain|supply chain management|procurement|purchasing",
-    "Logistics": "logistics|transportation|freight|dispatch",
-    "Shipping and receiving": "shipping and receiving|shipping|receiving|inbound|outbound shipments",
-    "Order picking": "order picking|picking|packing|pick and pack",
-    "Workplace safety": "osha|workplace safety|health and safety|safety compliance|safety procedures",
-    "Lean": "lean|lean manufacturing|continuous improvement|kaizen|5s",
-    "Six Sigma": "six sigma|lean six sigma",
-    "Team leadership": "team leadership|people management|team management|supervising|supervision|supervised|managed a team|led a team|coaching",
-    "Scheduling": "scheduling|shift scheduling|rostering|rota",
-    "KPI reporting": "kpi|kpis|kpi reporting|metrics reporting",
-    # customer support
-    "Customer service": "customer service|customer support|client service|customer care",
-    "Zendesk": "zendesk",
-    "Freshdesk": "freshdesk",
-    "Intercom": "intercom",
-    "Ticketing systems": "ticketing|ticketing systems|help desk|helpdesk|service desk|servicenow",
-    "Live chat": "live chat|chat support",
-    "Phone support": "phone support|call center|call centre|contact center|contact centre|inbound calls",
-    "Troubleshooting": "troubleshooting|troubleshoot|diagnostics|fault finding",
-    "Conflict resolution": "conflict resolution|de-escalation|complaint handling|complaints",
-    "SLA management": "sla|slas|service level agreements",
-    "Customer satisfaction": "csat|nps|customer satisfaction",
-    "Knowledge base": "knowledge base|help center articles",
-    # teaching
-    "Lesson planning": "lesson planning|lesson plans|lesson plan",
-    "Curriculum development": "curriculum development|curriculum design|curriculum",
-    "Classroom management": "classroom management",
-    "Mathematics": "mathematics|math|maths|algebra|calculus|geometry|trigonometry",
-    "Differentiated instruction": "differentiated instruction|differentiation",
-    "Student assessment": "student assessment|formative assessment|summative assessment|grading",
-    "Teaching license": "teaching license|teaching licence|teaching certificate|teaching certification|teaching credential|qts|qualified teacher status|pgce|state certification",
-    "Tutoring": "tutoring",
-    "Special education": "special education|sen|iep|ieps",
-    "Google Classroom": "google classroom|moodle|canvas lms",
-    "Exam preparation": "exam preparation|test preparation|sat prep|ap calculus",
-    # electrical trades
-    "Electrical wiring": "electrical wiring|wiring|rewiring",
-    "Electrical installation": "electrical installation|electrical installations|installations",
-    "NEC": "nec|national electrical code|bs 7671|electrical code",
-    "Blueprint reading": "blueprint reading|blueprints|schematics|electrical drawings|technical drawings",
-    "Conduit": "conduit|conduit bending",
-    "PLC": "plc|plcs|programmable logic controllers",
-    "Journeyman license": "journeyman license|journeyman electrician|journeyman|licensed electrician|electrical license",
-    "Lockout/tagout": "lockout/tagout|lockout tagout|loto",
-    "Switchgear": "switchgear|panels|panel upgrades|breaker panels|distribution boards",
-    "Motor controls": "motor controls|motor control|vfd|vfds|variable frequency drives",
-    "Low voltage": "low voltage|fire alarm systems|data cabling",
-    # HR and recruiting
-    "Recruiting": "recruiting|recruitment|talent acquisition|full-cycle recruiting|full cycle recruiting",
-    "Sourcing": "sourcing|candidate sourcing|boolean search|headhunting",
-    "Interviewing": "interviewing|structured interviews|screening interviews|phone screens",
-    "ATS": "ats|applicant tracking system|applicant tracking systems|greenhouse|lever|taleo|smartrecruiters",
-    "Onboarding": "onboarding",
-    "Employee relations": "employee relations|grievances|disciplinary",
-    "HRIS": "hris|bamboohr|personio",
-    "Workday": "workday",
-    "Employment law": "employment law|labor law|labour law|employment legislation",
-    "Performance management": "performance management|performance reviews|appraisals",
-    "Compensation and benefits": "compensation and benefits|benefits administration|compensation|benefits",
-    "LinkedIn Recruiter": "linkedin recruiter",
-    "Employer branding": "employer branding|employer brand",
-    # hospitality
-    "Food safety": "food safety|haccp|servsafe|food hygiene",
-    "Cooking": "cooking|line cook|food preparation|menu development|culinary",
-    # languages
-    "English": "english",
-    "French": "french",
-    "Spanish": "spanish",
-    "German": "german",
-    "Portuguese": "portuguese",
-    "Italian": "italian",
-    "Mandarin": "mandarin|chinese",
-    "Arabic": "arabic",
-    "Hindi": "hindi",
-    "Japanese": "japanese",
-    "Tagalog": "tagalog|filipino",
+# The skills and their synonyms come from the one vocabulary, ``resumes/data/skills.txt``
+# (read by ``hireloop.domain.skills``): add a skill or a synonym THERE, and the résumé parser
+# knows it too. A term written "=Term" there is also an ordinary word (Go, React, Swift):
+# in free text it only counts when written with that exact capitalisation; in a skills list
+# or a criterion it always counts.
+#
+# What follows is screening's own knowledge, and only that.
+
+# Implications, not synonyms: a candidate who shows the key also has the skills it implies
+# (Laravel is PHP, "drf" is Django). Keys and values are names from skills.txt.
+IMPLIES: dict[str, tuple[str, ...]] = {
+    "ASP.NET": (".NET",),
+    "Laravel": ("PHP",),
+    "Symfony": ("PHP",),
+    "T-SQL": ("SQL",),
+    "PL/SQL": ("SQL",),
+    "MariaDB": ("MySQL",),
+    "Django REST Framework": ("Django",),
+    "React Native": ("React",),
+    "Nuxt.js": ("Vue.js",),
+    "Sass": ("CSS",),
+    "Less.js": ("CSS",),
+    "Helm": ("Kubernetes",),
+    "Terraform": ("Infrastructure as Code",),
+    "Amazon EC2": ("AWS",),
+    "Amazon S3": ("AWS",),
+    "AWS Lambda": ("AWS",),
+    "Unix": ("Linux",),
+    "Ubuntu": ("Linux",),
+    "Debian": ("Linux",),
+    "Red Hat": ("Linux",),
+    "GitHub": ("Git",),
+    "GitLab": ("Git",),
+    "Bitbucket": ("Git",),
+    "pytest": ("Unit Testing",),
+    "JUnit": ("Unit Testing",),
+    "Test-Driven Development": ("Unit Testing",),
+    "Usability Testing": ("UX Research",),
+    "Predictive Modeling": ("Machine Learning",),
+    "Deep Learning": ("Machine Learning",),
+    "Keras": ("TensorFlow",),
+    "Regression Analysis": ("Statistics",),
+    "VLOOKUP": ("Microsoft Excel",),
+    "Pivot Tables": ("Microsoft Excel",),
+    "Scrum": ("Agile",),
+    "Kanban": ("Agile",),
+    "PMP": ("Project Management",),
+    "PRINCE2": ("Project Management",),
+    "Patient Assessment": ("Patient Care",),
+    "CPR": ("BLS",),
+    "Epic Systems": ("EHR",),
+    "Cerner": ("EHR",),
+    "Variance Analysis": ("Financial Analysis",),
+    "Financial Modeling": ("Financial Analysis",),
+    "Invoicing": ("Accounts Receivable",),
+    "SAP FI/CO": ("SAP",),
+    "ACCA": ("CPA",),
+    "Cold Calling": ("Prospecting",),
+    "Facebook Ads": ("Paid Social",),
+    "LinkedIn Ads": ("Paid Social",),
+    "Mailchimp": ("Email Marketing",),
+    "Marketo": ("Marketing Automation",),
+    "Pardot": ("Marketing Automation",),
+    "Cycle Counting": ("Inventory Management",),
+    "Manhattan WMS": ("WMS",),
+    "Procurement": ("Supply Chain Management",),
+    "Dispatching": ("Logistics",),
+    "OSHA": ("Health and Safety",),
+    "Kaizen": ("Lean Manufacturing",),
+    "5S": ("Lean Manufacturing",),
+    "Customer Support": ("Customer Service",),
+    "Help Desk": ("Ticketing Systems",),
+    "ServiceNow": ("Ticketing Systems",),
+    "Call Center": ("Phone Support",),
+    "Inbound Calls": ("Phone Support",),
+    "Complaint Handling": ("Conflict Resolution",),
+    "Net Promoter Score": ("CSAT",),
+    "Talent Acquisition": ("Recruiting",),
+    "Boolean Search": ("Sourcing",),
+    "Headhunting": ("Sourcing",),
+    "Greenhouse": ("Applicant Tracking Systems",),
+    "Lever": ("Applicant Tracking Systems",),
+    "Taleo": ("Applicant Tracking Systems",),
+    "SmartRecruiters": ("Applicant Tracking Systems",),
+    "BambooHR": ("HRIS",),
+    "Personio": ("HRIS",),
+    "HACCP": ("Food Safety",),
+    "ServSafe": ("Food Safety",),
+    "Food Preparation": ("Cooking",),
 }
+
+# Terms only screening reads, in the skills.txt format, checked after skills.txt (which wins
+# on a shared alias). Spoken languages: the résumé parser keeps them in their own field, not
+# in skills. Cues: ordinary words a job ad or a CV uses for a skill ("inventory",
+# "benefits", "RN") that would be false skills in a parsed résumé's bullets and titles.
+SCREENING_TERMS = """
+English
+French
+Spanish
+German
+Portuguese
+Italian
+Mandarin | chinese
+Arabic
+Hindi
+Japanese
+Tagalog | filipino
+
+Docker | containers | containerization
+AWS | lambda
+Bash | shell
+A/B Testing | experimentation
+Stakeholder Management | stakeholders
+RN License | registered nurse | registered nurse license | =RN
+Medication Administration | medications
+Budgeting | budgets | budget
+Forecasting | forecasts
+CPA | cima
+Pipeline Management | pipeline
+Quota Attainment | quota
+Retail Sales | cashier
+Social Media Marketing | instagram | tiktok
+Content Marketing | blog
+Email Marketing | newsletters
+Campaign Management | campaigns
+Conversion Rate Optimization | landing pages
+Warehouse Operations | warehouse
+Inventory Management | inventory
+Logistics | transportation | freight
+Shipping and Receiving | shipping | outbound shipments
+Order Picking | packing
+Lean Manufacturing | lean
+Team Leadership | supervising | supervision | supervised | managed a team | led a team
+Troubleshooting | diagnostics
+Conflict Resolution | complaints
+Curriculum Development | curriculum
+Electrical Wiring | installations
+Switchgear | panels
+Employee Relations | grievances | disciplinary
+Compensation and Benefits | compensation | benefits
+Cooking | line cook
+"""
 
 
 class Lexicon:
     """Alias n-grams -> canonical skill names; built once."""
 
-    def __init__(self, spec: dict[str, str]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[SkillEntry],
+        implies: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.loose: dict[tuple[str, ...], str] = {}  # matched anywhere (lower-cased)
         self.strict: dict[tuple[str, ...], tuple[str, str]] = {}  # (original casing, name)
         self.max_n = 1
-        for name, aliases in spec.items():
-            strict_keys = {tuple(tokens(a[1:])) for a in aliases.split("|") if a.startswith("!")}
-            names = [name.lower()] if tuple(tokens(name)) not in strict_keys else []
-            for alias in [*names, *aliases.split("|")]:
-                if alias.startswith("!"):
-                    cased = alias[1:]
-                    key = tuple(tokens(cased))
-                    if key:
-                        self.strict[key] = (" ".join(raw_tokens(cased)), name)
-                    continue
+        names: dict[str, None] = {}
+        for entry in entries:
+            names.setdefault(entry.name, None)
+            for cased in entry.exact:
+                key = tuple(tokens(cased))
+                if key:
+                    self.strict[key] = (" ".join(raw_tokens(cased)), entry.name)
+                    self.max_n = max(self.max_n, len(key))
+            for alias in entry.aliases:
                 key = tuple(tokens(alias))
-                if not key:
-                    continue
-                if key in self.loose and self.loose[key] != name:
-                    continue  # first definition wins
-                self.loose.setdefault(key, name)
-                self.max_n = max(self.max_n, len(key))
-        self.names = frozenset(spec)
+                if key:
+                    self.loose.setdefault(key, entry.name)  # first definition wins
+                    self.max_n = max(self.max_n, len(key))
+        self.names = frozenset(names)
+        self.implies = {k: tuple(v) for k, v in (implies or {}).items()}
+        unknown = {n for k, v in self.implies.items() for n in (k, *v)} - self.names
+        if unknown:
+            raise ValueError(f"implications name unknown skills: {sorted(unknown)}")
         self._firsts = frozenset(k[0] for k in self.loose) | frozenset(k[0] for k in self.strict)
         self.alias_words = frozenset(w for k in (*self.loose, *self.strict) for w in k)
 
     def extract(self, text: str, *, short: bool = False) -> set[str]:
-        """Canonical skill names found in ``text``. ``short`` (a skills-list item, a criterion):
-        ambiguous aliases count whatever their case."""
+        """Canonical skill names found in ``text``, with the skills they imply. ``short``
+        (a skills-list item, a criterion): ambiguous aliases count whatever their case."""
         raw = raw_tokens(text)
         low = [t.lower() for t in raw]
         found: set[str] = set()
@@ -694,6 +591,8 @@ class Lexicon:
                     step = n
                     break
             i += step
+        for name in list(found):
+            found.update(self.implies.get(name, ()))
         return found
 
     def canonical(self, phrase: str) -> str | None:
@@ -706,7 +605,7 @@ class Lexicon:
         return None
 
 
-LEXICON = Lexicon(_LEXICON_SPEC)
+LEXICON = Lexicon((*skill_entries(), *parse_entries(SCREENING_TERMS)), IMPLIES)
 
 
 @lru_cache(maxsize=4096)
