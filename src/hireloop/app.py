@@ -17,6 +17,8 @@ from swagger_ui_bundle import swagger_ui_path
 
 from hireloop import __version__
 from hireloop.api.body_limit import BodyLimitMiddleware
+from hireloop.api.careers.face import faces as careers_faces
+from hireloop.api.careers.routes import router as careers_router
 from hireloop.api.faces import default_error, face_for, register_face
 from hireloop.api.partner.batch_routes import router as partner_batch_router
 from hireloop.api.partner.face import face as partner_face
@@ -60,10 +62,13 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
 
     register_face(partner_face)
     register_face(profiles_face)
+    for face in careers_faces:  # /api/job_offers and /api/job_applications, one format
+        register_face(face)
     app.include_router(partner_router)
     app.include_router(partner_batch_router)
     app.include_router(partner_resume_router)
     app.include_router(profiles_router)
+    app.include_router(careers_router)
     app.add_middleware(
         BodyLimitMiddleware,
         limit=settings.max_json_body_bytes,

@@ -1,0 +1,389 @@
+"""The Talqo career-site face: job offers and applications. See docs/careers-api.md.
+
+Every call to these routes — success or error, including a refused key — is written to
+``api_logs`` (endpoint, status, latency, IP, user agent) in its own transaction, by the
+``LoggedRoute`` route class below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Message, Receive, Scope, Send
+
+from hireloop.api.careers import errors
+from hireloop.api.careers.face import APPLICATIONS_PREFIX, OFFERS_PREFIX
+from hireloop.api.deps import SessionDep
+from hireloop.config import Settings
+from hireloop.db import insert_for
+from hireloop.domain.actor import Actor
+from hireloop.domain.audit.models import ApiLog, IdempotentRequest
+from hireloop.domain.careers import service
+from hireloop.domain.careers.schemas import ApplicationForm
+from hireloop.domain.companies.models import ApiKey
+from hireloop.domain.companies.service import authenticate_api_key
+from hireloop.domain.files.storage import local_storage
+from hireloop.domain.resumes.extract import MAX_CV_BYTES, CVValidationError
+from hireloop.errors import Unauthorized
+
+log = logging.getLogger(__name__)
+
+# The whole multipart body: the CV (10 MB) plus room for the text fields and the framing.
+MAX_BODY_BYTES = MAX_CV_BYTES + 512 * 1024
+MAX_TEXT_FIELD_BYTES = 256 * 1024
+MAX_IDEMPOTENCY_KEY = 255
+TEXT_FIELDS = (
+    "job_offer_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "linkedin_url",
+    "cover_letter",
+)
+
+
+# --- API log ----------------------------------------------------------------------------
+
+
+def _write_log(request: Request, status: int, latency_ms: int) -> None:
+    """One ``api_logs`` row, in its own session: an error response is logged too."""
+    session: Session = request.app.state.session_factory()
+    try:
+        client = request.client
+        session.add(
+            ApiLog(
+                company_id=getattr(request.state, "career_company_id", None),
+                api_key_id=getattr(request.state, "career_api_key_id", None),
+                face="career",
+                method=request.method,
+                endpoint=request.url.path[:300],
+                status=status,
+                latency_ms=latency_ms,
+                # The socket's peer. X-Forwarded-For (behind a trusted proxy) is decided by
+                # the rate-limit middleware; see docs/careers-api.md.
+                ip=client.host[:64] if client else None,
+                user_agent=(request.headers.get("user-agent") or None),
+            )
+        )
+        session.commit()
+    except Exception:  # the log must never change the answer
+        session.rollback()
+        log.exception("could not write the API log row")
+    finally:
+        session.close()
+
+
+class LoggedRoute(APIRoute):
+    """Logs every call, whatever its outcome: wraps the route's ASGI app *outside* the
+    dependencies' exit stack (so an error still rolls the request's transaction back) and
+    outside the error handlers (so the status is the one sent)."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await super().handle(scope, receive, send_and_watch)
+        except StarletteHTTPException as exc:  # 405: answered by the app's handler
+            status = exc.status_code
+            raise
+        finally:
+            latency = round((time.perf_counter() - started) * 1000)
+            await run_in_threadpool(_write_log, Request(scope), status, latency)
+
+
+router = APIRouter(tags=["Career-site API (Talqo)"], route_class=LoggedRoute)
+
+
+# --- Authentication ---------------------------------------------------------------------
+
+
+def _raw_key(request: Request) -> str:
+    """``X-API-Key`` (recommended), else ``Authorization: Bearer``; "" when neither."""
+    key = request.headers.get("x-api-key", "").strip()
+    if key:
+        return key
+    scheme, _, value = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    return ""
+
+
+def _require_key_header(request: Request) -> str:
+    raw = _raw_key(request)
+    if not raw:
+        raise Unauthorized(errors.API_KEY_REQUIRED)
+    return raw
+
+
+def career_key(request: Request, session: Session) -> ApiKey:
+    """The active key of scope ``career`` (or ``all``); 401 missing/empty/unknown/disabled,
+    403 when the key's company is inactive."""
+    raw = _require_key_header(request)
+    try:
+        api_key = authenticate_api_key(session, raw, scope="career")
+    except Unauthorized:
+        raise Unauthorized(errors.INVALID_API_KEY) from None
+    request.state.career_company_id = api_key.company_id
+    request.state.career_api_key_id = api_key.id
+    return api_key
+
+
+def _career_key_dep(request: Request, session: SessionDep) -> ApiKey:
+    return career_key(request, session)
+
+
+KeyDep = Annotated[ApiKey, Depends(_career_key_dep)]
+
+
+def _envelope_doc(example: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"example": example}}}
+
+
+_ERROR_EXAMPLE = {"status": "error", "data": None, "message": "Job offer not found"}
+
+
+# --- Job offers -------------------------------------------------------------------------
+
+
+@router.get(
+    OFFERS_PREFIX,
+    summary="List job offers",
+    description="Paginated offers of the key's company. Query: page (≥ 1), per_page (1-100, "
+    "capped), status (default open), location (case-insensitive contains), job_type (exact), "
+    "published_after / published_before (ISO 8601).",
+    responses={401: _envelope_doc({**_ERROR_EXAMPLE, "message": errors.API_KEY_REQUIRED})},
+)
+def list_job_offers(request: Request, key: KeyDep, session: SessionDep) -> JSONResponse:
+    filters = service.job_offer_filters(request.query_params)
+    page = service.list_job_offers(session, key.company_id, filters)
+    return errors.success(
+        [service.job_offer_json(job) for job in page.items],
+        pagination={
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "total_pages": page.total_pages,
+        },
+    )
+
+
+@router.get(
+    OFFERS_PREFIX + "/{job_offer_id}",
+    summary="Get a job offer",
+    description="The UUID is validated strictly before any database query (400).",
+    responses={404: _envelope_doc(_ERROR_EXAMPLE)},
+)
+def get_job_offer(job_offer_id: str, request: Request, session: SessionDep) -> JSONResponse:
+    # Key present → UUID well-formed → key valid → lookup: a malformed id costs no query.
+    _require_key_header(request)
+    service.strict_uuid(job_offer_id, "job_offer_id")
+    key = career_key(request, session)
+    job = service.get_job_offer(session, key.company_id, job_offer_id)
+    return errors.success(service.job_offer_json(job))
+
+
+# --- Applications -----------------------------------------------------------------------
+
+
+def _boundary(content_type: str) -> str | None:
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "boundary":
+            value = value.strip().strip('"')
+            return value or None
+    return None
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request body, refused past MAX_BODY_BYTES (declared or streamed) with the seed's
+    'CV too large' message: only the CV can make a career-site body that big."""
+    too_large = CVValidationError("CV file too large (maximum 10 MB)")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _read_form(request: Request) -> tuple[ApplicationForm, str]:
+    """The apply form and the SHA-256 of its content (for Idempotency-Key)."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "multipart/form-data":
+        raise service.UnsupportedMediaType(errors.UNSUPPORTED_CONTENT_TYPE)
+    boundary = _boundary(content_type)
+    if not boundary:
+        raise service.BadRequest(errors.INVALID_MULTIPART)
+    body = await _read_body(request)
+    # python-multipart skips what it cannot frame; a body without its closing delimiter is
+    # truncated or not multipart at all.
+    if b"--" + boundary.encode("latin-1", "replace") + b"--" not in body:
+        raise service.BadRequest(errors.INVALID_MULTIPART)
+    request._body = body  # request.form() parses the body already read
+    try:
+        form = await request.form(max_files=10, max_fields=100, max_part_size=MAX_TEXT_FIELD_BYTES)
+    except Exception:  # MultiPartException / HTTPException(400): a broken body
+        raise service.BadRequest(errors.INVALID_MULTIPART) from None
+    try:
+        texts: dict[str, str] = {}
+        cv: UploadFile | None = None
+        digest_items: list[tuple[str, Any]] = []
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                data = await value.read()
+                digest_items.append((name, [value.filename, hashlib.sha256(data).hexdigest()]))
+                if name == "cv" and cv is None:
+                    cv, cv_data = value, data
+            else:
+                digest_items.append((name, value))
+                texts.setdefault(name, value)
+    finally:
+        await form.close()
+    parsed = ApplicationForm(
+        **{name: texts.get(name) for name in TEXT_FIELDS},
+        cv=cv_data if cv is not None else None,
+        cv_filename=cv.filename if cv is not None else None,
+        source=service.detect_source(request.headers.get("origin"), request.headers.get("referer")),
+    )
+    digest = hashlib.sha256(
+        json.dumps(sorted(digest_items, key=lambda i: i[0]), ensure_ascii=False).encode()
+    ).hexdigest()
+    return parsed, digest
+
+
+def _apply(
+    session: Session,
+    key: ApiKey,
+    form: ApplicationForm,
+    settings: Settings,
+    idempotency_key: str | None,
+    request_hash: str,
+) -> tuple[int, dict[str, Any], bool]:
+    """(status, body, replayed): runs in a worker thread (extraction and scoring are CPU)."""
+    if idempotency_key is not None:
+        stored = session.scalar(
+            select(IdempotentRequest).where(
+                IdempotentRequest.company_id == key.company_id,
+                IdempotentRequest.key == idempotency_key,
+            )
+        )
+        if stored is not None:
+            if stored.request_hash != request_hash or stored.endpoint != APPLICATIONS_PREFIX:
+                raise service.IdempotencyConflict(
+                    "Idempotency-Key has already been used with a different request"
+                )
+            return stored.response_status, stored.response_body, True
+    submission = service.submit_application(
+        session,
+        key.company_id,
+        form,
+        storage=local_storage(settings.files_dir),
+        settings=settings,
+        actor=Actor("api_key", key.id),
+    )
+    body: dict[str, Any] = {"status": "success", "data": service.submission_json(submission)}
+    status = 201 if submission.created else 200
+    if not submission.created:
+        body["message"] = "Application already exists"
+    if idempotency_key is not None:
+        session.execute(
+            insert_for(session, IdempotentRequest)
+            .values(
+                company_id=key.company_id,
+                key=idempotency_key,
+                endpoint=APPLICATIONS_PREFIX,
+                request_hash=request_hash,
+                response_status=status,
+                response_body=body,
+            )
+            .on_conflict_do_nothing(index_elements=["company_id", "key"])
+        )
+    return status, body, False
+
+
+_APPLY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["job_offer_id", "first_name", "last_name", "email", "cv"],
+                    "properties": {
+                        "job_offer_id": {"type": "string", "format": "uuid"},
+                        "first_name": {"type": "string"},
+                        "last_name": {"type": "string"},
+                        "email": {"type": "string"},
+                        "cv": {"type": "string", "format": "binary"},
+                        "phone": {"type": "string"},
+                        "linkedin_url": {"type": "string"},
+                        "cover_letter": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    APPLICATIONS_PREFIX,
+    status_code=201,
+    summary="Create an application (multipart/form-data, CV as a file)",
+    description="201 with the new application; 200 with `message: Application already exists` "
+    "and the existing one as-is. Optional `Idempotency-Key` header.",
+    openapi_extra=_APPLY_DOC,
+)
+async def create_job_application(request: Request, session: SessionDep) -> JSONResponse:
+    key = await run_in_threadpool(career_key, request, session)
+    idempotency_key = request.headers.get("idempotency-key")
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip()
+        if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+            raise service.BadRequest(
+                f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters"
+            )
+    form, request_hash = await _read_form(request)
+    status, body, replayed = await run_in_threadpool(
+        _apply, session, key, form, request.app.state.settings, idempotency_key, request_hash
+    )
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+@router.get(
+    APPLICATIONS_PREFIX + "/{application_id}",
+    summary="Get an application's status",
+    responses={404: _envelope_doc({**_ERROR_EXAMPLE, "message": "Application not found"})},
+)
+def get_job_application(application_id: str, request: Request, session: SessionDep) -> JSONResponse:
+    _require_key_header(request)
+    service.strict_uuid(application_id, "application_id")
+    key = career_key(request, session)
+    application = service.get_application(session, key.company_id, application_id)
+    return errors.success(service.application_json(session, application))

@@ -1,0 +1,457 @@
+"""The career-site (Talqo) use cases: list and read job offers, apply with a CV, read an
+application. HTTP-free: the face parses the request, this module runs the lifecycle.
+
+Apply lifecycle (the seed's order; rate limit and API key are the face's):
+
+1. required fields, then the CV (``CV validation failed: …``: empty, > 10 MB, legacy .doc);
+2. the offer (404 unknown, 403 another company's, 400 not open/active), the CV text (an
+   unrecognised format is read as a PDF) and the AI scoring (name-blind);
+3. candidate dedupe on email + first + last name (trimmed, lower-cased, accent-stripped);
+4. the CV is stored as the candidate's current one; their previous CVs are deleted once the
+   transaction commits;
+5. application dedupe on (offer, candidate): the existing one is returned as-is;
+6. a new application ``status="new"``, ``step="awaiting_advance"``, or, when the offer's
+   ``ai_settings["auto_reject_threshold"]`` is set and the rating is below it,
+   ``status="rejected"``, ``step="rejected"`` (folder Rejected) with a rejection email
+   scheduled ``REJECTION_DELAY`` later;
+7. a confirmation email (never on auto-reject).
+
+Everything is written in the caller's transaction: an error anywhere leaves nothing behind
+(the CV bytes are removed again on rollback).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hireloop.config import Settings
+from hireloop.db import LIKE_ESCAPE, contains_pattern, utcnow
+from hireloop.domain.actor import Actor
+from hireloop.domain.applications.models import Application
+from hireloop.domain.applications.service import create_application
+from hireloop.domain.candidates.identity import normalize_email
+from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.candidates.schemas import CandidateData
+from hireloop.domain.candidates.service import create_candidate
+from hireloop.domain.careers.schemas import ApplicationForm, CareerSubmission, JobOfferFilters
+from hireloop.domain.companies.models import Company
+from hireloop.domain.files.storage import FileStorage
+from hireloop.domain.jobs.models import OPEN_STATUSES, Job
+from hireloop.domain.messaging.service import queue_email
+from hireloop.domain.pagination import Page
+from hireloop.domain.resumes.extract import ExtractionError, validate_cv
+from hireloop.domain.resumes.service import ReadResume, apply_resume, read_resume, store_cv
+from hireloop.domain.screening.schemas import ScreeningProfile, ScreeningResult
+from hireloop.domain.screening.service import auto_reject, screen
+from hireloop.errors import DomainError
+
+DEFAULT_SOURCE = "career_site"
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+# The seed says the rejection email is "scheduled": it leaves an hour after the apply, so
+# an instant "no" does not look automatic. Not a setting (yet).
+REJECTION_DELAY = timedelta(hours=1)
+
+_UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+
+
+# --- Errors (the face maps each kind to an HTTP status) --------------------------------
+
+
+class CareerError(DomainError):
+    """Base of the careers errors; ``message`` is the exact text the seed documents."""
+
+
+class BadRequest(CareerError):
+    kind = "invalid"  # 400
+
+
+class NotOwned(CareerError):
+    kind = "forbidden"  # 403
+
+
+class Missing(CareerError):
+    kind = "not_found"  # 404
+
+
+class UnsupportedMediaType(CareerError):
+    kind = "unsupported_media_type"  # 415
+
+
+class IdempotencyConflict(CareerError):
+    kind = "conflict"  # 409
+
+
+class ServerFailure(CareerError):
+    kind = "server_error"  # 500: "AI scoring failed: …", "Failed to upload CV: …"
+
+
+# Messages (seed, "Specific errors" table and troubleshooting).
+JOB_OFFER_ID_REQUIRED = "job_offer_id is required"
+CANDIDATE_FIELDS_REQUIRED = "first_name, last_name, and email are required"
+CV_REQUIRED = 'cv file is required (multipart field "cv")'
+JOB_NOT_OPEN = "Job offer is not open for applications"
+JOB_NOT_OWNED = "Job offer does not belong to your company"
+JOB_NOT_FOUND = "Job offer not found"
+APPLICATION_NOT_OWNED = "Application does not belong to your company"
+APPLICATION_NOT_FOUND = "Application not found"
+
+
+# --- Helpers ----------------------------------------------------------------------------
+
+
+def is_strict_uuid(value: str | None) -> bool:
+    """``xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`` (hex, any case), nothing else."""
+    return bool(value) and _UUID_RE.fullmatch(value or "") is not None
+
+
+def strict_uuid(value: str | None, field: str) -> str:
+    """The canonical (lower-case) UUID, or BadRequest — before any query is made."""
+    if not value or not value.strip():
+        raise BadRequest(f"{field} is required")
+    if not is_strict_uuid(value.strip()):
+        raise BadRequest(f"Invalid {field}: expected a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
+    return str(uuid.UUID(value.strip()))
+
+
+def detect_source(origin: str | None, referer: str | None) -> str:
+    """The application source: the Origin header's hostname, else the Referer's, else
+    ``"career_site"``. A header without a usable hostname (``null``, garbage) is skipped."""
+    for header in (origin, referer):
+        host = _hostname(header)
+        if host:
+            return host
+    return DEFAULT_SOURCE
+
+
+def _hostname(value: str | None) -> str | None:
+    if not value or not value.strip() or value.strip().lower() == "null":
+        return None
+    try:
+        host = urlsplit(value.strip()).hostname
+    except ValueError:
+        return None
+    return host[:200] if host else None
+
+
+def iso(value: datetime | None) -> str | None:
+    """``2024-01-15T10:00:00Z`` (UTC, whole seconds), as in the seed's examples."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text(value: str | None) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+# --- Job offers -------------------------------------------------------------------------
+
+
+def _positive_int(raw: str | None, name: str, default: int) -> int:
+    if raw is None or raw.strip() == "":
+        return default
+    text = raw.strip()
+    if not re.fullmatch(r"[+]?\d{1,9}", text) or int(text) < 1:
+        raise BadRequest(f"{name} must be an integer greater than or equal to 1")
+    return int(text)
+
+
+def _instant(raw: str | None, name: str) -> datetime | None:
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip()
+    if text.endswith(("z", "Z")):
+        text = text[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"{name} must be an ISO 8601 date or date-time") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def job_offer_filters(params: Mapping[str, str]) -> JobOfferFilters:
+    """The list filters from query parameters: ``per_page`` above 100 is capped at 100;
+    ``page``/``per_page`` below 1 or not integers and dates that are not ISO 8601 are a
+    BadRequest. An empty parameter is the same as an absent one."""
+    status = (params.get("status") or "").strip() or "open"
+    location = (params.get("location") or "").strip() or None
+    job_type = (params.get("job_type") or "").strip() or None
+    return JobOfferFilters(
+        page=_positive_int(params.get("page"), "page", 1),
+        per_page=min(_positive_int(params.get("per_page"), "per_page", DEFAULT_PER_PAGE), 100),
+        status=status,
+        location=location,
+        job_type=job_type,
+        published_after=_instant(params.get("published_after"), "published_after"),
+        published_before=_instant(params.get("published_before"), "published_before"),
+    )
+
+
+def _location_expr():  # type: ignore[no-untyped-def]
+    """SQL for ``Job.location`` ("city, state, country", empty parts left out)."""
+    parts = [func.nullif(col, "") for col in (Job.city, Job.state, Job.country)]
+    # NULL || ', ' is NULL in both PostgreSQL and SQLite: each present part brings its comma.
+    head = func.coalesce(parts[0] + ", ", "") + func.coalesce(parts[1] + ", ", "")
+    return head + func.coalesce(parts[2], "")
+
+
+def list_job_offers(session: Session, company_id: int, filters: JobOfferFilters) -> Page[Job]:
+    """The company's offers with ``filters``, most recently published first."""
+    where = [Job.company_id == company_id, Job.status == filters.status]
+    if filters.location:
+        where.append(_location_expr().ilike(contains_pattern(filters.location), escape=LIKE_ESCAPE))
+    if filters.job_type:
+        where.append(Job.job_type == filters.job_type)
+    if filters.published_after:
+        where.append(Job.published_at >= filters.published_after)
+    if filters.published_before:
+        where.append(Job.published_at <= filters.published_before)
+    total = session.scalar(select(func.count()).select_from(Job).where(*where)) or 0
+    page = Page(items=[], page=filters.page, per_page=filters.per_page, total=total)
+    if total > page.offset:
+        page.items = list(
+            session.scalars(
+                select(Job)
+                .where(*where)
+                .order_by(Job.published_at.desc().nulls_last(), Job.id.desc())
+                .offset(page.offset)
+                .limit(filters.per_page)
+            )
+        )
+    return page
+
+
+def _job_by_public_id(session: Session, company_id: int, public_id: str) -> Job:
+    job = session.scalar(select(Job).where(Job.public_id == public_id))
+    if job is None:
+        raise Missing(JOB_NOT_FOUND)
+    if job.company_id != company_id:
+        raise NotOwned(JOB_NOT_OWNED)
+    return job
+
+
+def get_job_offer(session: Session, company_id: int, raw_id: str | None) -> Job:
+    """An offer by UUID: 400 for anything but a strict UUID (no query is made), 403 for
+    another company's, 404 for none. Any status is readable."""
+    return _job_by_public_id(session, company_id, strict_uuid(raw_id, "job_offer_id"))
+
+
+def job_offer_json(job: Job) -> dict[str, object]:
+    return {
+        "id": job.public_id,
+        "title": job.title,
+        "description": job.description or "",
+        "location": job.location or None,
+        "job_type": job.job_type,
+        "published_at": iso(job.published_at),
+        "status": job.status,
+        "updated_at": iso(job.updated_at),
+    }
+
+
+# --- Applications -----------------------------------------------------------------------
+
+
+def _validate(form: ApplicationForm) -> tuple[str, str, str, str, bytes]:
+    """Required fields then the CV, in the seed's table order."""
+    if not _text(form.job_offer_id):
+        raise BadRequest(JOB_OFFER_ID_REQUIRED)
+    first, last = _text(form.first_name), _text(form.last_name)
+    email = normalize_email(form.email) or ""
+    if not first or not last or not email:
+        raise BadRequest(CANDIDATE_FIELDS_REQUIRED)
+    if form.cv is None:
+        raise BadRequest(CV_REQUIRED)
+    validate_cv(form.cv)  # CVValidationError: "CV validation failed: …" (400)
+    job_offer_id = strict_uuid(form.job_offer_id, "job_offer_id")
+    return job_offer_id, first, last, email, form.cv
+
+
+def _read(data: bytes, default_region: str | None) -> ReadResume:
+    try:
+        return read_resume(data, unknown_as="pdf", default_region=default_region)
+    except DomainError:
+        raise
+    except Exception as exc:  # a parser bug on a hostile file is an extraction failure
+        raise ExtractionError(f"{type(exc).__name__}") from exc
+
+
+def _score(resume: ReadResume, names: tuple[str, ...], job: Job, settings: Settings):  # type: ignore[no-untyped-def]
+    try:
+        profile = ScreeningProfile.from_parsed(
+            resume.parsed, resume.extracted.text, extra_names=names
+        )
+        return screen(profile, job, settings)
+    except Exception as exc:
+        raise ServerFailure(f"AI scoring failed: {exc or type(exc).__name__}") from exc
+
+
+def submit_application(
+    session: Session,
+    company_id: int,
+    form: ApplicationForm,
+    *,
+    storage: FileStorage,
+    settings: Settings,
+    actor: Actor | None = None,
+) -> CareerSubmission:
+    """Run the apply lifecycle (module docstring). Returns the new application
+    (``created=True``) or the existing one for this candidate and offer, untouched."""
+    job_offer_id, first, last, email, data = _validate(form)
+    job = _job_by_public_id(session, company_id, job_offer_id)
+    if job.status not in OPEN_STATUSES:
+        raise BadRequest(JOB_NOT_OPEN)
+    company = session.get(Company, company_id)
+    assert company is not None
+    resume = _read(data, company.default_country)
+    result: ScreeningResult = _score(resume, (first, last, f"{first} {last}"), job, settings)
+
+    linkedin = _text(form.linkedin_url)
+    candidate, _ = create_candidate(
+        session,
+        company_id,
+        CandidateData(
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone=_text(form.phone) or None,
+            links={"linkedin": linkedin} if linkedin else {},
+            source=form.source,
+        ),
+        match="identity",
+    )
+    _fill_contact(candidate, _text(form.phone), linkedin)
+    try:
+        store_cv(
+            session,
+            storage,
+            candidate,
+            data,
+            filename=form.cv_filename,
+            media_type=resume.extracted.media_type,
+            replace_previous=True,
+        )
+    except OSError as exc:
+        raise ServerFailure(f"Failed to upload CV: {exc.strerror or exc}") from exc
+    apply_resume(candidate, resume)
+
+    rejected = auto_reject(result, job)
+    application, created = create_application(
+        session,
+        job,
+        candidate,
+        actor or Actor.system(),
+        source=form.source,
+        cover_letter=form.cover_letter or "",
+        folder="rejected" if rejected else "inbox",
+        status="rejected" if rejected else "new",
+        step="rejected" if rejected else "awaiting_advance",
+    )
+    if not created:
+        return CareerSubmission(application, candidate, job, created=False)
+    for name, value in result.application_fields().items():
+        setattr(application, name, value)
+    if rejected:
+        queue_email(
+            session,
+            kind="rejection",
+            application=application,
+            candidate=candidate,
+            job=job,
+            company=company,
+            send_after=utcnow() + REJECTION_DELAY,
+        )
+    else:
+        queue_email(
+            session,
+            kind="confirmation",
+            application=application,
+            candidate=candidate,
+            job=job,
+            company=company,
+        )
+    session.flush()
+    return CareerSubmission(
+        application, candidate, job, created=True, auto_rejected=rejected, warnings=result.warnings
+    )
+
+
+def _fill_contact(candidate: Candidate, phone: str, linkedin: str) -> None:
+    """An existing candidate keeps what they have; the form fills what they lack."""
+    if phone and not candidate.phone:
+        candidate.phone = phone
+    if linkedin and not (candidate.links or {}).get("linkedin"):
+        candidate.links = {**(candidate.links or {}), "linkedin": linkedin}
+
+
+def submission_json(submission: CareerSubmission) -> dict[str, object]:
+    application = submission.application
+    return {
+        "application_id": application.public_id,
+        "candidate_id": submission.candidate.public_id,
+        "status": application_status(application),
+        "created_at": iso(application.created_at),
+    }
+
+
+# Folder -> Talqo candidate_status, for applications moved in the pipeline after the apply.
+_FOLDER_STATUS = {
+    "rejected": "rejected",
+    "hired": "accepted",
+    "completed": "in_progress",
+    "shortlisted": "in_progress",
+    "on_hold": "in_progress",
+    "no_response": "in_progress",
+    "no_campaign_invitation": "in_progress",
+    "custom": "in_progress",
+}
+
+
+def application_status(application: Application) -> str:
+    """Talqo's ``candidate_status``: ``rejected`` when the application is rejected (status
+    or folder), ``accepted`` when hired, ``in_progress`` once moved out of the inbox,
+    otherwise the stored status (``new`` for a fresh career-site application)."""
+    if application.status == "rejected":
+        return "rejected"
+    mapped = _FOLDER_STATUS.get(application.folder)
+    return mapped or application.status or "new"
+
+
+def get_application(session: Session, company_id: int, raw_id: str | None) -> Application:
+    """An application by UUID: 400 for anything but a strict UUID (no query), 403 for
+    another company's, 404 for none."""
+    public_id = strict_uuid(raw_id, "application_id")
+    application = session.scalar(select(Application).where(Application.public_id == public_id))
+    if application is None:
+        raise Missing(APPLICATION_NOT_FOUND)
+    if application.company_id != company_id:
+        raise NotOwned(APPLICATION_NOT_OWNED)
+    return application
+
+
+def application_json(session: Session, application: Application) -> dict[str, object]:
+    candidate_id = session.scalar(
+        select(Candidate.public_id).where(Candidate.id == application.candidate_id)
+    )
+    job_id = session.scalar(select(Job.public_id).where(Job.id == application.job_id))
+    return {
+        "id": application.public_id,
+        "candidate_id": candidate_id,
+        "job_offer_id": job_id,
+        "status": application_status(application),
+        "source": application.source,
+        "created_at": iso(application.created_at),
+        "updated_at": iso(application.updated_at),
+    }

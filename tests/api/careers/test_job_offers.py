@@ -1,0 +1,232 @@
+"""GET /api/job_offers and /api/job_offers/{id}: auth, filters, pagination, strict UUIDs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, event, select
+
+from hireloop.domain.audit.models import ApiLog
+from hireloop.domain.companies.models import ApiKey
+from tests.factories import Factory
+
+
+def err(r, status: int, message: str) -> None:  # type: ignore[no-untyped-def]
+    assert r.status_code == status, r.text
+    assert r.json() == {"status": "error", "data": None, "message": message}
+
+
+def test_list_envelope_and_markdown(client, auth, job) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/api/job_offers?status=open&per_page=20", headers=auth)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "success"
+    assert body["pagination"] == {"page": 1, "per_page": 20, "total": 1, "total_pages": 1}
+    offer = body["data"][0]
+    assert set(offer) == {
+        "id", "title", "description", "location", "job_type", "published_at", "status",
+        "updated_at",
+    }  # fmt: skip
+    assert offer["id"] == job.public_id
+    assert offer["description"].startswith("# About the role")
+    assert offer["location"] == "Paris, France"
+    assert offer["job_type"] == "CDI"
+    assert offer["status"] == "open"
+    assert offer["published_at"].endswith("Z")
+
+
+def test_bearer_header_works_too(client, key, job) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/api/job_offers", headers={"Authorization": f"Bearer {key}"})
+    assert r.status_code == 200 and len(r.json()["data"]) == 1
+
+
+def test_auth_errors(client, factory: Factory, company, job) -> None:  # type: ignore[no-untyped-def]
+    err(client.get("/api/job_offers"), 401, "API key is required")
+    err(client.get("/api/job_offers", headers={"X-API-Key": ""}), 401, "API key is required")
+    err(
+        client.get("/api/job_offers", headers={"Authorization": "Bearer "}),
+        401,
+        "API key is required",
+    )
+    err(
+        client.get("/api/job_offers", headers={"X-API-Key": "sk_live_nope"}), 401, "Invalid API key"
+    )
+    partner_only = factory.api_key(company, scope="partner")
+    err(client.get("/api/job_offers", headers={"X-API-Key": partner_only}), 401, "Invalid API key")
+    disabled = factory.api_key(company, scope="career")
+    api_key = factory.session.scalar(select(ApiKey).where(ApiKey.key_prefix == disabled[:12]))
+    api_key.active = False
+    factory.session.commit()
+    err(client.get("/api/job_offers", headers={"X-API-Key": disabled}), 401, "Invalid API key")
+    assert (
+        client.get(
+            "/api/job_offers", headers={"X-API-Key": factory.api_key(company, scope="all")}
+        ).status_code
+        == 200
+    )
+
+
+def test_status_default_and_filter(client, auth, factory: Factory, company) -> None:  # type: ignore[no-untyped-def]
+    factory.job(company, title="Open one", status="open")
+    factory.job(company, title="Draft one", status="draft")
+    factory.job(company, title="Closed one", status="closed")
+    factory.job(company, title="Active one", status="active")
+    titles = lambda r: sorted(o["title"] for o in r.json()["data"])  # noqa: E731
+    assert titles(client.get("/api/job_offers", headers=auth)) == ["Open one"]
+    assert titles(client.get("/api/job_offers?status=closed", headers=auth)) == ["Closed one"]
+    assert titles(client.get("/api/job_offers?status=draft", headers=auth)) == ["Draft one"]
+    assert titles(client.get("/api/job_offers?status=active", headers=auth)) == ["Active one"]
+
+
+def test_location_job_type_and_dates(client, auth, factory: Factory, company) -> None:  # type: ignore[no-untyped-def]
+    factory.job(company, title="A", city="Paris", country="France", job_type="CDI",
+                published_at=datetime(2024, 1, 15, 10, tzinfo=UTC))  # fmt: skip
+    factory.job(company, title="B", city="Lyon", country="France", job_type="CDD",
+                published_at=datetime(2024, 3, 1, tzinfo=UTC))  # fmt: skip
+    factory.job(company, title="C", city="Berlin", country="Germany", job_type="Freelance",
+                published_at=datetime(2024, 6, 1, tzinfo=UTC))  # fmt: skip
+
+    def titles(q):
+        return sorted(
+            o["title"] for o in client.get("/api/job_offers?" + q, headers=auth).json()["data"]
+        )  # noqa: E731
+
+    assert titles("location=paris") == ["A"]
+    assert titles("location=FRANCE") == ["A", "B"]
+    assert titles("location=paris,%20fr") == ["A"]
+    assert titles("location=%25") == []  # LIKE wildcards are literal
+    assert titles("job_type=CDI") == ["A"]
+    assert titles("job_type=cdi") == []  # exact
+    assert titles("published_after=2024-02-01") == ["B", "C"]
+    assert titles("published_before=2024-03-01T00:00:00Z") == ["A", "B"]
+    assert titles(
+        "published_after=2024-01-15T10:00:00Z&published_before=2024-01-15T10:00:00%2B00:00"
+    ) == ["A"]
+    # Most recently published first.
+    data = client.get("/api/job_offers", headers=auth).json()["data"]
+    assert [o["title"] for o in data] == ["C", "B", "A"]
+
+
+def test_pagination_and_per_page_cap(client, auth, factory: Factory, company) -> None:  # type: ignore[no-untyped-def]
+    for i in range(5):
+        factory.job(company, title=f"Job {i}")
+    r = client.get("/api/job_offers?per_page=2&page=3", headers=auth).json()
+    assert r["pagination"] == {"page": 3, "per_page": 2, "total": 5, "total_pages": 3}
+    assert len(r["data"]) == 1
+    r = client.get("/api/job_offers?per_page=500", headers=auth).json()
+    assert r["pagination"]["per_page"] == 100 and len(r["data"]) == 5
+    r = client.get("/api/job_offers?page=9", headers=auth).json()
+    assert r["data"] == [] and r["pagination"]["total"] == 5
+    assert client.get("/api/job_offers", headers=auth).json()["pagination"]["per_page"] == 20
+
+
+def test_bad_query_parameters(client, auth) -> None:  # type: ignore[no-untyped-def]
+    err(
+        client.get("/api/job_offers?page=0", headers=auth),
+        400,
+        "page must be an integer greater than or equal to 1",
+    )
+    err(
+        client.get("/api/job_offers?page=abc", headers=auth),
+        400,
+        "page must be an integer greater than or equal to 1",
+    )
+    err(
+        client.get("/api/job_offers?per_page=0", headers=auth),
+        400,
+        "per_page must be an integer greater than or equal to 1",
+    )
+    err(
+        client.get("/api/job_offers?published_after=yesterday", headers=auth),
+        400,
+        "published_after must be an ISO 8601 date or date-time",
+    )
+    err(
+        client.get("/api/job_offers?published_before=2024-13-01", headers=auth),
+        400,
+        "published_before must be an ISO 8601 date or date-time",
+    )
+
+
+def test_other_company_only_sees_its_own(client, factory: Factory, job) -> None:  # type: ignore[no-untyped-def]
+    other = factory.company("Other")
+    other_key = factory.api_key(other, scope="career")
+    assert client.get("/api/job_offers", headers={"X-API-Key": other_key}).json()["data"] == []
+
+
+def test_get_offer(client, auth, job) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(f"/api/job_offers/{job.public_id}", headers=auth)
+    assert r.status_code == 200
+    assert r.json()["status"] == "success"
+    assert r.json()["data"]["id"] == job.public_id
+    assert r.json()["data"]["title"] == "Full Stack Developer"
+    # Upper-case hex is still a UUID.
+    assert client.get(f"/api/job_offers/{job.public_id.upper()}", headers=auth).status_code == 200
+
+
+def test_get_offer_errors(client, auth, factory: Factory, job) -> None:  # type: ignore[no-untyped-def]
+    other = factory.company("Other")
+    theirs = factory.job(other, title="Theirs")
+    err(
+        client.get(f"/api/job_offers/{theirs.public_id}", headers=auth),
+        403,
+        "Job offer does not belong to your company",
+    )
+    err(
+        client.get("/api/job_offers/550e8400-e29b-41d4-a716-446655440000", headers=auth),
+        404,
+        "Job offer not found",
+    )
+    invalid = "Invalid job_offer_id: expected a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
+    for bad in ("123", "not-a-uuid", "550e8400e29b41d4a716446655440000",
+                "{550e8400-e29b-41d4-a716-446655440000}", "550e8400-e29b-41d4-a716-44665544000g"):  # fmt: skip
+        err(client.get(f"/api/job_offers/{bad}", headers=auth), 400, invalid)
+    err(client.get(f"/api/job_offers/{job.public_id}"), 401, "API key is required")
+
+
+@contextmanager
+def counting(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        # The API log row is written after the answer, and the savepoints are the test
+        # harness's (one rolled-back transaction per test); every other statement counts.
+        harness = statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))
+        if "api_logs" not in statement and not harness:
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def test_malformed_uuid_makes_no_query(client, auth, engine: Engine, job) -> None:  # type: ignore[no-untyped-def]
+    with counting(engine) as statements:
+        r = client.get("/api/job_offers/not-a-uuid", headers=auth)
+        r2 = client.get("/api/job_applications/42", headers=auth)
+    assert r.status_code == 400 and r2.status_code == 400
+    assert statements == []
+    with counting(engine) as statements:
+        assert client.get(f"/api/job_offers/{job.public_id}", headers=auth).status_code == 200
+    assert statements  # the control: a valid one does query
+
+
+def test_every_call_is_logged(client, auth, session, company, job) -> None:  # type: ignore[no-untyped-def]
+    client.get("/api/job_offers", headers={**auth, "User-Agent": "career-site/1.0"})
+    client.get("/api/job_offers", headers={"X-API-Key": "wrong", "User-Agent": "bad/1.0"})
+    client.get("/api/job_offers/nope", headers=auth)
+    rows = session.scalars(select(ApiLog).order_by(ApiLog.id)).all()
+    assert [(r.endpoint, r.status, r.company_id) for r in rows[-3:]] == [
+        ("/api/job_offers", 200, company.id),
+        ("/api/job_offers", 401, None),
+        # A malformed id is refused before the key is looked up (no query at all).
+        ("/api/job_offers/nope", 400, None),
+    ]
+    first = rows[-3]
+    assert first.face == "career" and first.method == "GET"
+    assert first.user_agent == "career-site/1.0" and first.ip
+    assert first.latency_ms >= 0 and first.api_key_id is not None
