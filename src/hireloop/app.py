@@ -26,6 +26,7 @@ from hireloop.api.partner.resume_routes import router as partner_resume_router
 from hireloop.api.partner.routes import router as partner_router
 from hireloop.api.profiles.face import face as profiles_face
 from hireloop.api.profiles.routes import router as profiles_router
+from hireloop.api.rate_limit import RateLimitMiddleware
 from hireloop.config import Settings, get_settings
 from hireloop.db import get_database
 from hireloop.errors import DomainError
@@ -75,6 +76,15 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         prefixes=(partner_face.prefix, profiles_face.prefix),
         too_large=_body_too_large,
     )
+    # Outermost: a client over its limit is refused before its key or body is looked at.
+    app.add_middleware(
+        RateLimitMiddleware,
+        prefixes=("/api/job_offers", "/api/job_applications", "POST /careers/"),
+        limit_per_minute=settings.career_rate_limit_per_ip,
+        storage_uri=settings.resolved_rate_limit_storage_url,
+        trusted_proxies=settings.trusted_proxies,
+        response_for=_career_too_many_requests,
+    )
     _install_error_handlers(app)
 
     app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
@@ -94,6 +104,13 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         return {"status": "ok"}
 
     return app
+
+
+def _career_too_many_requests(request: Request, retry_after: int) -> Response:
+    return JSONResponse(
+        {"status": "error", "data": None, "message": "Too many requests. Please retry later."},
+        status_code=429,
+    )
 
 
 def _body_too_large(request: Request, limit: int) -> Response:

@@ -69,6 +69,32 @@ class Settings(BaseSettings):
         description="Let URL fetches reach 127.0.0.1 (tests only; never in production).",
     )
     log_level: str = Field(default="INFO", description="Logging level.")
+    career_rate_limit_per_ip: int = Field(
+        default=100,
+        description="Requests per minute per client IP across the career-site routes "
+        "(fixed window).",
+    )
+    rate_limit_storage_url: str | None = Field(
+        default=None,
+        description="Where rate-limit counters live: memory:// or a Redis URL. Unset: the "
+        "Redis URL when HIRELOOP_REDIS_URL is set (so several processes share one limit), "
+        "else memory://.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is "
+        "believed. Empty: the socket peer is the client.",
+    )
+    smtp_url: str | None = Field(
+        default=None,
+        description="SMTP server: smtp://user:pass@host:port, smtps:// (implicit TLS) or "
+        "smtp+starttls://. Unset: emails are kept in the stored mailbox.",
+    )
+    smtp_from_address: str = Field(
+        default="no-reply@hireloop.local",
+        description="Sender address of emails; the company name is the display name.",
+    )
+    smtp_timeout_seconds: float = Field(default=10.0, description="Timeout of one SMTP session.")
 
     @property
     def resolved_database_url(self) -> str:
@@ -79,6 +105,10 @@ class Settings(BaseSettings):
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def resolved_rate_limit_storage_url(self) -> str:
+        return self.rate_limit_storage_url or self.redis_url or "memory://"
 
 
 @lru_cache

@@ -54,3 +54,25 @@ def enqueue_batch_items(session: Session, event: OutboxEvent) -> None:
 
     for item_id in pending_item_ids(session, int(event.payload["batchId"])):
         parse_batch_item(item_id)
+
+
+@handles("message.queued")
+def deliver_queued_message(session: Session, event: OutboxEvent) -> None:
+    """Send a queued email through SMTP, or keep it in the stored mailbox when no SMTP
+    server is configured. Not due yet or SMTP unavailable: ``RetryLater`` runs this event
+    again later (see domain/messaging/delivery.py)."""
+    from hireloop.config import get_settings
+    from hireloop.domain.messaging.delivery import deliver
+    from hireloop.domain.messaging.models import Message
+
+    message = session.get(Message, int(event.payload["messageId"]))
+    if message is None or message.company_id != event.company_id:
+        return
+    status = deliver(session, message, get_settings())
+    log.info(
+        "message %s (%s) to candidate %s: %s",
+        message.id,
+        message.kind,
+        message.candidate_id,
+        status,
+    )

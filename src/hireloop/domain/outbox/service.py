@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -36,6 +36,18 @@ def handles(event_type: str) -> Callable[[Handler], Handler]:
         return fn
 
     return register
+
+
+class RetryLater(Exception):
+    """Raised by a handler that cannot finish yet (a message scheduled for later, a
+    receiver asking to wait): the event runs again at ``at``. Unlike a failure, the
+    handler's database writes are kept and the attempt is not counted against
+    ``max_attempts``."""
+
+    def __init__(self, at: datetime, reason: str = "") -> None:
+        super().__init__(reason or f"retry at {at.isoformat()}")
+        self.at = at
+        self.reason = reason
 
 
 def emit(session: Session, company_id: int, event_type: str, payload: dict[str, Any]) -> None:
@@ -71,8 +83,15 @@ def _process(db: Database, event_id: int, max_attempts: int) -> bool:
         with db.unit_of_work() as session:
             event = session.get(OutboxEvent, event_id)
             assert event is not None
-            for handler in _handlers.get(event.event_type, []):
-                handler(session, event)
+            try:
+                for handler in _handlers.get(event.event_type, []):
+                    handler(session, event)
+            except RetryLater as later:
+                event.status = "pending"
+                event.available_at = later.at
+                event.attempts -= 1  # the claim counted it; waiting is not a failure
+                event.last_error = later.reason or None
+                return False
             event.status = "done"
             event.processed_at = utcnow()
             event.last_error = None

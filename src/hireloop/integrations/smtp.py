@@ -1,0 +1,125 @@
+"""A small synchronous SMTP client (stdlib ``smtplib``) for the worker.
+
+The server is one URL: ``smtp://user:pass@host:port`` (plain, port 25 by default),
+``smtps://`` (implicit TLS, port 465) or ``smtp+starttls://`` (STARTTLS, port 587).
+User name and password are percent-decoded, so ``p%40ss`` is the password ``p@ss``.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from urllib.parse import unquote, urlsplit
+
+_DEFAULT_PORTS = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
+
+
+class SmtpError(Exception):
+    """Sending failed. ``permanent`` when the server refused every recipient for good
+    (5xx): trying again will not help."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    security: str  # "none" | "tls" (implicit) | "starttls"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = 10.0
+
+
+def parse_smtp_url(url: str, *, timeout: float = 10.0) -> SmtpServer:
+    """``smtp[s|+starttls]://[user[:password]@]host[:port]`` as an ``SmtpServer``."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError(
+            f"unsupported SMTP URL scheme {scheme!r}: use smtp://, smtps:// or smtp+starttls://"
+        )
+    if not parts.hostname:
+        raise ValueError("the SMTP URL has no host")
+    security = {"smtp": "none", "smtps": "tls", "smtp+starttls": "starttls"}[scheme]
+    return SmtpServer(
+        host=parts.hostname,
+        port=parts.port or _DEFAULT_PORTS[scheme],
+        security=security,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        timeout=timeout,
+    )
+
+
+def _one_line(value: str) -> str:
+    """Header values never carry line breaks (no header injection from a company name)."""
+    return " ".join(value.split())
+
+
+def build_email(
+    *,
+    from_name: str | None,
+    from_address: str,
+    to_address: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    message_id: str | None = None,
+    date: datetime | None = None,
+    reply_to: str | None = None,
+) -> EmailMessage:
+    """A multipart/alternative email (text, then HTML when given) with From as
+    ``"<from_name>" <from_address>``, Date and Message-ID."""
+    email = EmailMessage()
+    username, _, domain = from_address.partition("@")
+    email["From"] = Address(
+        display_name=_one_line(from_name or ""), username=username, domain=domain
+    )
+    email["To"] = to_address
+    email["Subject"] = _one_line(subject)
+    email["Date"] = format_datetime(date) if date else format_datetime(datetime.now().astimezone())
+    email["Message-ID"] = (
+        message_id or f"<{datetime.now().timestamp():.6f}@{domain or 'localhost'}>"
+    )
+    if reply_to:
+        email["Reply-To"] = reply_to
+    email.set_content(text)
+    if html:
+        email.add_alternative(html, subtype="html")
+    return email
+
+
+def send_email(server: SmtpServer, email: EmailMessage) -> None:
+    """Deliver ``email`` in one SMTP session. Raises ``SmtpError`` on any failure."""
+    context = ssl.create_default_context()
+    try:
+        client: smtplib.SMTP
+        if server.security == "tls":
+            client = smtplib.SMTP_SSL(
+                server.host, server.port, timeout=server.timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+        with client:
+            client.ehlo()
+            if server.security == "starttls":
+                client.starttls(context=context)
+                client.ehlo()
+            if server.username:
+                client.login(server.username, server.password or "")
+            client.send_message(email)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        raise SmtpError(
+            f"recipients refused: {exc.recipients}", permanent=all(500 <= c < 600 for c in codes)
+        ) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise SmtpError(f"{type(exc).__name__}: {exc}") from exc
