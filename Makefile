@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ML_STAMP := $(VENV)/.installed-ml
+BROWSER_STAMP := $(VENV)/.installed-browser
+CHROMIUM := /usr/bin/chromium
 CODE := $(wildcard src tests bench)
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/hireloop_test
 
-.PHONY: run test install install-ml lint format test-sqlite test-postgres bench clean
+.PHONY: run test install install-ml install-browser lint format test-sqlite test-postgres bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hireloop needs Python >= 3.11"'
@@ -27,6 +29,27 @@ $(ML_STAMP): $(STAMP)
 
 install-ml: $(ML_STAMP)
 
+# Headless Chromium for the web page tests (Debian package; Python playwright drives it).
+# apt-get runs only when $(CHROMIUM) is missing: as root, else through sudo when there is
+# one. When it cannot be installed, a warning, and the browser tests skip themselves; the
+# stamp is only written once the browser is there, so a later run tries again.
+$(BROWSER_STAMP): $(STAMP)
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+		elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
+		else SUDO="none"; fi; \
+		if [ "$$SUDO" = none ]; then \
+			echo "warning: $(CHROMIUM) is missing and there is neither root nor sudo to install it"; \
+		else \
+			$$SUDO apt-get update && \
+			$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || \
+			echo "warning: could not install chromium; the browser tests will be skipped"; \
+		fi; \
+	fi
+	@if [ -x $(CHROMIUM) ]; then touch $(BROWSER_STAMP); fi
+
+install-browser: $(BROWSER_STAMP)
+
 run: install
 	$(BIN)/hireloop demo
 	$(BIN)/hireloop serve
@@ -39,10 +62,10 @@ format: install
 	$(BIN)/ruff check --fix $(CODE)
 	$(BIN)/ruff format $(CODE)
 
-test-sqlite: install-ml
+test-sqlite: install-ml install-browser
 	HIRELOOP_TEST_DATABASE_URL= $(BIN)/pytest
 
-test-postgres: install-ml
+test-postgres: install-ml install-browser
 	@if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
 		echo "== PostgreSQL at 127.0.0.1:5432 =="; \
 		HIRELOOP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \

@@ -30,6 +30,9 @@ from hireloop.api.rate_limit import RateLimitMiddleware
 from hireloop.config import Settings, get_settings
 from hireloop.db import get_database
 from hireloop.errors import DomainError
+from hireloop.web.careers import STATIC_DIR as WEB_STATIC_DIR
+from hireloop.web.careers import STATIC_PREFIX as WEB_STATIC_PREFIX
+from hireloop.web.careers import router as careers_pages_router
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.include_router(partner_resume_router)
     app.include_router(profiles_router)
     app.include_router(careers_router)
+    app.include_router(careers_pages_router)
     app.add_middleware(
         BodyLimitMiddleware,
         limit=settings.max_json_body_bytes,
@@ -88,6 +92,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     _install_error_handlers(app)
 
     app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+    app.mount(WEB_STATIC_PREFIX, StaticFiles(directory=str(WEB_STATIC_DIR)), name="web-static")
 
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:

@@ -103,6 +103,10 @@ def _print_credentials(credentials: dict[str, Any], as_json: bool, settings: Set
     typer.echo(f"Talkpush API key  {credentials['talkpush_api_key']}")
     typer.echo(f"Talkpush secret   {credentials['talkpush_api_secret']}")
     typer.echo(f"Job ids           {', '.join(str(j) for j in credentials['job_ids'])}")
+    if credentials.get("career_page_url"):
+        typer.echo(f"Career page       {credentials['career_page_url']}")
+    if credentials.get("profiles_token"):
+        typer.echo(f"Profiles token    {credentials['profiles_token']}")
     typer.echo(f"API docs          {settings.base_url}/docs")
 
 

@@ -12,12 +12,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hireloop.config import get_settings
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.service import create_application, move_application
 from hireloop.domain.candidates.schemas import CandidateData
 from hireloop.domain.candidates.service import create_candidate
 from hireloop.domain.companies.models import ApiKey, Company
 from hireloop.domain.companies.onboarding import (
+    career_page_url,
     issue_face_keys,
     issue_profiles_key,
     onboard_company,
@@ -84,20 +86,30 @@ def _credentials_file(data_dir: Path) -> Path:
     return data_dir / "demo-credentials.json"
 
 
-def ensure_demo(session: Session, data_dir: Path, environment: str = "test") -> dict[str, Any]:
+def ensure_demo(
+    session: Session, data_dir: Path, environment: str = "test", base_url: str | None = None
+) -> dict[str, Any]:
     """Create the demo company on first run; later runs return the same credentials.
 
     Raw keys are never stored in the database, so the demo keeps them in a private file
     under the data dir. If that file is lost, the demo keys are rotated. A file written
     before the profiles face existed (no ``profiles_*`` fields), or whose profiles token
-    has expired or is about to, gets them (re)issued and is rewritten.
+    has expired or is about to, gets them (re)issued and is rewritten. So does a file
+    without ``career_page_url`` (or with one for another ``base_url``; default: the
+    ``base_url`` setting).
     """
     path = _credentials_file(data_dir)
+    base_url = base_url or get_settings().base_url
     company = session.scalar(select(Company).where(Company.slug == DEMO_SLUG))
     if company is not None and path.exists():
         stored = json.loads(path.read_text())
         if stored.get("company_id") == company.id:
-            if _refresh_profiles_credentials(session, company.id, stored, environment):
+            changed = _refresh_profiles_credentials(session, company.id, stored, environment)
+            page_url = career_page_url(base_url, company.slug)
+            if stored.get("career_page_url") != page_url:
+                stored["career_page_url"] = page_url
+                changed = True
+            if changed:
                 session.flush()
                 _write_credentials(path, stored)
             return stored
@@ -109,6 +121,7 @@ def ensure_demo(session: Session, data_dir: Path, environment: str = "test") -> 
             owner_password=secrets.token_urlsafe(9),
             environment=environment,
             default_country="PH",
+            base_url=base_url,
         )
         create_user(
             session,
@@ -137,6 +150,7 @@ def ensure_demo(session: Session, data_dir: Path, environment: str = "test") -> 
             **issue_face_keys(session, company.id, environment),
             "admin_email": ADMIN_EMAIL,
             "admin_password": password,
+            "career_page_url": career_page_url(base_url, company.slug),
         }
     credentials["job_ids"] = list(
         session.scalars(select(Job.id).where(Job.company_id == company.id).order_by(Job.id))

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hireloop.config import get_settings
 from hireloop.domain.companies.models import Company
 from hireloop.domain.companies.service import (
     IssuedKey,
@@ -15,6 +16,11 @@ from hireloop.domain.companies.service import (
     create_user,
 )
 from hireloop.domain.companies.tokens import ONBOARDING_LIFETIME, issue_access_token
+
+
+def career_page_url(base_url: str, slug: str) -> str:
+    """The company's hosted career page (``/careers/{slug}``), from the server's public URL."""
+    return f"{base_url.rstrip('/')}/careers/{slug}"
 
 
 def issue_profiles_key(session: Session, company_id: int, environment: str) -> IssuedKey:
@@ -75,8 +81,11 @@ def onboard_company(
     owner_password: str | None = None,
     environment: str = "live",
     default_country: str | None = None,
+    base_url: str | None = None,
 ) -> tuple[Company, dict[str, Any]]:
-    """Create a company, its owner and its keys; returns the credentials to show once."""
+    """Create a company, its owner and its keys; returns the credentials to show once.
+
+    ``career_page_url`` is built from ``base_url`` (default: the ``base_url`` setting)."""
     company = create_company(session, name, default_country=default_country)
     email = owner_email or f"owner@{company.slug}.example.com"
     password = owner_password or secrets.token_urlsafe(12)
@@ -90,5 +99,6 @@ def onboard_company(
         "admin_email": owner.email,
         "admin_password": password,
         "job_ids": [],
+        "career_page_url": career_page_url(base_url or get_settings().base_url, company.slug),
     }
     return company, credentials

@@ -1,0 +1,191 @@
+"""Security helpers of the server-rendered pages: the app secret, CSRF tokens, signed
+values and response headers.
+
+The secret: the ``secret_key`` setting when one exists (``HIRELOOP_SECRET_KEY``), else a
+random 32-byte key generated once into ``<data_dir>/secret_key`` (mode 0600) and reused
+by every process sharing that data dir. Several servers behind one load balancer must
+share the data dir or set the same secret.
+
+CSRF: signed double submit. The browser holds a random nonce in an HttpOnly cookie; the
+form carries ``<timestamp>.<HMAC(secret, nonce + timestamp)>`` in a hidden field. A post is
+accepted only when both are present, the MAC matches the cookie's nonce and the token is
+younger than ``CSRF_MAX_AGE``. A site that can plant a cookie (a sibling subdomain) still
+cannot mint the matching field without the secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+CSRF_COOKIE = "hireloop_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_MAX_AGE = 24 * 3600  # seconds a rendered form stays valid
+CSRF_COOKIE_PATH = "/careers"
+
+# No script at all; styles and images only from here (and https images in descriptions);
+# forms post only to this origin; the pages cannot be framed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; "
+    "style-src 'self'; "
+    "img-src 'self' https:; "
+    "form-action 'self'; "
+    "base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+_lock = threading.Lock()
+_cache: dict[Path, bytes] = {}
+
+
+# --- The secret ---------------------------------------------------------------------------
+
+
+def load_or_create_secret(data_dir: Path) -> bytes:
+    """The app secret stored in ``<data_dir>/secret_key``, created (0600) on first use.
+
+    Creation is ``O_EXCL``: when two processes start together, one writes the key and the
+    other reads it.
+    """
+    path = (data_dir / SECRET_FILE).resolve()
+    with _lock:
+        cached = _cache.get(path)
+        if cached is not None:
+            return cached
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            secret = _read_secret(path)
+        else:
+            secret = secrets.token_hex(32)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secret + "\n")
+        key = secret.encode()
+        _cache[path] = key
+        return key
+
+
+def _read_secret(path: Path) -> str:
+    # The writer may not have written yet: wait briefly for the content.
+    for _ in range(50):
+        text = path.read_text().strip()
+        if text:
+            return text
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty; delete it to have a new secret generated")
+
+
+def app_secret(settings: Any) -> bytes:
+    """The secret for signing: a ``secret_key`` setting if the Settings have one, else
+    the generated file in the data dir."""
+    configured = getattr(settings, "secret_key", None)
+    if configured:
+        value = (
+            configured.get_secret_value()
+            if hasattr(configured, "get_secret_value")
+            else str(configured)
+        )
+        return value.encode()
+    return load_or_create_secret(Path(settings.data_dir))
+
+
+def request_secret(request: Request) -> bytes:
+    return app_secret(request.app.state.settings)
+
+
+# --- Signing ------------------------------------------------------------------------------
+
+
+def _mac(secret: bytes, purpose: str, value: str) -> str:
+    digest = hmac.new(secret, f"{purpose}\x00{value}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def sign(secret: bytes, purpose: str, value: str) -> str:
+    """``value.mac``: ``value`` (which must not need escaping in a URL) with its MAC."""
+    return f"{value}.{_mac(secret, purpose, value)}"
+
+
+def unsign(secret: bytes, purpose: str, signed: str | None) -> str | None:
+    """The value of a ``sign()`` output, or None when it was altered or is malformed."""
+    if not signed or "." not in signed or len(signed) > 512:
+        return None
+    value, _, mac = signed.rpartition(".")
+    if not hmac.compare_digest(mac, _mac(secret, purpose, value)):
+        return None
+    return value
+
+
+# --- CSRF ---------------------------------------------------------------------------------
+
+
+def _valid_nonce(value: str | None) -> bool:
+    return bool(value) and 20 <= len(value or "") <= 64 and (value or "").isascii()
+
+
+def csrf_nonce(request: Request) -> str:
+    """The browser's CSRF nonce (from its cookie), or a new one to set."""
+    current = request.cookies.get(CSRF_COOKIE)
+    return current if current and _valid_nonce(current) else secrets.token_urlsafe(32)
+
+
+def csrf_token(secret: bytes, nonce: str, now: float | None = None) -> str:
+    """The hidden-field value for ``nonce``."""
+    stamp = str(int(now if now is not None else time.time()))
+    return f"{stamp}.{_mac(secret, 'csrf', nonce + ':' + stamp)}"
+
+
+def csrf_valid(secret: bytes, nonce: str | None, token: str | None) -> bool:
+    """Whether a posted ``token`` belongs to the cookie's ``nonce`` and is fresh."""
+    if not nonce or not _valid_nonce(nonce) or not token or len(token) > 200:
+        return False
+    stamp, _, mac = token.partition(".")
+    if not stamp.isdigit():
+        return False
+    age = time.time() - int(stamp)
+    if age < -300 or age > CSRF_MAX_AGE:  # a little clock skew between servers is fine
+        return False
+    return hmac.compare_digest(mac, _mac(secret, "csrf", nonce + ":" + stamp))
+
+
+def set_csrf_cookie(response: Response, request: Request, nonce: str) -> None:
+    response.set_cookie(
+        CSRF_COOKIE,
+        nonce,
+        max_age=CSRF_MAX_AGE,
+        path=CSRF_COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+# --- Headers ------------------------------------------------------------------------------
+
+
+def add_security_headers(response: Response, *, no_store: bool = False) -> Response:
+    """The page headers; ``no_store`` for pages with personal data or a form token."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers[name] = value
+    if no_store:
+        response.headers["Cache-Control"] = "no-store"
+    return response

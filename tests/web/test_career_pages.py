@@ -1,0 +1,378 @@
+"""The hosted career pages through HTTP (TestClient): listing, job page, apply form."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireloop.db import utcnow
+from hireloop.domain.applications.models import Application
+from hireloop.domain.companies.models import Company
+from hireloop.domain.jobs.models import Job
+from hireloop.web.security import CSRF_COOKIE
+from tests.cv_files import make_docx, make_pdf
+from tests.factories import Factory
+from tests.web.conftest import csrf_from
+
+CV = make_pdf(["Jean Dupont", "jean.dupont@example.com", "", "Skills", "Python, SQL"])
+
+
+def job_url(company: Company, job: Job) -> str:
+    return f"/careers/{company.slug}/jobs/{job.public_id}"
+
+
+def fields(**overrides: str) -> dict[str, str]:
+    data = {
+        "first_name": "Jean",
+        "last_name": "Dupont",
+        "email": "jean.dupont@example.com",
+        "phone": "+33 1 23 45 67 89",
+        "linkedin_url": "https://linkedin.com/in/jeandupont",
+        "cover_letter": "Je suis motivé par ce poste.",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_apply(
+    client: TestClient,
+    company: Company,
+    job: Job,
+    *,
+    cv: tuple[str, bytes, str] | None = ("cv.pdf", CV, "application/pdf"),
+    token: str | None = "fetch",
+    **overrides: str,
+):  # type: ignore[no-untyped-def]
+    data = fields(**overrides)
+    if token == "fetch":
+        token = csrf_from(client.get(job_url(company, job)).text)
+    if token is not None:
+        data["csrf_token"] = token
+    files = {"cv": cv} if cv else {"unused": ("", b"", "application/octet-stream")}
+    return client.post(job_url(company, job) + "/apply", data=data, files=files)
+
+
+# --- Listing ------------------------------------------------------------------------------
+
+
+def test_listing_shows_only_published_open_jobs_of_the_company(
+    client: TestClient, factory: Factory, session: Session, company: Company, job: Job
+) -> None:
+    factory.job(company, title="Active Role", status="active")
+    factory.job(company, title="Draft Role", status="draft")
+    factory.job(company, title="Closed Role", status="closed")
+    factory.job(company, title="Paused Role", status="paused")
+    later = factory.job(company, title="Future Role")
+    later.published_at = utcnow() + timedelta(days=3)
+    session.commit()
+    other = factory.company("Globex")
+    factory.job(other, title="Globex Role")
+
+    r = client.get(f"/careers/{company.slug}")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert "Full Stack Developer" in html and "Active Role" in html
+    for hidden in ("Draft Role", "Closed Role", "Paused Role", "Future Role", "Globex Role"):
+        assert hidden not in html
+    assert "2 open positions" in html
+    assert f'href="{job_url(company, job)}"' in html
+    assert "<title>Careers at Acme Careers</title>" in html
+
+
+def test_listing_of_a_company_without_jobs_says_so(client: TestClient, factory: Factory) -> None:
+    empty = factory.company("Quiet Co")
+    r = client.get(f"/careers/{empty.slug}")
+    assert r.status_code == 200
+    assert "no open positions right now" in r.text
+
+
+def test_listing_paginates(client: TestClient, factory: Factory, company: Company) -> None:
+    for i in range(23):
+        factory.job(company, title=f"Role {i:02d}")
+    first = client.get(f"/careers/{company.slug}").text
+    assert first.count('class="job-card"') == 20
+    assert "Page 1 of 2" in first and "?page=2" in first
+    second = client.get(f"/careers/{company.slug}?page=2").text
+    assert second.count('class="job-card"') == 3
+    assert client.get(f"/careers/{company.slug}?page=abc").status_code == 200
+
+
+def test_unknown_or_inactive_company_is_a_404_page(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    r = client.get("/careers/no-such-company")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert "Page not found" in r.text
+    sleepy = factory.company("Sleepy Co")
+    factory.job(sleepy, title="Hidden")
+    sleepy.active = False
+    session.commit()
+    assert client.get(f"/careers/{sleepy.slug}").status_code == 404
+
+
+def test_trailing_slash_and_jobs_index_redirect(client: TestClient, company: Company) -> None:
+    r = client.get(f"/careers/{company.slug}/")
+    assert r.status_code in (307, 308) and r.headers["location"].endswith(
+        f"/careers/{company.slug}"
+    )
+    r = client.get(f"/careers/{company.slug}/jobs")
+    assert r.status_code == 308 and r.headers["location"] == f"/careers/{company.slug}"
+    r = client.get(f"/careers/{company.slug}/anything/else")
+    assert r.status_code == 404 and "Page not found" in r.text
+
+
+# --- Job page -----------------------------------------------------------------------------
+
+
+def test_job_page_renders_markdown_safely(client: TestClient, company: Company, job: Job) -> None:
+    r = client.get(job_url(company, job))
+    assert r.status_code == 200
+    html = r.text
+    description = html.split('<div class="description">')[1].split("</div>")[0]
+    assert "<table>" in description and "<th>Skill</th>" in description
+    assert "<td>Python</td>" in description
+    assert "<s>Beginner</s>" in description
+    assert "<h2>About the role</h2>" in description  # the title is the only <h1>
+    assert html.count("<h1") == 1
+    assert "<strong>Python</strong>" in description
+    assert "<script" not in html
+    assert "&lt;script&gt;" in description
+    assert 'href="https://blog.example.com" rel="nofollow noopener"' in description
+    assert "javascript:" not in re.sub(r"\[a trap\]\(javascript:alert\(1\)\)", "", description)
+    assert 'href="javascript' not in html
+
+
+def test_job_page_has_title_opengraph_and_security_headers(
+    client: TestClient, company: Company, job: Job
+) -> None:
+    r = client.get(job_url(company, job))
+    html = r.text
+    assert "<title>Full Stack Developer — Acme Careers</title>" in html
+    url = f"http://127.0.0.1:8000{job_url(company, job)}"
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert '<meta property="og:title" content="Full Stack Developer — Acme Careers">' in html
+    assert '<meta property="og:description" content="About the role We are hiring a Python' in html
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+    csp = r.headers["content-security-policy"]
+    assert "script-src" not in csp and "default-src 'none'" in csp  # no script may run
+    assert "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["cache-control"] == "no-store"
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(f"{CSRF_COOKIE}=") and "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie and "Path=/careers" in cookie
+    assert client.head(job_url(company, job)).status_code == 200
+
+
+def test_stylesheet_is_served(client: TestClient, company: Company) -> None:
+    html = client.get(f"/careers/{company.slug}").text
+    href = re.search(r'rel="stylesheet" href="([^"]+)"', html)
+    assert href
+    r = client.get(href.group(1))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/css")
+    assert "@media" in r.text
+
+
+def test_unknown_malformed_draft_and_foreign_jobs_are_404(
+    client: TestClient, factory: Factory, company: Company
+) -> None:
+    base = f"/careers/{company.slug}/jobs/"
+    assert client.get(base + "00000000-0000-4000-8000-000000000000").status_code == 404
+    r = client.get(base + "not-a-uuid")
+    assert r.status_code == 404 and "Page not found" in r.text
+    assert f'href="/careers/{company.slug}"' in r.text  # a way back to the list
+    draft = factory.job(company, title="Draft Role", status="draft")
+    assert client.get(job_url(company, draft)).status_code == 404
+    other = factory.company("Globex")
+    foreign = factory.job(other, title="Globex Role")
+    r = client.get(base + foreign.public_id)
+    assert r.status_code == 404 and "Globex Role" not in r.text
+    # ... and nobody can apply to it through this company's page.
+    r = client.post(base + foreign.public_id + "/apply", data=fields())
+    assert r.status_code == 404
+
+
+def test_closed_job_link_says_it_is_closed(
+    client: TestClient, factory: Factory, session: Session, company: Company
+) -> None:
+    closed = factory.job(company, title="Old Role")  # published, then closed
+    closed.status = "closed"
+    session.commit()
+    r = client.get(job_url(company, closed))
+    assert r.status_code == 410
+    assert "no longer accepts applications" in r.text
+    assert "<form" not in r.text
+    assert client.post(job_url(company, closed) + "/apply", data=fields()).status_code == 410
+    never = factory.job(company, title="Never Published", status="closed")
+    assert client.get(job_url(company, never)).status_code == 404
+
+
+# --- Applying -----------------------------------------------------------------------------
+
+
+def test_apply_redirects_to_a_confirmation(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    r = post_apply(client, company, job)
+    assert r.status_code == 303, r.text
+    location = r.headers["location"]
+    assert location.startswith(job_url(company, job) + "/applied?ref=")
+    page = client.get(location)
+    assert page.status_code == 200
+    assert "Application received" in page.text
+    assert "Thank you, Jean!" in page.text
+    assert page.headers["cache-control"] == "no-store"
+    application = session.scalar(select(Application).where(Application.job_id == job.id))
+    assert application is not None
+    assert application.source == "careers_page"
+    assert application.cover_letter == "Je suis motivé par ce poste."
+
+
+def test_apply_twice_shows_the_existing_application(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    assert post_apply(client, company, job).status_code == 303
+    again = post_apply(
+        client,
+        company,
+        job,
+        first_name="JEAN",
+        last_name="dupont",
+        email="Jean.Dupont@Example.com",
+    )
+    assert again.status_code == 303
+    page = client.get(again.headers["location"])
+    assert "You have already applied" in page.text
+    assert "We kept your existing application" in page.text
+    count = session.scalars(select(Application).where(Application.job_id == job.id)).all()
+    assert len(count) == 1
+
+
+def test_apply_with_a_docx(client: TestClient, company: Company, job: Job) -> None:
+    docx = make_docx(["Jean Dupont", "jean.dupont@example.com", "Python"])
+    r = post_apply(
+        client,
+        company,
+        job,
+        cv=(
+            "cv.docx",
+            docx,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    )
+    assert r.status_code == 303, r.text
+
+
+def test_missing_csrf_token_is_refused_and_keeps_the_values(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    client.get(job_url(company, job))  # has the cookie, but the post has no token
+    r = post_apply(client, company, job, token=None)
+    assert r.status_code == 403
+    assert "this form has expired" in r.text
+    assert 'value="jean.dupont@example.com"' in r.text
+    assert session.scalars(select(Application)).all() == []
+
+
+def test_csrf_token_must_match_the_cookie(
+    client: TestClient, app, company: Company, job: Job
+) -> None:  # type: ignore[no-untyped-def]
+    token = csrf_from(client.get(job_url(company, job)).text)
+    with TestClient(app, follow_redirects=False) as other_browser:
+        other_browser.get(job_url(company, job))  # its own cookie
+        r = post_apply(other_browser, company, job, token=token)
+        assert r.status_code == 403
+    client.cookies.clear()
+    assert post_apply(client, company, job, token=token).status_code == 403
+    assert post_apply(client, company, job, token="123.forged").status_code == 403
+
+
+def test_form_errors_keep_what_was_typed(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    r = post_apply(
+        client,
+        company,
+        job,
+        first_name='Jean"><script>alert(1)</script>',
+        last_name="  ",
+        email="not-an-email",
+        phone="call me maybe",
+        linkedin_url="linkedin.com/in/x",
+        cover_letter="Line one\n</textarea><b>bold</b>",
+    )
+    assert r.status_code == 400
+    html = r.text
+    assert "<title>Error: Full Stack Developer — Acme Careers</title>" in html
+    assert "Your application was not sent" in html
+    assert "Please enter your last name." in html
+    assert "Please enter a valid email address" in html
+    assert "Please enter a valid phone number" in html
+    assert "starting with https://" in html
+    assert 'value="Jean&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+    assert 'value="not-an-email"' in html
+    assert 'value="call me maybe"' in html
+    assert "Line one\n&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt;</textarea>" in html
+    assert "<script>alert(1)" not in html
+    assert "attach your CV again" in html
+    assert 'aria-invalid="true"' in html
+    assert session.scalars(select(Application)).all() == []
+
+
+def test_missing_cv(client: TestClient, company: Company, job: Job) -> None:
+    r = post_apply(client, company, job, cv=None)
+    assert r.status_code == 400
+    assert "Please attach your CV" in r.text
+
+
+def test_non_pdf_cv_is_refused(client: TestClient, company: Company, job: Job) -> None:
+    r = post_apply(client, company, job, cv=("cv.txt", b"Jean Dupont\nPython\n", "text/plain"))
+    assert r.status_code == 400
+    assert "Your CV must be a PDF or a Word (.docx) file." in r.text
+    assert 'value="Dupont"' in r.text
+    r = post_apply(
+        client, company, job, cv=("cv.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "image/png")
+    )
+    assert "Your CV must be a PDF or a Word (.docx) file." in r.text
+    legacy = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100
+    r = post_apply(client, company, job, cv=("cv.doc", legacy, "application/msword"))
+    assert "Old Word .doc files are not supported" in r.text
+    r = post_apply(client, company, job, cv=("cv.pdf", b"", "application/pdf"))
+    assert "Please attach your CV" in r.text or "is empty" in r.text
+
+
+def test_cv_over_10_mb_is_refused(client: TestClient, company: Company, job: Job) -> None:
+    big = CV + b"%" * (10 * 1024 * 1024)
+    r = post_apply(client, company, job, cv=("cv.pdf", big, "application/pdf"))
+    assert r.status_code in (400, 413)
+    assert "Your CV is larger than 10 MB" in r.text
+
+
+def test_applied_page_needs_a_valid_reference(
+    client: TestClient, company: Company, job: Job, factory: Factory
+) -> None:
+    location = post_apply(client, company, job).headers["location"]
+    assert client.get(location).status_code == 200
+    tampered = location.replace("~new.", "~existing.")
+    assert client.get(tampered).status_code == 404
+    assert client.get(job_url(company, job) + "/applied").status_code == 404
+    # A valid reference for this job does not work under another job's address.
+    other_job = factory.job(company, title="Other Role")
+    ref = location.split("ref=")[1]
+    assert client.get(job_url(company, other_job) + "/applied?ref=" + ref).status_code == 404
+
+
+def test_get_on_the_apply_address_goes_back_to_the_job(
+    client: TestClient, company: Company, job: Job
+) -> None:
+    r = client.get(job_url(company, job) + "/apply")
+    assert r.status_code == 303 and r.headers["location"] == job_url(company, job)

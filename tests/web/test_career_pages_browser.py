@@ -1,0 +1,290 @@
+"""The career pages in headless Chromium against a live uvicorn server (own database).
+
+The apply flow runs with JavaScript *disabled*: the pages must work as plain links and
+forms. Layout checks (phone viewport, stylesheet applied, no CSP violation) run in a
+context with JavaScript on, since they read the page through ``evaluate``.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from hireloop.db import Database
+from hireloop.domain.actor import Actor
+from hireloop.domain.companies.service import create_company
+from hireloop.domain.jobs.schemas import JobData
+from hireloop.domain.jobs.service import create_job
+from tests.conftest import create_database
+from tests.cv_files import make_pdf
+from tests.web.conftest import DESCRIPTION
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None  # type: ignore[assignment]
+
+pytestmark = [
+    pytest.mark.skipif(sync_playwright is None, reason="Python playwright is not installed"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"{CHROMIUM} is missing (Debian package 'chromium'; `make test` installs it)",
+    ),
+]
+
+CV_PDF = make_pdf(
+    [
+        "Jean Dupont",
+        "jean.dupont@example.com",
+        "+33 1 23 45 67 89",
+        "",
+        "Experience",
+        "Full Stack Developer at Doctolib, 2019 - Present",
+        "Python, FastAPI, PostgreSQL",
+    ]
+)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A uvicorn server with the career pages, and the company and job it serves."""
+    url = create_database(f"hireloop_web_{os.getpid()}")
+    data_dir = tmp_path_factory.mktemp("web-data")
+    db = Database(url)
+    try:
+        with db.unit_of_work() as session:
+            company = create_company(session, "Acme Careers")
+            job = create_job(
+                session,
+                company.id,
+                JobData(
+                    title="Full Stack Developer",
+                    description=DESCRIPTION,
+                    city="Paris",
+                    country="France",
+                    job_type="CDI",
+                    status="open",
+                ),
+                Actor.system(),
+            )
+            create_job(
+                session,
+                company.id,
+                JobData(title="Support Agent", city="Manila", job_type="Full-time", status="open"),
+                Actor.system(),
+            )
+            slug, job_id = company.slug, job.public_id
+    finally:
+        db.dispose()
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "HIRELOOP_DATABASE_URL": url,
+        "HIRELOOP_DATA_DIR": str(data_dir),
+        "HIRELOOP_BASE_URL": base,
+    }
+    env.pop("HIRELOOP_REDIS_URL", None)
+    log_path = data_dir / "uvicorn.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "hireloop.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the server did not start:\n" + log_path.read_text())
+            time.sleep(0.2)
+        yield {"base": base, "slug": slug, "job_id": job_id, "db_url": url}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert sync_playwright is not None
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def no_js_page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def fill_form(page: Page, first: str, last: str, email: str, cv: dict[str, Any]) -> None:
+    page.fill("#first_name", first)
+    page.fill("#last_name", last)
+    page.fill("#email", email)
+    page.fill("#phone", "+33 1 23 45 67 89")
+    page.fill("#linkedin_url", "https://linkedin.com/in/jeandupont")
+    page.fill("#cover_letter", "Je suis motivé par ce poste.")
+    page.set_input_files("#cv", files=[cv])
+
+
+def pdf_file() -> dict[str, Any]:
+    return {"name": "jean-dupont.pdf", "mimeType": "application/pdf", "buffer": CV_PDF}
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", "a PNG screenshot"
+    return struct.unpack(">II", head[16:24])
+
+
+def test_apply_from_the_list_then_again_then_with_a_bad_file(
+    live: dict[str, Any], no_js_page: Page, tmp_path: Path
+) -> None:
+    page = no_js_page
+    page.goto(f"{live['base']}/careers/{live['slug']}")
+    assert page.title() == "Careers at Acme Careers"
+    assert page.locator(".job-card").count() == 2
+
+    page.click("text=Full Stack Developer")
+    page.wait_for_url(f"**/careers/{live['slug']}/jobs/{live['job_id']}")
+    assert page.title() == "Full Stack Developer — Acme Careers"
+    assert page.locator(".description table th").first.inner_text() == "Skill"
+
+    fill_form(page, "Jean", "Dupont", "jean.dupont@example.com", pdf_file())
+    page.click("button[type=submit]")
+    page.wait_for_url("**/applied?ref=*")
+    assert page.locator("h1").inner_text() == "Application received"
+    assert "Thank you, Jean!" in page.locator(".confirmation").inner_text()
+    page.screenshot(path=str(tmp_path / "confirmation.png"), full_page=True)
+    assert (tmp_path / "confirmation.png").stat().st_size > 5_000
+
+    # Reloading the confirmation is a GET: nothing is sent twice.
+    page.reload()
+    assert page.locator("h1").inner_text() == "Application received"
+
+    # The same person again (names and email in another case): the existing application.
+    page.goto(f"{live['base']}/careers/{live['slug']}/jobs/{live['job_id']}")
+    fill_form(page, "JEAN", "dupont", "Jean.Dupont@Example.COM", pdf_file())
+    page.click("button[type=submit]")
+    page.wait_for_url("**/applied?ref=*")
+    assert page.locator("h1").inner_text() == "You have already applied"
+    assert "We kept your existing application" in page.locator(".confirmation").inner_text()
+
+    # A file that is not a PDF or DOCX: the form again, with the message and the values.
+    page.goto(f"{live['base']}/careers/{live['slug']}/jobs/{live['job_id']}")
+    fill_form(
+        page,
+        "Marie",
+        "Curie",
+        "marie@example.com",
+        {"name": "cv.txt", "mimeType": "text/plain", "buffer": b"Marie Curie\nPhysics\n"},
+    )
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/apply" in page.url
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert "Your CV must be a PDF or a Word (.docx) file." in summary.inner_text()
+    assert page.input_value("#first_name") == "Marie"
+    assert page.input_value("#email") == "marie@example.com"
+    assert page.input_value("#cover_letter") == "Je suis motivé par ce poste."
+    assert page.title().startswith("Error: ")
+
+    # Fixing the file on the re-rendered form (its fresh CSRF token) goes through.
+    page.set_input_files("#cv", files=[pdf_file()])
+    page.click("button[type=submit]")
+    page.wait_for_url("**/applied?ref=*")
+    assert page.locator("h1").inner_text() == "Application received"
+    assert "Thank you, Marie!" in page.locator(".confirmation").inner_text()
+
+
+def test_job_page_on_a_phone(live: dict[str, Any], browser: Browser, tmp_path: Path) -> None:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True
+    )
+    try:
+        page = context.new_page()
+        problems: list[str] = []
+        page.on(
+            "console",
+            lambda msg: problems.append(msg.text) if msg.type == "error" else None,
+        )
+        page.goto(f"{live['base']}/careers/{live['slug']}/jobs/{live['job_id']}")
+        page.wait_for_load_state("networkidle")
+        # Nothing wider than the phone: no sideways scrolling.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"page is {width}px wide on a 390px screen"
+        # The stylesheet is applied (the button is the accent blue, full width on phones).
+        button = page.locator("button[type=submit]")
+        color = button.evaluate("b => getComputedStyle(b).backgroundColor")
+        assert color == "rgb(36, 80, 200)"
+        box = button.bounding_box()
+        assert box is not None and box["width"] > 300
+        assert not [p for p in problems if "Content Security Policy" in p], problems
+        shot = tmp_path / "job-phone.png"
+        page.screenshot(path=str(shot), full_page=True)
+        w, h = png_size(shot)
+        # The whole page, taller than the screen. To look at it: pytest --basetemp=DIR.
+        assert w == 390 and h > 844
+    finally:
+        context.close()
