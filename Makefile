@@ -83,6 +83,7 @@ bench: install-ml
 	$(BIN)/python bench/resume_accuracy.py
 	$(BIN)/python bench/resume_throughput.py
 	$(BIN)/python bench/scoring_quality.py
+	-$(BIN)/python bench/career_apply.py
 
 clean:  # keeps var/ (your data)
 	rm -rf $(VENV) .pytest_cache .ruff_cache
