@@ -238,7 +238,10 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or not self._applies(scope):
             await self.app(scope, receive, send)
             return
-        hit = await self._hit(client_ip(scope, self.trusted_proxies))
+        ip = client_ip(scope, self.trusted_proxies)
+        # The client's address as decided here (trusted proxies included), for the API log.
+        scope.setdefault("state", {})["client_ip"] = ip
+        hit = await self._hit(ip)
         limit_headers = [(b"x-ratelimit-limit", str(self.limit).encode())]
         if hit is not None:
             limit_headers.append((b"x-ratelimit-remaining", str(hit.remaining).encode()))

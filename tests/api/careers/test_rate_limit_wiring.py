@@ -24,3 +24,27 @@ def test_career_routes_are_limited_per_ip(settings, session_factory):  # type: i
         assert int(last.headers["Retry-After"]) > 0
         # The other faces are not limited by the career site's limit.
         assert client.get("/v1/partner/jobs").status_code == 401
+
+
+def test_the_api_log_records_the_forwarded_client_behind_a_trusted_proxy(settings, session_factory):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    import httpx
+    from sqlalchemy import select
+
+    from hireloop.domain.audit.models import ApiLog
+
+    proxied = Settings(**{**settings.model_dump(), "trusted_proxies": "127.0.0.1"})
+    app = create_app(proxied, session_factory=session_factory)
+
+    async def call() -> int:
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://hireloop") as client:
+            r = await client.get("/api/job_offers", headers={"X-Forwarded-For": "203.0.113.9"})
+            return r.status_code
+
+    assert asyncio.run(call()) == 401
+    with session_factory() as session:
+        row = session.scalars(select(ApiLog).order_by(ApiLog.id.desc())).first()
+    assert row is not None and row.status == 401
+    assert row.ip == "203.0.113.9"

@@ -72,9 +72,9 @@ def _write_log(request: Request, status: int, latency_ms: int) -> None:
                 endpoint=request.url.path[:300],
                 status=status,
                 latency_ms=latency_ms,
-                # The socket's peer. X-Forwarded-For (behind a trusted proxy) is decided by
-                # the rate-limit middleware; see docs/careers-api.md.
-                ip=client.host[:64] if client else None,
+                # The client's address as the rate-limit middleware read it (X-Forwarded-For
+                # from a trusted proxy), else the socket's peer.
+                ip=(getattr(request.state, "client_ip", None) or (client.host if client else None)),
                 user_agent=(request.headers.get("user-agent") or None),
             )
         )
