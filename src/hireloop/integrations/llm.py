@@ -91,7 +91,7 @@ class LLMClient:
             headers=headers, timeout=httpx.Timeout(timeout), transport=transport
         )
         self._exp = wait_exponential_jitter(
-            initial=backoff_initial, max=backoff_max, jitter=backoff_initial
+            multiplier=backoff_initial, max=backoff_max, jitter=backoff_initial
         )
 
     @classmethod
