@@ -135,3 +135,17 @@ def test_corrupt_docx():
     data = make_docx(["hello"])
     with pytest.raises(ExtractionError, match="^Failed to extract text from CV: "):
         extract_text(_docx_with("word/document.xml", b"<not xml", base=data))
+
+
+def test_concurrent_pdf_extraction_is_safe():
+    """PDFium is not thread-safe; the server extracts CVs in a thread pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pdfs = [make_pdf([f"Person {i}", f"person{i}@example.com"], pages=3) for i in range(8)]
+
+    def read(i: int) -> str:
+        return extract_text(pdfs[i % 8]).text
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        texts = list(pool.map(read, range(200)))
+    assert all(t.startswith(f"Person {i % 8}\n") for i, t in enumerate(texts))

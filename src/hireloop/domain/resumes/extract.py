@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from dataclasses import dataclass
 
@@ -132,7 +133,17 @@ def extract_text(data: bytes, *, unknown_as: str | None = None) -> ExtractedText
     return ExtractedText(text=text[:MAX_TEXT_CHARS], format=fmt, pages=pages)
 
 
+# PDFium is not thread-safe: two threads inside it at once corrupt its heap (seen as a
+# crashed server under concurrent applies). Every use of it goes through this lock.
+_PDFIUM_LOCK = threading.Lock()
+
+
 def _pdf_text(data: bytes) -> tuple[str, int]:
+    with _PDFIUM_LOCK:
+        return _pdf_text_unlocked(data)
+
+
+def _pdf_text_unlocked(data: bytes) -> tuple[str, int]:
     import pypdfium2 as pdfium
 
     try:
