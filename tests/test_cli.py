@@ -14,6 +14,7 @@ from hireloop.db import Database
 from hireloop.domain.companies.service import authenticate_api_key
 from hireloop.errors import Unauthorized
 from tests.conftest import create_database
+from tests.live_server import live_server
 
 CREDENTIAL_KEYS = {
     "company_id",
@@ -120,12 +121,8 @@ def test_apikey_create_list_revoke(cli_env: dict[str, str]) -> None:
         db.dispose()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _serve_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "hireloop", "serve", "--port", str(port)]
 
 
 def test_serve_migrates_serves_the_demo_and_runs_the_worker(cli_env: dict[str, str]) -> None:
@@ -137,25 +134,10 @@ def test_serve_migrates_serves_the_demo_and_runs_the_worker(cli_env: dict[str, s
     from hireloop.domain.outbox.models import OutboxEvent
 
     demo = json.loads(hireloop(cli_env, "demo", "--json"))
-    port = _free_port()
     env = {**cli_env, "HIRELOOP_OUTBOX_POLL_SECONDS": "0.2"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hireloop", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+    with live_server(
+        env, Path(cli_env["HIRELOOP_DATA_DIR"]) / "serve.log", command=_serve_command
+    ) as base:
         auth = {"Authorization": f"Bearer {demo['partner_api_key']}"}
         jobs = httpx.get(f"{base}/v1/partner/jobs", headers=auth).json()
         assert jobs["totalJobs"] == len(demo["job_ids"])
@@ -190,9 +172,6 @@ def test_serve_migrates_serves_the_demo_and_runs_the_worker(cli_env: dict[str, s
                 time.sleep(0.2)
         finally:
             db.dispose()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_cli_errors_are_one_line_and_exit_1(cli_env: dict[str, str]) -> None:

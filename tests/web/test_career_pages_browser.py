@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import os
 import struct
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from hireloop.db import Database
@@ -26,6 +22,7 @@ from hireloop.domain.jobs.schemas import JobData
 from hireloop.domain.jobs.service import create_job
 from tests.conftest import create_database
 from tests.cv_files import make_pdf
+from tests.live_server import free_port, live_server
 from tests.web.conftest import DESCRIPTION
 
 CHROMIUM = "/usr/bin/chromium"
@@ -67,14 +64,6 @@ CV_PDF = make_pdf(
 )
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A uvicorn server with the career pages, and the company and job it serves."""
@@ -107,54 +96,14 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     finally:
         db.dispose()
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    port = free_port()
     env = {
-        **os.environ,
         "HIRELOOP_DATABASE_URL": url,
         "HIRELOOP_DATA_DIR": str(data_dir),
-        "HIRELOOP_BASE_URL": base,
+        "HIRELOOP_BASE_URL": f"http://127.0.0.1:{port}",
     }
-    env.pop("HIRELOOP_REDIS_URL", None)
-    log_path = data_dir / "uvicorn.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "hireloop.app:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=REPO_ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the server did not start:\n" + log_path.read_text())
-            time.sleep(0.2)
+    with live_server(env, data_dir / "uvicorn.log", port=port) as base:
         yield {"base": base, "slug": slug, "job_id": job_id, "db_url": url}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -30,6 +28,7 @@ from hireloop.domain.jobs.service import create_job
 from tests.api.careers.conftest import cv_lines
 from tests.conftest import create_database
 from tests.cv_files import make_pdf
+from tests.live_server import live_server
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_OFFER_ID = "550e8400-e29b-41d4-a716-446655440000"
@@ -56,12 +55,6 @@ CURL_GET_OFFER = '''curl "https://talqo.fr/api/job_offers/550e8400-e29b-41d4-a71
 
 CURL_GET_APPLICATION = '''curl "https://talqo.fr/api/job_applications/c3e5b1d6-4f77-4d3a-9e36-0e6fbbfb77c2" \\
 -H "X-API-Key: <YOUR_API_KEY>"'''
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Live:
@@ -109,49 +102,15 @@ def live() -> Iterator[Live]:
         session.execute(update(Job).where(Job.id == job.id).values(public_id=SEED_OFFER_ID))
     cv_path = tmp / "john_doe_resume.pdf"
     cv_path.write_bytes(make_pdf(cv_lines()))
-    port = _free_port()
     env = {
-        **os.environ,
         "HIRELOOP_DATABASE_URL": url,
         "HIRELOOP_DATA_DIR": str(tmp / "data"),
         "HIRELOOP_LOG_LEVEL": "WARNING",
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "hireloop.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
-        yield Live(base, key, cv_path, db)
+        with live_server(env, tmp / "server.log") as base:
+            yield Live(base, key, cv_path, db)
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
         db.dispose()
         shutil.rmtree(tmp, ignore_errors=True)
 
