@@ -56,9 +56,10 @@ def log(message: str) -> None:
 # --- Data ---------------------------------------------------------------------------------
 
 
-def make_cv(target_bytes: int = 150_000) -> bytes:
+def make_cv(target_bytes: int = 150_000, variant: int = 0) -> bytes:
     """A two-page CV: text on both pages and a noisy (incompressible) picture, sized to
-    about ``target_bytes``."""
+    about ``target_bytes``. Each ``variant`` has its own text, so that no cache (the ml
+    scorer's embeddings) can answer for a CV it has seen."""
     from PIL import Image
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
@@ -79,6 +80,8 @@ def make_cv(target_bytes: int = 150_000) -> bytes:
         "Education", "Universite Paris-Saclay", "Master in Computer Science, 2016", "",
         "Skills", "Python, FastAPI, Django, TypeScript, React, PostgreSQL, Redis, Docker,",
         "Kubernetes, AWS, Terraform, GraphQL, REST, CI/CD", "",
+        f"Projects: open-source contribution number {variant} to a scheduling library,",
+        f"mentoring programme cohort {variant % 97}, conference talk {variant * 7 % 113}.", "",
         "Languages", "French (native), English (fluent), Spanish (intermediate)", "",
         "Certifications", "AWS Certified Solutions Architect - Associate",
     ]  # fmt: skip
@@ -174,6 +177,8 @@ def serve(url: str, port: int, workers: int, scorer: str) -> Iterator[subprocess
             HIRELOOP_DATA_DIR=str(Path(tmp) / "data"),
             HIRELOOP_LOG_LEVEL="WARNING",
             HIRELOOP_SCORER=scorer,
+            # One client address sends everything here: the per-IP limit would measure 429s.
+            HIRELOOP_CAREER_RATE_LIMIT_PER_IP="100000000",
             PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
         )
         cmd = [
@@ -317,7 +322,7 @@ async def phase(
 
 
 def run_scorer(
-    url: str, scorer: str, key: str, job_id: str, cv: bytes, args: argparse.Namespace
+    url: str, scorer: str, key: str, job_id: str, cvs: list[bytes], args: argparse.Namespace
 ) -> dict[str, Any]:
     port = free_port()
 
@@ -325,7 +330,7 @@ def run_scorer(
         return b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n", b""
 
     def apply(n: int) -> tuple[bytes, bytes]:
-        content_type, body = multipart(job_id, n + args.offset[scorer], cv)
+        content_type, body = multipart(job_id, n + args.offset[scorer], cvs[n % len(cvs)])
         head = (
             "POST /api/job_applications HTTP/1.1\r\nHost: bench\r\n"
             f"X-API-Key: {key}\r\nOrigin: https://careers.bench.example\r\n"
@@ -344,21 +349,20 @@ def run_scorer(
     return {"healthz": health, "apply": applies}
 
 
-def embedding_throughput(cv: bytes, seconds: float = 8.0) -> dict[str, Any]:
-    """CVs/s of the ml scorer's model alone: the CV's chunks encoded, nothing else."""
+def embedding_throughput(cvs: list[bytes], seconds: float = 8.0) -> dict[str, Any]:
+    """CVs/s of the ml scorer's model alone: each CV's chunks encoded, nothing else."""
     from hireloop.domain.resumes.extract import extract_text
     from hireloop.domain.screening.semantic import get_semantic_model
 
     model = get_semantic_model()
-    text = extract_text(cv).text
-    chunks = model.chunks(text)
-    model._encode(chunks)  # load + warm
+    chunked = [model.chunks(extract_text(cv).text) for cv in cvs]
+    model._encode(chunked[0])  # load + warm
     n, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:
-        model._encode(chunks)
+        model._encode(chunked[n % len(chunked)])
         n += 1
     elapsed = time.perf_counter() - started
-    return {"cvs_per_second": round(n / elapsed, 1), "chunks_per_cv": len(chunks)}
+    return {"cvs_per_second": round(n / elapsed, 1), "chunks_per_cv": len(chunked[0])}
 
 
 def main() -> None:
@@ -368,6 +372,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scorers", default="default,ml")
+    parser.add_argument(
+        "--variants", type=int, default=300, help="distinct CVs cycled through (no cache hits)"
+    )
     args = parser.parse_args()
 
     from hireloop.domain.screening import semantic
@@ -380,14 +387,14 @@ def main() -> None:
 
     recreate_database(args.database_url)
     key, job_id = seed(args.database_url)
-    cv = make_cv()
-    log(f"CV: {len(cv)} bytes, 2 pages")
+    cvs = [make_cv(variant=i) for i in range(args.variants)]
+    log(f"CVs: {len(cvs)} variants of {len(cvs[0])} bytes, 2 pages")
 
     results: dict[str, Any] = {}
     for scorer in scorers:
-        results[scorer] = run_scorer(args.database_url, scorer, key, job_id, cv, args)
+        results[scorer] = run_scorer(args.database_url, scorer, key, job_id, cvs, args)
     if "ml" in results:
-        raw = embedding_throughput(cv)
+        raw = embedding_throughput(cvs)
         results["ml"]["raw_embedding"] = raw
         results["ml"]["ratio_to_raw_embedding"] = round(
             results["ml"]["apply"]["per_second"] / raw["cvs_per_second"], 3
@@ -396,8 +403,9 @@ def main() -> None:
     default = results.get("default", {}).get("apply")
     targets = (
         {
-            "applications_per_second >= 150": default["per_second"] >= 150,
-            "p99 <= 150 ms": default["p99_ms"] <= 150,
+            "applications_per_second >= 150": default["per_second"] >= 150
+            and not default["errors"],
+            "p99 <= 150 ms": default["p99_ms"] <= 150 and not default["errors"],
         }
         if default
         else {}
@@ -410,7 +418,8 @@ def main() -> None:
             "duration_s": args.duration,
             "concurrency": args.concurrency,
             "workers": args.workers,
-            "cv_bytes": len(cv),
+            "cv_bytes": len(cvs[0]),
+            "cv_variants": len(cvs),
         },
         "results": results,
         "targets": targets,

@@ -43,6 +43,13 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.scorer == "ml":
+            from fastapi.concurrency import run_in_threadpool
+
+            from hireloop.domain.screening.service import warm_up
+
+            for warning in await run_in_threadpool(warm_up, settings):
+                log.warning(warning)
         yield
         worker = getattr(app.state, "worker", None)
         if worker is not None:

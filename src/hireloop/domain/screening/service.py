@@ -96,6 +96,13 @@ def _cached_job_profile(
     )
 
 
+def warm_up(settings: Settings) -> list[str]:
+    """Load what ``settings.scorer`` needs now (the ml model takes seconds to load), so the
+    first application does not wait for it. Returns the warnings, if any."""
+    _, warnings = semantic_model(settings)
+    return warnings
+
+
 def job_profile(job: Any) -> JobProfile:
     """``JobProfile.from_job(job)``, cached by the job's content (a job is analysed once,
     whichever the number of candidates, and again as soon as it changes)."""
