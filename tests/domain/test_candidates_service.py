@@ -58,3 +58,45 @@ def test_phone_is_normalized_with_the_company_country(factory, session):
     )
     assert candidate.phone == "0917 123 4567"
     assert candidate.phone_e164 == "+639171234567"
+
+
+def test_concurrent_creations_with_one_email_make_one_candidate(tmp_path):
+    """Two requests with the same email and different names, at the same time."""
+    import os
+    import threading
+
+    from hireloop.db import Database
+    from hireloop.domain.candidates.models import Candidate
+    from hireloop.domain.companies.service import create_company
+    from tests.conftest import create_database
+
+    db = Database(create_database(f"hireloop_race_{os.getpid()}"))
+    try:
+        with db.unit_of_work() as session:
+            company_id = create_company(session, "Race Co").id
+        barrier = threading.Barrier(6)
+        results: list[tuple[int, bool]] = []
+
+        def create(i: int) -> None:
+            barrier.wait()
+            with db.unit_of_work() as session:
+                candidate, created = create_candidate(
+                    session,
+                    company_id,
+                    CandidateData(first_name=f"Name{i}", last_name="X", email="same@example.com"),
+                )
+                results.append((candidate.id, created))
+
+        threads = [threading.Thread(target=create, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len({cid for cid, _ in results}) == 1
+        assert sum(created for _, created in results) == 1
+        with db.unit_of_work() as session:
+            from sqlalchemy import func, select
+
+            assert session.scalar(select(func.count()).select_from(Candidate)) == 1
+    finally:
+        db.dispose()

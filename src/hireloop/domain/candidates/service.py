@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from hireloop.db import LIKE_ESCAPE, contains_pattern, insert_for
@@ -74,6 +74,21 @@ def _unique(items: list[str]) -> list[str]:
     return list(seen.values())
 
 
+def _serialize_on_email(session: Session, company_id: int, email: str | None) -> None:
+    """Make concurrent creations with one email wait for each other until commit, so the
+    email lookup that follows sees the winner's row. The unique key covers email + names,
+    so without this two requests with one email and different names could both insert.
+    PostgreSQL: a transaction-scoped advisory lock on (company, email). SQLite already runs
+    one write transaction at a time."""
+    email = normalize_email(email)
+    if not email or session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:company, hashtext(:email))"),
+        {"company": company_id, "email": email},
+    )
+
+
 def create_candidate(
     session: Session, company_id: int, data: CandidateData, *, match: str = "email"
 ) -> tuple[Candidate, bool]:
@@ -83,6 +98,7 @@ def create_candidate(
     site): same email and same first and last names. Returns ``(candidate, created)``.
     """
     if match == "email":
+        _serialize_on_email(session, company_id, data.email)
         existing = find_by_email(session, company_id, data.email)
     else:
         existing = find_by_identity(
