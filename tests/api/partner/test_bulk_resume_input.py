@@ -89,3 +89,32 @@ def test_unknown_or_foreign_batch_is_404(client, auth, factory):
         r = client.get(f"/v1/partner/candidates/batch/{ref}", headers=auth)
         assert r.status_code == 404
         assert r.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_multipart_batch_over_100_mb_is_refused(client, auth, session):
+    from hireloop.api.partner import batch_routes
+
+    before = counts(session)
+    r = client.post(
+        "/v1/partner/candidates/bulk/resume",
+        content=b"--x\r\n",
+        headers={
+            **auth,
+            "Content-Type": "multipart/form-data; boundary=x",
+            "Content-Length": str(batch_routes.MAX_UPLOAD_BYTES + 1),
+        },
+    )
+    assert r.status_code == 400
+    assert "100 MB" in r.json()["error"]["message"]
+    # Declared small but sent bigger (or chunked): counted while reading.
+    original = batch_routes.MAX_UPLOAD_BYTES
+    batch_routes.MAX_UPLOAD_BYTES = 100
+    try:
+        files = [
+            ("resumes", (f"{i}.pdf", b"%PDF-" + b"x" * 60, "application/pdf")) for i in range(2)
+        ]
+        r = client.post("/v1/partner/candidates/bulk/resume", files=files, headers=auth)
+    finally:
+        batch_routes.MAX_UPLOAD_BYTES = original
+    assert r.status_code == 400 and "100 MB" in r.json()["error"]["message"]
+    assert counts(session) == before

@@ -27,6 +27,11 @@ from hireloop.errors import Invalid, NotFound
 router = APIRouter(prefix="/v1/partner", tags=["Partner API (Taptalent)"])
 
 ResumeURL = Annotated[str, Field(min_length=1, max_length=2000)]
+# The files of one multipart batch are held in memory until stored: bigger batches go by URL.
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+_UPLOAD_TOO_LARGE = (
+    "The uploaded files must not exceed 100 MB in all; send larger batches as resumeURLs."
+)
 
 
 class BulkResumeBody(PartnerBody):
@@ -66,6 +71,9 @@ async def _read_request(
     """The JSON body, or the uploaded files (and jobId) of a multipart body."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+            raise Invalid(_UPLOAD_TOO_LARGE)
         try:
             form = await request.form(max_files=batches.MAX_FILES + 1, max_fields=20)
         except Exception:  # noqa: BLE001 - the parser's errors all mean a broken body
@@ -86,8 +94,12 @@ async def _read_request(
                 },
             )
         uploads = []
+        total = 0
         for index, file in enumerate(files):
             data = await file.read(MAX_CV_BYTES + 1)
+            total += len(data)
+            if total > MAX_UPLOAD_BYTES:  # a chunked body declares no length
+                raise Invalid(_UPLOAD_TOO_LARGE)
             if len(data) > MAX_CV_BYTES:
                 raise Invalid(
                     "One or more fields are invalid.",
