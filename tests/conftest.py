@@ -26,6 +26,7 @@ from hireloop.config import Settings  # noqa: E402
 from hireloop.db import make_engine  # noqa: E402
 from hireloop.migrate import upgrade  # noqa: E402
 from tests.factories import Factory  # noqa: E402
+from tests.fakes.llm import llm_server  # noqa: E402, F401 (a fixture for every test)
 
 
 def create_database(name: str) -> str:

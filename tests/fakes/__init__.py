@@ -1,0 +1,1 @@
+"""Local fake servers for third-party services, speaking their documented protocols."""
