@@ -20,8 +20,16 @@ from hireloop.api.body_limit import BodyLimitMiddleware
 from hireloop.api.careers.face import faces as careers_faces
 from hireloop.api.careers.routes import router as careers_router
 from hireloop.api.faces import default_error, face_for, register_face
+from hireloop.api.hooks.sms_routes import router as sms_hooks_router
+from hireloop.api.leads.campaign_routes import router as leads_campaign_router
+from hireloop.api.leads.company_routes import router as leads_company_router
+from hireloop.api.leads.face import face as leads_face
+from hireloop.api.leads.intake_routes import router as leads_intake_router
+from hireloop.api.leads.lead_routes import router as leads_lead_router
+from hireloop.api.leads.messaging_routes import router as leads_messaging_router
 from hireloop.api.partner.batch_routes import router as partner_batch_router
 from hireloop.api.partner.face import face as partner_face
+from hireloop.api.partner.question_routes import router as partner_question_router
 from hireloop.api.partner.resume_routes import router as partner_resume_router
 from hireloop.api.partner.routes import router as partner_router
 from hireloop.api.profiles.face import face as profiles_face
@@ -73,14 +81,22 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
 
     register_face(partner_face)
     register_face(profiles_face)
+    register_face(leads_face)
     for face in careers_faces:  # /api/job_offers and /api/job_applications, one format
         register_face(face)
     app.include_router(partner_router)
     app.include_router(partner_batch_router)
     app.include_router(partner_resume_router)
+    app.include_router(partner_question_router)
     app.include_router(profiles_router)
     app.include_router(careers_router)
     app.include_router(careers_pages_router)
+    app.include_router(leads_lead_router)
+    app.include_router(leads_campaign_router)
+    app.include_router(leads_company_router)
+    app.include_router(leads_messaging_router)
+    app.include_router(leads_intake_router)
+    app.include_router(sms_hooks_router)
     app.add_middleware(
         BodyLimitMiddleware,
         limit=settings.max_json_body_bytes,

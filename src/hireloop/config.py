@@ -95,6 +95,39 @@ class Settings(BaseSettings):
         description="Sender address of emails; the company name is the display name.",
     )
     smtp_timeout_seconds: float = Field(default=10.0, description="Timeout of one SMTP session.")
+    sms_account_sid: str | None = Field(
+        default=None,
+        description="Account SID of the Twilio-compatible SMS provider. Unset (with the token): "
+        "SMS are only recorded (the dev channel).",
+    )
+    sms_auth_token: str | None = Field(
+        default=None, description="Auth token of the SMS provider (also verifies its callbacks)."
+    )
+    sms_from_number: str | None = Field(
+        default=None, description="Sender phone number of SMS, in E.164 (+15005550006)."
+    )
+    sms_base_url: str = Field(
+        default="https://api.twilio.com",
+        description="Base URL of the Twilio-compatible Messages API.",
+    )
+    sms_timeout_seconds: float = Field(default=10.0, description="Timeout of one SMS API call.")
+    pin_ttl_hours: int = Field(
+        default=72,
+        description="Hours an interview PIN stays valid; an application whose PIN expires "
+        "unanswered moves to No Response.",
+    )
+    google_sheets_base_url: str = Field(
+        default="https://sheets.googleapis.com",
+        description="Base URL of the Google Sheets API (v4).",
+    )
+    google_service_account_file: Path | None = Field(
+        default=None,
+        description="Service-account JSON key used to read Google Sheets (its token_uri is "
+        "where access tokens are requested).",
+    )
+    sheets_poll_seconds: float = Field(
+        default=300.0, description="How often the worker imports new Google Sheet rows."
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -43,3 +43,22 @@ class RateLimited(DomainError):
         super().__init__(message)
         self.retry_after = retry_after
         self.limit = limit
+
+
+class Unprocessable(DomainError):
+    """Well-formed input that breaks a rule of the data (422): an unknown label, a template
+    with unknown tokens. ``code`` and ``data`` give faces a machine-readable reason."""
+
+    kind = "unprocessable_entity"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        data: dict[str, object] | None = None,
+        details: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        self.code = code
+        self.data = data or {}

@@ -5,23 +5,33 @@ from hireloop.domain.applications.models import (
     Application,
     ApplicationEvent,
     ApplicationLabel,
+    CampaignFolder,
     CustomFolder,
+    DocumentTag,
     JobFolderCount,
     Label,
+    MovementReason,
 )
 from hireloop.domain.audit.models import ApiLog, IdempotentRequest
 from hireloop.domain.batches.models import ResumeBatch, ResumeBatchItem
 from hireloop.domain.candidates.models import Candidate, CandidateTag, Comment, Tag
 from hireloop.domain.companies.models import AccessToken, ApiKey, Company, User
 from hireloop.domain.files.models import File
+from hireloop.domain.intake.models import ImportRun, SheetSource
 from hireloop.domain.jobs.models import Job
-from hireloop.domain.messaging.models import Message
+from hireloop.domain.messaging.models import Message, MessageTemplate
 from hireloop.domain.outbox.models import OutboxEvent
 
 __all__ = [
     "ApiLog",
     "IdempotentRequest",
     "Message",
+    "MessageTemplate",
+    "ImportRun",
+    "SheetSource",
+    "CampaignFolder",
+    "DocumentTag",
+    "MovementReason",
     "AccessToken",
     "ResumeBatch",
     "ResumeBatchItem",

@@ -32,6 +32,22 @@ class CustomFolder(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
+    # Talkpush's "default" folders are attached to every campaign; the others only to the
+    # campaigns in CampaignFolder.
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CampaignFolder(Base):
+    """A custom folder associated with one campaign (job)."""
+
+    __tablename__ = "campaign_folders"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    custom_folder_id: Mapped[int] = mapped_column(
+        ForeignKey("custom_folders.id", ondelete="CASCADE"), primary_key=True
+    )
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -44,6 +60,8 @@ class Application(Base):
         Index("ix_applications_job_folder", "job_id", "folder"),
         Index("ix_applications_candidate", "candidate_id"),
         Index("ix_applications_company_created", "company_id", "created_at"),
+        # The sweep that moves applications with an expired PIN to No Response.
+        Index("ix_applications_pin_expires", "pin_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -72,6 +90,16 @@ class Application(Base):
     pin: Mapped[str | None] = mapped_column(String(12))
     pin_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Talkpush's campaign_invitation[others]: referee fields, bpo_experience, any column.
+    others: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # The recruiter the lead is assigned to (Talkpush "reassign").
+    assignee_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The recruiter stopped the chatbot for this application.
+    bot_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     folder_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -100,6 +128,7 @@ class Label(Base):
     color: Mapped[str | None] = mapped_column(String(20))
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)  # Duplicate, Attempted, ...
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class ApplicationLabel(Base):
@@ -135,4 +164,31 @@ class ApplicationEvent(Base):
     actor_type: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[int | None] = mapped_column(BigId)
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MovementReason(Base):
+    """A reason a recruiter can pick when shortlisting or rejecting (Talkpush
+    ``/movement_reasons``)."""
+
+    __tablename__ = "movement_reasons"
+    __table_args__ = (UniqueConstraint("company_id", "type", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(20))  # rejected | shortlisted
+    name: Mapped[str] = mapped_column(String(200))  # stored snake_case, shown Title Case
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DocumentTag(Base):
+    """A kind of document attached to a lead (Talkpush document tags: "ID", "NBI", ...)."""
+
+    __tablename__ = "document_tags"
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -28,4 +28,8 @@ class File(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(500))
+    # Documents attached to a lead carry a tag (applications.models.DocumentTag).
+    document_tag_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_tags.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,6 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hireloop.db import Base, BigId, JSONType, UTCDateTime, new_public_id, utcnow
 
+# Talkpush campaign types; job offers and Taptalent jobs are "job_application".
+CAMPAIGN_TYPES = (
+    "job_application",
+    "inquiry",
+    "single_time_engagement",
+    "onboarding",
+    "exit_interview",
+)
 JOB_STATUSES = ("draft", "open", "active", "paused", "closed", "archived")
 # Statuses in which a job takes applications.
 OPEN_STATUSES = ("open", "active")
@@ -21,6 +29,7 @@ class Job(Base):
     __table_args__ = (
         Index("ix_jobs_company_created", "company_id", "created_at"),
         Index("ix_jobs_company_status_published", "company_id", "status", "published_at"),
+        Index("ix_jobs_company_ats_external_id", "company_id", "ats_external_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -37,6 +46,9 @@ class Job(Base):
     degree_level: Mapped[str | None] = mapped_column(String(50))
     job_role: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    campaign_type: Mapped[str] = mapped_column(String(30), default="job_application")
+    # The job's id in the customer's ATS (Talkpush ats_external_id; searchable).
+    ats_external_id: Mapped[str | None] = mapped_column(String(100))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     salary_from: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     salary_to: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hireloop.db import Base, BigId, UTCDateTime, utcnow
+from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
 
 
 class Message(Base):
@@ -17,7 +18,10 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         Index("ix_messages_company_created", "company_id", "created_at"),
-        Index("ix_messages_application", "application_id"),
+        Index("ix_messages_application", "application_id", "created_at"),
+        # SMS usage per campaign (analytics) and a campaign's sends.
+        Index("ix_messages_job_channel", "job_id", "channel", "created_at"),
+        Index("ix_messages_provider_message_id", "provider_message_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -28,9 +32,21 @@ class Message(Base):
     candidate_id: Mapped[int | None] = mapped_column(
         ForeignKey("candidates.id", ondelete="SET NULL")
     )
-    channel: Mapped[str] = mapped_column(String(10), default="email")  # email | sms
-    # confirmation | rejection | invitation | completion | shortlisted | manual
+    # The campaign the message is about (SMS usage per campaign).
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(10), default="email")  # email | sms | dev
+    # confirmation | rejection | invitation | completion | shortlisted | quick_reply | manual
     kind: Mapped[str] = mapped_column(String(30))
+    direction: Mapped[str] = mapped_column(String(10), default="outbound")  # | inbound
+    author_type: Mapped[str] = mapped_column(String(20), default="system")  # user|bot|candidate
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    template_id: Mapped[int | None] = mapped_column(BigId)
+    # SMS: GSM-7 or UCS-2, and how many segments the provider bills.
+    encoding: Mapped[str | None] = mapped_column(String(10))
+    segments: Mapped[int | None] = mapped_column(Integer)
+    # The provider's id of the message (Twilio's MessageSid) and its last reported status.
+    provider_message_id: Mapped[str | None] = mapped_column(String(64))
+    provider_status: Mapped[str | None] = mapped_column(String(30))
     from_name: Mapped[str | None] = mapped_column(String(200))
     to_address: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(String(500))
@@ -43,3 +59,30 @@ class Message(Base):
     send_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MessageTemplate(Base):
+    """A company's reusable message: a quick reply or a template (Talkpush
+    ``/messaging/quick_replies`` and ``/messaging/templates``). Content holds tokens
+    (``@candidate_name``, ``<%= @candidate_name %>`` or ``{{candidate_name}}``), checked
+    when the template is saved."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (Index("ix_message_templates_company", "company_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    # email | sms | whatsapp | messenger | calendar
+    type: Mapped[str] = mapped_column(String(20), default="sms")
+    category: Mapped[str | None] = mapped_column(String(100))
+    is_quick_reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    subject: Mapped[str | None] = mapped_column(String(500))
+    # Text (SMS, chat) or sanitized HTML (email).
+    content: Mapped[str] = mapped_column(Text, default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,1 @@
+"""The Talkpush leads face: /api/talkpush_services. See docs/leads-api.md."""

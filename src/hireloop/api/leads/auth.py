@@ -1,0 +1,46 @@
+"""Authentication of the Talkpush face: ``api_key`` (and ``api_secret`` when the client
+sends one, as the legacy v1 create call does) in the query string or in the body."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from hireloop.api.deps import SessionDep
+from hireloop.api.leads.payload import Payload, PayloadDep
+from hireloop.domain.actor import Actor
+from hireloop.domain.companies.models import ApiKey
+from hireloop.domain.companies.service import authenticate_api_key
+from hireloop.errors import Unauthorized
+
+PREFIX = "/api/talkpush_services"
+
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def leads_key(request: Request, session: Session, payload: Payload | None = None) -> ApiKey:
+    """The active key of scope ``leads`` (or ``all``); 401 when missing or wrong, 403 when
+    its company is inactive."""
+    raw = _text(request.query_params.get("api_key"))
+    secret = _text(request.query_params.get("api_secret"))
+    if payload is not None:
+        raw = _text(payload.get("api_key")) or raw
+        secret = _text(payload.get("api_secret")) or secret
+    if raw is None:
+        raise Unauthorized("Missing api_key.")
+    return authenticate_api_key(session, raw, scope="leads", secret=secret)
+
+
+def _leads_key_dep(request: Request, session: SessionDep, payload: PayloadDep) -> ApiKey:
+    return leads_key(request, session, payload)
+
+
+LeadsKeyDep = Annotated[ApiKey, Depends(_leads_key_dep)]
+
+
+def actor_for(key: ApiKey) -> Actor:
+    return Actor("api_key", key.id)

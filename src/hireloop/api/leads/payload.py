@@ -1,0 +1,190 @@
+"""Request payloads of the Talkpush face: JSON, form-encoded or multipart, with the nested
+keys Rails clients send (``campaign_invitation[others][referee_id]``, ``filter[ids][]``),
+read into one nested dict. Files sit in the dict as :class:`UploadedFile`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Request
+from starlette.datastructures import UploadFile
+
+from hireloop.errors import Invalid
+
+MAX_FORM_BYTES = 1_048_576
+# Multipart carries files (a CV, a document): 10 MB each plus the framing and fields.
+MAX_MULTIPART_BYTES = 10 * 1024 * 1024 + 512 * 1024
+MAX_FIELDS = 500
+
+_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_PART = re.compile(r"\[([^\[\]]*)\]")
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+class Payload(dict[str, Any]):
+    """The nested request data, with helpers to read a path of keys."""
+
+    def get_path(self, *keys: str, default: Any = None) -> Any:
+        node: Any = self
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                return default
+            node = node[key]
+        return node
+
+
+def split_key(name: str) -> list[str]:
+    """``a[b][]`` -> ``["a", "b", ""]``; Invalid for a malformed key."""
+    match = _KEY.match(name.strip())
+    if match is None:
+        raise Invalid(f"Malformed parameter name: {name!r}", details={name: "malformed key"})
+    return [match.group(1).strip()] + [p.strip() for p in _PART.findall(match.group(2))]
+
+
+def nest(items: Iterable[tuple[str, Any]]) -> Payload:
+    """Build the nested dict from flat ``(name, value)`` pairs, as Rack does.
+
+    ``a[]`` appends to a list; a name used both as a value and as a hash
+    (``a=1&a[b]=2``) is refused, as is anything past MAX_FIELDS.
+    """
+    root = Payload()
+    count = 0
+    for name, value in items:
+        count += 1
+        if count > MAX_FIELDS:
+            raise Invalid(f"Too many parameters (at most {MAX_FIELDS}).")
+        parts = split_key(name)
+        node: dict[str, Any] = root
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            nxt_is_list = not last and parts[i + 1] == ""
+            if part == "":
+                # "[]" — only valid as the last part (a list of scalars).
+                if not last:
+                    raise Invalid(
+                        f"Malformed parameter name: {name!r}", details={name: "malformed key"}
+                    )
+                continue
+            if last:
+                if part in node and isinstance(node[part], dict | list):
+                    raise Invalid(
+                        f"Conflicting parameters for {name!r}", details={name: "conflicting key"}
+                    )
+                node[part] = value
+                break
+            if nxt_is_list:
+                existing = node.setdefault(part, [])
+                if not isinstance(existing, list):
+                    raise Invalid(
+                        f"Conflicting parameters for {name!r}", details={name: "conflicting key"}
+                    )
+                if i + 2 != len(parts):
+                    raise Invalid(
+                        f"Malformed parameter name: {name!r}", details={name: "malformed key"}
+                    )
+                existing.append(value)
+                break
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise Invalid(
+                    f"Conflicting parameters for {name!r}", details={name: "conflicting key"}
+                )
+            node = child
+    return root
+
+
+def query_payload(request: Request) -> Payload:
+    return nest(request.query_params.multi_items())
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    too_large = Invalid(f"Request body must not exceed {limit / 1_048_576:g} MB.")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def body_payload(request: Request) -> Payload:
+    """The body as a nested dict: JSON (an object), form-encoded or multipart."""
+    if request.method in ("GET", "HEAD", "DELETE"):
+        return Payload()
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        body = await _read_capped(request, MAX_MULTIPART_BYTES)
+        request._body = body  # request.form() parses the body already read
+        try:
+            form = await request.form(
+                max_files=20, max_fields=MAX_FIELDS, max_part_size=MAX_FORM_BYTES
+            )
+        except Exception:
+            raise Invalid("Invalid multipart payload") from None
+        try:
+            items: list[tuple[str, Any]] = []
+            for name, value in form.multi_items():
+                if isinstance(value, UploadFile):
+                    items.append(
+                        (
+                            name,
+                            UploadedFile(
+                                filename=value.filename or "upload",
+                                content_type=value.content_type or "application/octet-stream",
+                                data=await value.read(),
+                            ),
+                        )
+                    )
+                else:
+                    items.append((name, value))
+        finally:
+            await form.close()
+        return nest(items)
+    body = await _read_capped(request, MAX_FORM_BYTES)
+    if not body.strip():
+        return Payload()
+    if content_type == "application/x-www-form-urlencoded":
+        request._body = body
+        try:
+            form = await request.form(max_fields=MAX_FIELDS)
+        except Exception:
+            raise Invalid("Invalid form payload") from None
+        return nest(form.multi_items())
+    # JSON, also when the client forgot the content type (curl -d '{...}').
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise Invalid("Malformed JSON in request body.") from None
+    if not isinstance(data, dict):
+        raise Invalid("The request body must be a JSON object.")
+    return Payload(data)
+
+
+async def request_payload(request: Request) -> Payload:
+    """Query string and body together; body values win over the query's."""
+    cached = getattr(request.state, "leads_payload", None)
+    if cached is not None:
+        return cached
+    merged = query_payload(request)
+    merged.update(await body_payload(request))
+    request.state.leads_payload = merged
+    return merged
+
+
+PayloadDep = Annotated[Payload, Depends(request_payload)]

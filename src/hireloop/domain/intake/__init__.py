@@ -1,0 +1,1 @@
+"""Intake channels: CSV files and Google Sheets / Forms feeding leads into a campaign."""
