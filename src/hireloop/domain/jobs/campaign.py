@@ -1,0 +1,535 @@
+"""The campaign documents kept on a Job, and the rules that validate them.
+
+A Talkpush campaign is a Job. Its columns hold what every face shares (title, location,
+description, status, campaign type, ATS id, salary bounds); four JSON documents hold the
+rest, each validated here before it is written (see docs/campaigns.md):
+
+- ``campaign_settings``: basic settings (campaign title, hotline country, interview
+  language, web dial-out, auto-call), permissions (``manager_ids``), Messenger settings
+  and the Talkpush attributes that have no column (street, region, ...);
+- ``messaging_settings``: invitation / completion / shortlisted / rejection messages;
+- ``interview_settings``: the interview script.
+
+Errors: a malformed document is Invalid (400) naming the field; a template using an
+unknown token is Unprocessable (422, code ``invalid_tokens``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any, Literal
+
+import phonenumbers
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from hireloop.domain.jobs.models import CAMPAIGN_TYPES, JOB_STATUSES, Job
+from hireloop.domain.messaging.sanitize import check_html
+from hireloop.domain.messaging.tokens import unknown_tokens
+from hireloop.errors import Invalid, NotFound, Unprocessable
+
+# Languages the interview transcription supports (ISO 639-1; "tl" is Tagalog).
+INTERVIEW_LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "pt": "Portuguese",
+    "tl": "Tagalog",
+    "id": "Indonesian",
+    "ms": "Malay",
+    "th": "Thai",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "hi": "Hindi",
+    "ar": "Arabic",
+    "de": "German",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "tr": "Turkish",
+    "ru": "Russian",
+}
+BOT_INTEGRATIONS = ("disabled", "job_position", "inquiry_type")
+MESSAGE_KINDS = ("invitation", "completion", "shortlisted", "rejection")
+SEGMENTS = ("introduction", "privacy_statement", "instructions", "closing")
+ANSWER_TYPES = ("audio", "text", "audio_text")
+# Messenger shows each information line in a card: 80 characters at most (seed).
+MESSENGER_FIELD_MAX = 80
+SHORT_DESCRIPTION_MAX = 80
+MAX_QUESTIONS = 50
+_QUESTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if value and (len(value) > 2000 or not _URL.match(value)):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+def country_code(value: str, field: str = "country") -> str:
+    """An ISO 3166 alpha-2 code, upper-cased; NotFound (Talkpush answers 404 "Country not
+    found" with the list of countries) when it names no country."""
+    code = value.strip().upper()
+    code = {"UK": "GB"}.get(code, code)  # the common alias of the United Kingdom
+    if code not in phonenumbers.SUPPORTED_REGIONS or code == "001":
+        raise NotFound(
+            "Country not found.",
+            details={
+                field: "must be an ISO 3166 alpha-2 code",
+                "available_countries": ", ".join(sorted(phonenumbers.SUPPORTED_REGIONS)),
+            },
+        )
+    return code
+
+
+# --- campaign_settings ------------------------------------------------------------------
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class MessengerSettings(_Doc):
+    bot_integration: Literal["disabled", "job_position", "inquiry_type"] = "disabled"
+    info_fields: list[str] = Field(default_factory=list, max_length=10)
+    detailed_description: str = Field(default="", max_length=20_000)
+    apply_url: str = ""
+
+    @field_validator("info_fields")
+    @classmethod
+    def _short_lines(cls, value: list[str]) -> list[str]:
+        for line in value:
+            if len(line) > MESSENGER_FIELD_MAX:
+                raise ValueError(
+                    f"each information field has at most {MESSENGER_FIELD_MAX} characters"
+                )
+        return value
+
+    @field_validator("apply_url")
+    @classmethod
+    def _apply_url(cls, value: str) -> str:
+        return _http_url(value) or ""
+
+
+class CampaignSettings(_Doc):
+    """``job.campaign_settings``: basic settings, permissions, Messenger settings and the
+    Talkpush attributes without a column."""
+
+    campaign_title: str | None = Field(default=None, max_length=500)
+    hotline_country: str | None = None
+    interview_language: str = "en"
+    web_dialout: bool = False
+    auto_call: bool = False
+    # Managers who see the campaign; owners always see every campaign ([] = owners only).
+    manager_ids: list[int] = Field(default_factory=list, max_length=1000)
+    messenger: MessengerSettings = Field(default_factory=MessengerSettings)
+    # Talkpush attributes without a column (region, salary_currency and head_count are
+    # the columns state, salary_currency and potential_hires_count).
+    street: str | None = Field(default=None, max_length=300)
+    postal_code: str | None = Field(default=None, max_length=30)
+    short_description: str | None = Field(default=None, max_length=SHORT_DESCRIPTION_MAX)
+    salary: str | None = Field(default=None, max_length=100)
+    salary_type: str | None = Field(default=None, max_length=50)
+    role_type: str | None = Field(default=None, max_length=100)
+    shift_type: str | None = Field(default=None, max_length=100)
+    landing_page_url: str | None = None
+    apply_url: str | None = None
+
+    @field_validator("hotline_country")
+    @classmethod
+    def _hotline(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        code = value.strip().upper()
+        if code not in phonenumbers.SUPPORTED_REGIONS or code == "001":
+            raise ValueError("must be an ISO 3166 alpha-2 country code such as PH")
+        return code
+
+    @field_validator("interview_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        code = value.strip().lower()
+        if code not in INTERVIEW_LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(INTERVIEW_LANGUAGES)}")
+        return code
+
+    @field_validator("manager_ids")
+    @classmethod
+    def _unique_ids(cls, value: list[int]) -> list[int]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("landing_page_url", "apply_url")
+    @classmethod
+    def _urls(cls, value: str | None) -> str | None:
+        return _http_url(value) or None
+
+
+# --- messaging_settings -----------------------------------------------------------------
+
+
+class MessageSettings(_Doc):
+    enabled: bool = False
+    sms: str = Field(default="", max_length=1600)
+    email_subject: str = Field(default="", max_length=300)
+    email_html: str = Field(default="", max_length=200_000)
+
+
+DEFAULT_MESSAGES: dict[str, dict[str, str]] = {
+    "invitation": {
+        "sms": (
+            "Hi @candidate_name, thanks for applying to @job_title at @company! "
+            "Your access code is @access_code. Start your interview: @messenger_interview_link"
+        ),
+        "email_subject": "Your application to @job_title at @company",
+        "email_html": (
+            "<p>Hi @candidate_name,</p>"
+            "<p>Thank you for applying to <strong>@job_title</strong> at @company.</p>"
+            "<p>The next step is a short interview that you can take whenever you like:</p>"
+            '<p><a href="@messenger_interview_link">Start the interview in Messenger</a>'
+            ' or <a href="@webdialout">take it from your browser</a>.</p>'
+            "<p>If you prefer the phone, your access code is <strong>@access_code</strong>.</p>"
+            "<p>Good luck!<br>The @company recruitment team</p>"
+        ),
+    },
+    "completion": {
+        "sms": (
+            "Thank you @candidate_name for completing your interview with @company! "
+            "Our team will review your answers and get back to you soon."
+        ),
+        "email_subject": "Thank you for completing your interview",
+        "email_html": (
+            "<p>Hi @candidate_name,</p>"
+            "<p>Thank you for completing your interview for <strong>@job_title</strong>.</p>"
+            "<p>Our recruitment team will review your answers and get back to you soon.</p>"
+            "<p>The @company recruitment team</p>"
+        ),
+    },
+    "shortlisted": {
+        "sms": (
+            "Congratulations @candidate_name! You have been shortlisted for @job_title at "
+            "@company. We will contact you shortly about the next step."
+        ),
+        "email_subject": "You have been shortlisted for @job_title",
+        "email_html": (
+            "<p>Hi @candidate_name,</p>"
+            "<p>Good news: you have been shortlisted for <strong>@job_title</strong> at "
+            "@company.</p>"
+            "<p>We will contact you shortly with the details of the next step.</p>"
+            "<p>The @company recruitment team</p>"
+        ),
+    },
+    "rejection": {
+        "sms": (
+            "Hi @candidate_name, thank you for your interest in @company. We will not move "
+            "forward with your application for @job_title at this time. We wish you the best."
+        ),
+        "email_subject": "Your application to @job_title at @company",
+        "email_html": (
+            "<p>Hi @candidate_name,</p>"
+            "<p>Thank you for your interest in <strong>@job_title</strong> at @company and "
+            "for the time you gave us.</p>"
+            "<p>After careful review we will not move forward with your application at this "
+            "time. We will keep your details and wish you every success.</p>"
+            "<p>The @company recruitment team</p>"
+        ),
+    },
+}
+
+
+def _disabled_default(kind: str) -> Any:
+    return lambda: MessageSettings(enabled=False, **DEFAULT_MESSAGES[kind])
+
+
+class MessagingSettings(_Doc):
+    """``job.messaging_settings``. A kind missing from a stored document reads as the
+    standard text, disabled (jobs made by other faces send nothing on their own)."""
+
+    invitation: MessageSettings = Field(default_factory=_disabled_default("invitation"))
+    completion: MessageSettings = Field(default_factory=_disabled_default("completion"))
+    shortlisted: MessageSettings = Field(default_factory=_disabled_default("shortlisted"))
+    rejection: MessageSettings = Field(default_factory=_disabled_default("rejection"))
+
+
+def default_messaging() -> dict[str, Any]:
+    """The message settings of a new campaign: the standard texts, every kind enabled
+    (shortlisted and rejection still go only when the recruiter chooses to notify)."""
+    return {kind: {"enabled": True, **DEFAULT_MESSAGES[kind]} for kind in MESSAGE_KINDS}
+
+
+# --- interview_settings -----------------------------------------------------------------
+
+
+class Segment(_Doc):
+    text: str = Field(default="", max_length=5000)
+    audio_file_id: int | None = None
+
+
+class Question(_Doc):
+    id: str | None = None
+    text: str = Field(min_length=1, max_length=2000)
+    audio_file_id: int | None = None
+    answer_type: Literal["audio", "text", "audio_text"] = "audio_text"
+    # Optional extras shown by GET /campaigns/{id}/questions.
+    data_point: str | None = Field(default=None, max_length=100)
+    options: list[str] = Field(default_factory=list, max_length=50)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not _QUESTION_ID.match(value):
+            raise ValueError("must be 1-40 letters, digits, '-' or '_'")
+        return value
+
+
+DEFAULT_SEGMENTS: dict[str, str] = {
+    "introduction": "Hello, and welcome to our interview! Thank you for your interest.",
+    "privacy_statement": (
+        "This interview will be recorded and shared with our recruitment team. "
+        "Press any key to accept and continue."
+    ),
+    "instructions": (
+        "After each question you will have up to 4 minutes to answer. "
+        "When you are done, press any key to go to the next question."
+    ),
+    "closing": (
+        "Thank you for completing the interview. Our recruitment team will review your "
+        "answers and get back to you."
+    ),
+}
+
+
+def _segment_default(name: str) -> Any:
+    return lambda: Segment(text=DEFAULT_SEGMENTS[name])
+
+
+class InterviewSettings(_Doc):
+    """``job.interview_settings``: the interview script."""
+
+    introduction: Segment = Field(default_factory=_segment_default("introduction"))
+    privacy_statement: Segment = Field(default_factory=_segment_default("privacy_statement"))
+    instructions: Segment = Field(default_factory=_segment_default("instructions"))
+    questions: list[Question] = Field(default_factory=list, max_length=MAX_QUESTIONS)
+    closing: Segment = Field(default_factory=_segment_default("closing"))
+
+    def audio_file_ids(self) -> set[int]:
+        ids = {getattr(self, s).audio_file_id for s in SEGMENTS}
+        ids |= {q.audio_file_id for q in self.questions}
+        return {i for i in ids if i is not None}
+
+
+# --- the Talkpush campaign fields -------------------------------------------------------
+
+# Output-only keys a client may send back unchanged (GET then PUT).
+READ_ONLY_FIELDS = frozenset({"id", "location", "created_at", "updated_at", "settings"})
+
+
+class CampaignFields(BaseModel):
+    """The campaign attributes of the Talkpush face (``campaign[...]``), all optional
+    here: a create checks its required ones, an update changes only what is given."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+
+    campaign_title: str | None = Field(default=None, max_length=500)
+    job_title: str | None = Field(default=None, max_length=500)
+    campaign_type: str | None = None
+    status: str | None = None
+    street: str | None = Field(default=None, max_length=300)
+    city: str | None = Field(default=None, max_length=200)
+    region: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=30)
+    country: str | None = Field(default=None, max_length=200)
+    short_description: str | None = Field(default=None, max_length=SHORT_DESCRIPTION_MAX)
+    long_description: str | None = Field(default=None, max_length=100_000)
+    ats_external_id: str | None = Field(default=None, max_length=100)
+    job_type: str | None = Field(default=None, max_length=100)
+    salary: str | None = Field(default=None, max_length=100)
+    salary_type: str | None = Field(default=None, max_length=50)
+    salary_currency: str | None = None
+    landing_page_url: str | None = None
+    apply_url: str | None = None
+    head_count: int | None = Field(default=None, ge=0, le=1_000_000)
+    role_type: str | None = Field(default=None, max_length=100)
+    shift_type: str | None = Field(default=None, max_length=100)
+    allow_applications: bool | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("campaign_type")
+    @classmethod
+    def _type(cls, value: str | None) -> str | None:
+        if value is not None and value not in CAMPAIGN_TYPES:
+            raise ValueError(f"must be one of {', '.join(CAMPAIGN_TYPES)}")
+        return value
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str | None) -> str | None:
+        if value is not None and value not in JOB_STATUSES:
+            raise ValueError(f"must be one of {', '.join(JOB_STATUSES)}")
+        return value
+
+    @field_validator("salary_currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.fullmatch(r"[A-Za-z]{3}", value):
+            raise ValueError("must be a 3-letter ISO 4217 code such as PHP")
+        return value.upper()
+
+    @field_validator("landing_page_url", "apply_url")
+    @classmethod
+    def _urls(cls, value: str | None) -> str | None:
+        return _http_url(value) or None
+
+    def given(self) -> dict[str, Any]:
+        """The fields the client sent (an explicit null or "" clears a field)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+# --- validation helpers -----------------------------------------------------------------
+
+
+def _loc(prefix: str, loc: tuple[int | str, ...]) -> str:
+    out = prefix
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "request"
+
+
+def parse(model: type[Any], data: Any, prefix: str) -> Any:
+    """``model`` validated from ``data``; Invalid naming every wrong field otherwise."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise Invalid(f"{prefix} must be an object.", details={prefix: "must be an object"})
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details: dict[str, str] = {}
+        for error in exc.errors():
+            msg = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+            details.setdefault(_loc(prefix, tuple(error.get("loc", ()))), msg)
+        field, msg = next(iter(details.items()))
+        raise Invalid(f"Invalid {field}: {msg}", details=details) from None
+
+
+def parse_campaign_fields(data: Any, prefix: str = "campaign") -> CampaignFields:
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in READ_ONLY_FIELDS}
+    fields: CampaignFields = parse(CampaignFields, data, prefix)
+    return fields
+
+
+def check_messages(settings: MessagingSettings, prefix: str = "messages") -> dict[str, Any]:
+    """The document to store: HTML cleaned, scripts refused (Invalid), unknown tokens
+    refused (Unprocessable ``invalid_tokens``), all checked before anything is kept."""
+    doc = settings.model_dump(mode="json")
+    bad: dict[str, None] = {}
+    details: dict[str, str] = {}
+    for kind in MESSAGE_KINDS:
+        block = doc[kind]
+        block["email_html"] = check_html(block["email_html"], f"{prefix}.{kind}.email_html")
+        for field in ("sms", "email_subject", "email_html"):
+            unknown = unknown_tokens(block[field])
+            if unknown:
+                details[f"{prefix}.{kind}.{field}"] = "unknown tokens: " + ", ".join(
+                    f"@{t}" for t in unknown
+                )
+                bad.update(dict.fromkeys(unknown))
+    if bad:
+        names = list(bad)
+        raise Unprocessable(
+            "Unknown token(s): " + ", ".join(f"@{t}" for t in names),
+            code="invalid_tokens",
+            data={"invalid_tokens": names},
+            details=details,
+        )
+    return doc
+
+
+def number_questions(settings: InterviewSettings, prefix: str = "interview") -> None:
+    """Give every question without an id the next free ``qN``; Invalid on duplicates."""
+    seen: set[str] = set()
+    for i, question in enumerate(settings.questions):
+        if question.id is not None:
+            if question.id in seen:
+                raise Invalid(
+                    f"Duplicate question id {question.id!r}.",
+                    details={f"{prefix}.questions[{i}].id": "is already used"},
+                )
+            seen.add(question.id)
+    numbers = [int(q[1:]) for q in seen if re.fullmatch(r"q\d{1,9}", q)]
+    n = max(numbers, default=0)
+    for question in settings.questions:
+        if question.id is None:
+            n += 1
+            while f"q{n}" in seen:
+                n += 1
+            question.id = f"q{n}"
+            seen.add(question.id)
+
+
+def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` merged in: objects merge key by key, anything else (lists
+    included) replaces."""
+    out = copy.deepcopy(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def merge_questions(old: list[dict[str, Any]], new: Any) -> Any:
+    """A question sent again (same id) without ``audio_file_id`` keeps its audio prompt."""
+    if not isinstance(new, list):
+        return new
+    audio = {q.get("id"): q.get("audio_file_id") for q in old if isinstance(q, dict)}
+    out = []
+    for q in new:
+        if isinstance(q, dict) and "audio_file_id" not in q and q.get("id") in audio:
+            q = {**q, "audio_file_id": audio[q["id"]]}
+        out.append(q)
+    return out
+
+
+# --- reading the stored documents -------------------------------------------------------
+
+
+def known(model: type[BaseModel], doc: dict[str, Any] | None) -> dict[str, Any]:
+    """The keys of ``doc`` that ``model`` describes (other modules may keep their own keys
+    in the same document; they are left alone)."""
+    return {k: v for k, v in (doc or {}).items() if k in model.model_fields}
+
+
+def campaign_settings_of(job: Job) -> CampaignSettings:
+    """The job's campaign settings (defaults for what was never set)."""
+    return CampaignSettings.model_validate(known(CampaignSettings, job.campaign_settings))
+
+
+def messaging_settings_of(job: Job) -> MessagingSettings:
+    """The job's message settings; a kind never set is the standard text, disabled."""
+    return MessagingSettings.model_validate(known(MessagingSettings, job.messaging_settings))
+
+
+def interview_settings_of(job: Job) -> InterviewSettings:
+    """The job's interview script (the standard prompts and no questions when unset)."""
+    return InterviewSettings.model_validate(known(InterviewSettings, job.interview_settings))
+
+
+def campaign_title_of(job: Job) -> str:
+    """The internal campaign title (CRM); the job title when none was set."""
+    return str((job.campaign_settings or {}).get("campaign_title") or job.title)

@@ -1,0 +1,97 @@
+"""HTML from recruiters (email templates, comments): cleaned by nh3 to a safe subset, and
+refused outright when it carries scripts, so nobody saves a template that silently
+changes on the way out."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import nh3
+
+from hireloop.errors import Invalid
+
+# Tags and attributes an email template may use beyond nh3's defaults.
+_TAGS = set(nh3.ALLOWED_TAGS) | {"center", "font", "table", "tbody", "thead", "tr", "td", "th"}
+_ATTRIBUTES = {
+    **{k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"style", "align", "class", "dir", "title"},
+    "a": {"href", "title", "target"},
+    "img": {"src", "alt", "width", "height"},
+    "font": {"color", "face", "size"},
+    "table": {"width", "cellpadding", "cellspacing", "border", "bgcolor"},
+    "td": {"width", "colspan", "rowspan", "bgcolor", "valign"},
+    "th": {"width", "colspan", "rowspan", "bgcolor", "valign"},
+}
+_SCRIPTY = re.compile(
+    r"<\s*(script|iframe|object|embed)\b|\bon[a-z]+\s*=|javascript\s*:|vbscript\s*:",
+    re.IGNORECASE,
+)
+
+
+def clean_html(html: str) -> str:
+    """``html`` reduced to safe tags and attributes (links get rel=noopener noreferrer)."""
+    return nh3.clean(
+        html or "",
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def check_html(html: str, field: str = "content") -> str:
+    """The cleaned HTML of a template; Invalid when it holds scripts, frames or event
+    handlers (the recruiter is told, rather than the content silently stripped)."""
+    if _SCRIPTY.search(html or ""):
+        raise Invalid(
+            "HTML must not contain scripts, frames or event handlers.",
+            details={field: "scripts are not allowed"},
+        )
+    return clean_html(html)
+
+
+_BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+        self._href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script", "head", "title"):
+            self._skip += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag == "a":
+            href = dict(attrs).get("href")
+            if href and not href.startswith("mailto:"):
+                self._href = href
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "head", "title"):
+            self._skip = max(self._skip - 1, 0)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag == "a":
+            if self._href and self._href not in "".join(self.parts[-1:]):
+                self.parts.append(f" ({self._href})")
+            self._href = None
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(html: str) -> str:
+    """A plain-text version of an email's HTML (the text/plain part): blocks become lines,
+    links keep their address."""
+    parser = _TextParser()
+    parser.feed(html or "")
+    parser.close()
+    lines = [line.strip() for line in "".join(parser.parts).split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -1,0 +1,380 @@
+"""Campaign settings documents through the Talkpush face (hireloop extension): basic
+settings, permissions, messages, Messenger, the interview script and its audio prompts."""
+
+from __future__ import annotations
+
+import io
+import struct
+import wave
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hireloop.domain.companies.service import create_user
+from hireloop.domain.files.models import File
+from hireloop.domain.jobs.models import Job
+from tests.factories import Factory
+
+P = "/api/talkpush_services"
+
+
+@pytest.fixture
+def company(factory: Factory):  # type: ignore[no-untyped-def]
+    return factory.company("Acme BPO", default_country="PH")
+
+
+@pytest.fixture
+def key(factory: Factory, company) -> str:  # type: ignore[no-untyped-def]
+    return factory.api_key(company, scope="leads")
+
+
+@pytest.fixture
+def campaign(client: TestClient, key: str) -> dict[str, Any]:
+    r = client.post(
+        f"{P}/campaigns",
+        params={"api_key": key},
+        json={
+            "campaign": {
+                "campaign_title": "Wave 1",
+                "job_title": "CSR",
+                "street": "Ayala",
+                "city": "Makati",
+                "region": "NCR",
+                "country": "PH",
+                "short_description": "Voice",
+            }
+        },
+    )
+    assert r.status_code == 200, r.text
+    return r.json()["campaign"]
+
+
+def put_settings(client: TestClient, key: str, cid: int, settings: dict[str, Any]) -> Any:
+    return client.put(f"{P}/campaigns/{cid}", params={"api_key": key}, json={"settings": settings})
+
+
+def stored(session: Session, cid: int) -> Job:
+    job = session.get(Job, cid)
+    assert job is not None
+    session.refresh(job)
+    return job
+
+
+def wav_bytes() -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(struct.pack("<800h", *([0] * 800)))
+    return buf.getvalue()
+
+
+MP3_FRAME = bytes([0xFF, 0xFB, 0x90, 0x64]) + b"\x00" * 413  # MPEG-1 layer III, 128 kbit/s
+MP3_ID3 = b"ID3\x04\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10 + MP3_FRAME
+
+
+def test_basic_settings_and_permissions(
+    client: TestClient,
+    key: str,
+    campaign: dict[str, Any],
+    session: Session,
+    company,  # type: ignore[no-untyped-def]
+) -> None:
+    manager = create_user(session, company.id, email="m@acme.test", name="Mia", password=None)
+    session.commit()
+    r = put_settings(
+        client,
+        key,
+        campaign["id"],
+        {
+            "campaign": {
+                "campaign_title": "Wave 2",
+                "hotline_country": "us",
+                "interview_language": "TL",
+                "web_dialout": True,
+                "auto_call": "true",
+                "manager_ids": [manager.id, manager.id],
+            }
+        },
+    )
+    assert r.status_code == 200, r.text
+    c = r.json()["campaign"]
+    assert c["campaign_title"] == "Wave 2"
+    s = c["settings"]["campaign"]
+    assert (s["hotline_country"], s["interview_language"]) == ("US", "tl")
+    assert s["web_dialout"] is True and s["auto_call"] is True
+    assert s["manager_ids"] == [manager.id]
+    job = stored(session, campaign["id"])
+    assert job.campaign_settings["street"] == "Ayala"  # the attributes are kept
+    assert job.campaign_settings["manager_ids"] == [manager.id]
+
+
+@pytest.mark.parametrize(
+    ("doc", "field"),
+    [
+        ({"campaign": {"hotline_country": "Philippines"}}, "settings.campaign.hotline_country"),
+        ({"campaign": {"interview_language": "klingon"}}, "settings.campaign.interview_language"),
+        ({"campaign": {"web_dialout": "perhaps"}}, "settings.campaign.web_dialout"),
+        ({"campaign": {"manager_ids": [999999]}}, "settings.campaign.manager_ids"),
+        ({"campaign": {"colour": "red"}}, "settings.campaign.colour"),
+        ({"messenger": {"bot_integration": "always"}}, "settings.messenger.bot_integration"),
+        ({"messenger": {"info_fields": ["ok", "x" * 81]}}, "settings.messenger.info_fields"),
+        ({"messenger": {"apply_url": "ftp://example.com/x"}}, "settings.messenger.apply_url"),
+        (
+            {"messages": {"invitation": {"enabled": "maybe"}}},
+            "settings.messages.invitation.enabled",
+        ),
+        (
+            {"messages": {"rejection": {"email_html": '<p onclick="x()">Hi</p>'}}},
+            "settings.messages.rejection.email_html",
+        ),
+        (
+            {"messages": {"completion": {"email_html": "<script>alert(1)</script>"}}},
+            "settings.messages.completion.email_html",
+        ),
+        (
+            {"interview": {"questions": [{"text": "Why us?", "answer_type": "video"}]}},
+            "settings.interview.questions[0].answer_type",
+        ),
+        (
+            {"interview": {"questions": [{"answer_type": "text"}]}},
+            "settings.interview.questions[0].text",
+        ),
+        (
+            {"interview": {"questions": [{"id": "a", "text": "1"}, {"id": "a", "text": "2"}]}},
+            "settings.interview.questions[1].id",
+        ),
+        ({"interview": {"introduction": {"audio_file_id": 424242}}}, "settings.interview"),
+        ({"interview": {"closing": "bye"}}, "settings.interview.closing"),
+        ({"interview": []}, "settings.interview"),
+        ({"webhooks": {}}, "settings.webhooks"),
+    ],
+)
+def test_invalid_settings_are_refused_whole(
+    client: TestClient,
+    key: str,
+    campaign: dict[str, Any],
+    session: Session,
+    doc: dict[str, Any],
+    field: str,
+) -> None:
+    before = stored(session, campaign["id"])
+    docs = (
+        dict(before.campaign_settings),
+        dict(before.messaging_settings),
+        dict(before.interview_settings),
+    )
+    # A valid change travels with the invalid one: it must not be kept either.
+    body = {"settings": doc, "campaign": {"job_title": "Changed"}}
+    r = client.put(f"{P}/campaigns/{campaign['id']}", params={"api_key": key}, json=body)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"] == "bad_request"
+    assert field in r.json()["details"], r.json()
+    after = stored(session, campaign["id"])
+    assert after.title == "CSR"
+    assert (after.campaign_settings, after.messaging_settings, after.interview_settings) == docs
+
+
+def test_unknown_tokens_are_422_with_the_list(
+    client: TestClient, key: str, campaign: dict[str, Any], session: Session
+) -> None:
+    r = put_settings(
+        client,
+        key,
+        campaign["id"],
+        {
+            "messages": {
+                "invitation": {"sms": "Hi @candidate_name, code @pin_code"},
+                "shortlisted": {
+                    "email_subject": "Hello {{first_name}}",
+                    "email_html": "<p>Hi <%= @candidate_name %>, see @salary or email hr@acme.com</p>",
+                },
+            }
+        },
+    )
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["error"] == "invalid_tokens"
+    assert body["details"]["invalid_tokens"] == ["pin_code", "first_name", "salary"]
+    assert "settings.messages.invitation.sms" in body["details"]
+    job = stored(session, campaign["id"])
+    assert "@pin_code" not in job.messaging_settings["invitation"]["sms"]
+
+
+def test_messages_are_saved_cleaned(
+    client: TestClient, key: str, campaign: dict[str, Any], session: Session
+) -> None:
+    html = '<p style="color:red">Hi @candidate_name</p><a href="@webdialout">call</a><img src=x>'
+    r = put_settings(
+        client,
+        key,
+        campaign["id"],
+        {
+            "messages": {
+                "invitation": {"enabled": False},
+                "completion": {"sms": "Done, <%= @candidate_name %>!", "email_html": html},
+            }
+        },
+    )
+    assert r.status_code == 200, r.text
+    msgs = r.json()["campaign"]["settings"]["messages"]
+    assert msgs["invitation"]["enabled"] is False
+    assert "@access_code" in msgs["invitation"]["sms"]  # merged: the text is kept
+    assert msgs["completion"]["sms"] == "Done, <%= @candidate_name %>!"
+    assert 'rel="noopener noreferrer"' in msgs["completion"]["email_html"]
+    assert stored(session, campaign["id"]).messaging_settings == msgs
+
+
+def test_messenger_settings(client: TestClient, key: str, campaign: dict[str, Any]) -> None:
+    r = put_settings(
+        client,
+        key,
+        campaign["id"],
+        {
+            "messenger": {
+                "bot_integration": "job_position",
+                "info_fields": ["Makati, day shift", "x" * 80],
+                "detailed_description": "A long text " * 200,
+                "apply_url": "https://m.me/acme?ref=csr",
+            }
+        },
+    )
+    assert r.status_code == 200, r.text
+    m = r.json()["campaign"]["settings"]["messenger"]
+    assert m["bot_integration"] == "job_position"
+    assert len(m["info_fields"][1]) == 80
+    assert m["apply_url"] == "https://m.me/acme?ref=csr"
+
+
+def test_interview_script_and_audio_prompts(
+    client: TestClient, key: str, campaign: dict[str, Any], session: Session
+) -> None:
+    cid = campaign["id"]
+    r = put_settings(
+        client,
+        key,
+        cid,
+        {
+            "interview": {
+                "introduction": {"text": "Welcome!"},
+                "questions": [
+                    {"text": "Tell us about you", "answer_type": "audio"},
+                    {"text": "Expected salary?", "answer_type": "text"},
+                ],
+            }
+        },
+    )
+    assert r.status_code == 200, r.text
+    script = r.json()["campaign"]["settings"]["interview"]
+    assert [q["id"] for q in script["questions"]] == ["q1", "q2"]
+    assert script["privacy_statement"]["text"]  # the standard prompt stays
+
+    url = f"{P}/campaigns/{cid}/interview/audio"
+    r = client.put(
+        url,
+        params={"api_key": key},
+        data={"segment": "introduction"},
+        files={"file": ("hello.WAV", wav_bytes(), "audio/x-wav")},
+    )
+    assert r.status_code == 200, r.text
+    intro_file = r.json()["audio_file"]
+    assert intro_file["content_type"] == "audio/wav"
+    assert r.json()["interview"]["introduction"]["audio_file_id"] == intro_file["id"]
+    for data in (MP3_FRAME, MP3_ID3):
+        r = client.put(
+            url,
+            params={"api_key": key},
+            data={"question_id": "q1"},
+            files={"file": ("q1.mp3", data, "audio/mpeg")},
+        )
+        assert r.status_code == 200, r.text
+    q1_file = r.json()["audio_file"]["id"]
+    file = session.get(File, q1_file)
+    assert file is not None and file.kind == "audio" and file.media_type == "audio/mpeg"
+
+    # Sending the questions again (same ids, no audio_file_id) keeps their prompts.
+    r = put_settings(
+        client,
+        key,
+        cid,
+        {
+            "interview": {
+                "questions": [
+                    {"id": "q1", "text": "About you?", "answer_type": "audio_text"},
+                    {"text": "New one"},
+                ]
+            }
+        },
+    )
+    assert r.status_code == 200, r.text
+    questions = r.json()["campaign"]["settings"]["interview"]["questions"]
+    assert questions[0]["audio_file_id"] == q1_file
+    assert [q["id"] for q in questions] == ["q1", "q2"]
+    assert (
+        r.json()["campaign"]["settings"]["interview"]["introduction"]["audio_file_id"]
+        == intro_file["id"]
+    )
+    # An audio id of this company can be referenced; an unknown one cannot (tested above).
+    r = put_settings(
+        client, key, cid, {"interview": {"closing": {"audio_file_id": intro_file["id"]}}}
+    )
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("fields", "filename", "data", "status", "field"),
+    [
+        ({"question_id": "q1"}, "fake.mp3", b"<html>not audio</html>" * 10, 415, "file"),
+        ({"question_id": "q1"}, "fake.mp3", wav_bytes(), 415, "file"),  # WAV named .mp3
+        ({"question_id": "q1"}, "fake.wav", MP3_ID3, 415, "file"),
+        ({"question_id": "q1"}, "voice.ogg", b"OggS" + b"\x00" * 100, 415, "file"),
+        ({"question_id": "q1"}, "empty.wav", b"", 400, "file"),
+        ({"question_id": "q9"}, "a.wav", wav_bytes(), 404, "question_id"),
+        ({"segment": "outro"}, "a.wav", wav_bytes(), 400, "segment"),
+        ({}, "a.wav", wav_bytes(), 400, "segment"),
+        ({"segment": "closing", "question_id": "q1"}, "a.wav", wav_bytes(), 400, "segment"),
+    ],
+)
+def test_bad_audio_uploads(
+    client: TestClient,
+    key: str,
+    campaign: dict[str, Any],
+    session: Session,
+    fields: dict[str, str],
+    filename: str,
+    data: bytes,
+    status: int,
+    field: str,
+) -> None:
+    put_settings(client, key, campaign["id"], {"interview": {"questions": [{"text": "Q"}]}})
+    r = client.put(
+        f"{P}/campaigns/{campaign['id']}/interview/audio",
+        params={"api_key": key},
+        data=fields,
+        files={"file": (filename, data, "audio/mpeg")},
+    )
+    assert r.status_code == status, r.text
+    assert field in r.json()["details"]
+    assert session.scalar(select(func.count()).select_from(File)) == 0
+
+
+def test_audio_without_file_and_too_large(
+    client: TestClient, key: str, campaign: dict[str, Any], session: Session
+) -> None:
+    url = f"{P}/campaigns/{campaign['id']}/interview/audio"
+    r = client.put(url, params={"api_key": key}, data={"segment": "closing"})
+    assert r.status_code == 400
+    assert r.json()["details"] == {"file": "is required"}
+    big = b"RIFF\x00\x00\x00\x00WAVE" + b"\x00" * (10 * 1024 * 1024)
+    r = client.put(
+        url,
+        params={"api_key": key},
+        data={"segment": "closing"},
+        files={"file": ("big.wav", big, "audio/wav")},
+    )
+    assert r.status_code == 400
+    assert session.scalar(select(func.count()).select_from(File)) == 0
