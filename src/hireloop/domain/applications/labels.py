@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hireloop.db import LIKE_ESCAPE, contains_pattern, insert_for
@@ -73,8 +74,12 @@ def create_label(session: Session, company_id: int, name: object) -> Label:
     if existing is not None:
         raise Conflict(f"A label with name {clean} already exists.")
     label = Label(company_id=company_id, name=clean, automatic=clean in AUTOMATIC_LABELS)
-    session.add(label)
-    session.flush()
+    try:
+        # A savepoint: a concurrent create of the same name fails this insert alone.
+        with session.begin_nested():
+            session.add(label)
+    except IntegrityError:
+        raise Conflict(f"A label with name {clean} already exists.") from None
     return label
 
 
