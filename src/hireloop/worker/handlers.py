@@ -58,9 +58,10 @@ def enqueue_batch_items(session: Session, event: OutboxEvent) -> None:
 
 @handles("message.queued")
 def deliver_queued_message(session: Session, event: OutboxEvent) -> None:
-    """Send a queued email through SMTP, or keep it in the stored mailbox when no SMTP
-    server is configured. Not due yet or SMTP unavailable: ``RetryLater`` runs this event
-    again later (see domain/messaging/delivery.py)."""
+    """Send a queued message by its channel: email through SMTP, SMS through the SMS
+    provider, or only recorded (status ``stored``) when that channel is not configured.
+    Not due yet or the provider unavailable: ``RetryLater`` runs this event again later
+    (see domain/messaging/delivery.py)."""
     from hireloop.config import get_settings
     from hireloop.domain.messaging.delivery import deliver
     from hireloop.domain.messaging.models import Message
@@ -70,9 +71,26 @@ def deliver_queued_message(session: Session, event: OutboxEvent) -> None:
         return
     status = deliver(session, message, get_settings())
     log.info(
-        "message %s (%s) to candidate %s: %s",
+        "message %s (%s, %s) to candidate %s: %s",
         message.id,
         message.kind,
+        message.channel,
         message.candidate_id,
         status,
     )
+
+
+@handles("intake.invitations_requested")
+def queue_imported_invitations(session: Session, event: OutboxEvent) -> None:
+    """A bulk import (CSV, Google Sheet) added leads: queue the campaign's invitation for
+    each of them when it is enabled (already invited applications are skipped)."""
+    from hireloop.domain.messaging.automatic import queue_invitations
+
+    payload = event.payload
+    count = queue_invitations(
+        session,
+        event.company_id,
+        int(payload["jobId"]),
+        [int(i) for i in payload.get("applicationIds") or []],
+    )
+    log.info("job %s: %s invitation messages queued", payload["jobId"], count)

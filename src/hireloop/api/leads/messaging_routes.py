@@ -1,7 +1,178 @@
-"""Talkpush face: messaging."""
+"""Talkpush face: messaging — quick replies, sending a quick reply to a lead, the message
+template library and the token list."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from hireloop.api.deps import SessionDep
+from hireloop.api.leads.auth import PREFIX, LeadsKeyDep
+from hireloop.api.leads.payload import Payload, PayloadDep
+from hireloop.domain.applications.service import get_application
+from hireloop.domain.messaging import library
+from hireloop.domain.messaging.models import MessageTemplate
+from hireloop.domain.messaging.service import send_template
+from hireloop.domain.messaging.tokens import Token, to_handlebars
+from hireloop.errors import Invalid, NotFound
 
 router = APIRouter(tags=["Leads (Talkpush): messaging"])
+
+# Talkpush channel names -> hireloop channels (None: not available yet).
+_CHANNELS: dict[str, str | None] = {
+    "sms": "sms",
+    "email": "email",
+    "lastchannel": "last",
+    "messenger": None,
+    "whatsapp": None,
+}
+_DIGITS = re.compile(r"[0-9]{1,18}")
+_TEMPLATE_FIELDS = ("name", "content", "type", "sub_type", "category", "locale")
+
+
+def _token(token: Token) -> dict[str, Any]:
+    return {"id": token.id, "display_name": token.display_name, "description": token.description}
+
+
+def _template(template: MessageTemplate) -> dict[str, Any]:
+    return {
+        "id": template.id,
+        "name": template.name,
+        "content": to_handlebars(template.content),
+        "type": template.type,
+        "sub_type": library.sub_type_of(template),
+        "locale": library.locale_of(template),
+        "category": template.category,
+        "settings": library.public_settings(template),
+        "tokens": [_token(t) for t in library.tokens_in(template.content)],
+        "created_at": template.created_at.isoformat(),
+        "updated_at": template.updated_at.isoformat(),
+    }
+
+
+def _int(value: object, name: str, *, default: int | None = None) -> int | None:
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if isinstance(value, bool) or not _DIGITS.fullmatch(text) or int(text) < 1:
+        raise Invalid(f"{name} must be a positive integer.", details={name: "positive integer"})
+    return int(text)
+
+
+def _scalar(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict | list):
+        raise Invalid("Expected a text value.")
+    return str(value)
+
+
+def _template_fields(payload: Payload) -> dict[str, Any]:
+    """The template attributes sent, top level or wrapped in ``message_template``."""
+    source = payload.get("message_template")
+    data: dict[str, Any] = source if isinstance(source, dict) else payload
+    fields = {f: _scalar(data[f]) for f in _TEMPLATE_FIELDS if f in data}
+    if "settings" in data:
+        fields["settings"] = data["settings"]
+    return fields
+
+
+@router.get(f"{PREFIX}/messaging/quick_replies", summary="List the company's quick replies")
+def list_quick_replies(session: SessionDep, key: LeadsKeyDep) -> dict[str, Any]:
+    replies = library.list_quick_replies(session, key.company_id)
+    if not replies:
+        raise NotFound("Quick Replies not found for this company")
+    return {"quick_replies": [{"id": r.id, "title": r.name, "content": r.content} for r in replies]}
+
+
+@router.post(f"{PREFIX}/messaging/messages", summary="Send a quick reply to a lead")
+def send_message(session: SessionDep, key: LeadsKeyDep, payload: PayloadDep) -> dict[str, Any]:
+    message = payload.get("message")
+    if not isinstance(message, dict):
+        raise Invalid("Missing parameter: message.", details={"message": "is required"})
+    missing = [
+        f"message[{f}]"
+        for f in ("campaign_invitation_id", "channel", "quick_reply_id")
+        if message.get(f) in (None, "")
+    ]
+    if missing:
+        raise Invalid(
+            "Missing parameters: " + ", ".join(missing), details={m: "is required" for m in missing}
+        )
+    application_id = _int(message["campaign_invitation_id"], "campaign_invitation_id")
+    quick_reply_id = _int(message["quick_reply_id"], "quick_reply_id")
+    assert application_id is not None and quick_reply_id is not None
+    name = str(message["channel"]).strip()
+    if name.lower() not in _CHANNELS:
+        raise Invalid(
+            f"Unknown channel {name!r}: use SMS, Email or LastChannel.",
+            details={"channel": "one of Messenger, SMS, Email, Whatsapp, LastChannel"},
+        )
+    channel = _CHANNELS[name.lower()]
+    if channel is None:
+        raise Invalid(
+            f"The {name} channel is not available yet: use SMS, Email or LastChannel.",
+            details={"channel": "not available yet"},
+        )
+    try:
+        application = get_application(session, key.company_id, application_id)
+    except NotFound:
+        raise NotFound("Campaign Invitation not found") from None
+    quick_reply = library.get_quick_reply(session, key.company_id, quick_reply_id)
+    sent = send_template(session, application, quick_reply, channel, author_type="user")
+    return {"message": "Message is being sent.", "message_id": sent.id, "channel": sent.channel}
+
+
+@router.get(f"{PREFIX}/messaging/templates", summary="List message templates")
+def list_templates(session: SessionDep, key: LeadsKeyDep, payload: PayloadDep) -> JSONResponse:
+    page = library.list_templates(
+        session,
+        key.company_id,
+        name=_scalar(payload.get("name")),
+        type=_scalar(payload.get("type")),
+        category=_scalar(payload.get("category")),
+        page=_int(payload.get("page"), "page", default=1) or 1,
+        per_page=_int(payload.get("per_page"), "per_page", default=library.DEFAULT_PER_PAGE)
+        or library.DEFAULT_PER_PAGE,
+    )
+    return JSONResponse(
+        {"message_templates": [_template(t) for t in page.items]},
+        headers={"X-Total-Count": str(page.total), "X-Page-Count": str(page.total_pages)},
+    )
+
+
+@router.post(f"{PREFIX}/messaging/templates", summary="Create a message template", status_code=201)
+def create_template(session: SessionDep, key: LeadsKeyDep, payload: PayloadDep) -> JSONResponse:
+    fields = _template_fields(payload)
+    template = library.create_template(
+        session,
+        key.company_id,
+        name=fields.get("name"),
+        content=fields.get("content"),
+        type=fields.get("type"),
+        sub_type=fields.get("sub_type"),
+        category=fields.get("category"),
+        locale=fields.get("locale"),
+        settings=fields.get("settings"),
+    )
+    return JSONResponse({"message_template": _template(template)}, status_code=201)
+
+
+@router.patch(f"{PREFIX}/messaging/templates/{{template_id}}", summary="Update a message template")
+def update_template(
+    template_id: int, session: SessionDep, key: LeadsKeyDep, payload: PayloadDep
+) -> dict[str, Any]:
+    template = library.update_template(
+        session, key.company_id, template_id, _template_fields(payload)
+    )
+    return {"message_template": _template(template)}
+
+
+@router.get(f"{PREFIX}/messaging/tokens", summary="List the message tokens")
+def list_tokens(key: LeadsKeyDep, payload: PayloadDep) -> dict[str, Any]:
+    return {
+        "tokens": [_token(t) for t in library.list_tokens(_scalar(payload.get("display_name")))]
+    }

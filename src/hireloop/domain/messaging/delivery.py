@@ -2,20 +2,23 @@
 
 - Not before ``send_after``: the handler raises ``RetryLater(send_after)`` and the outbox
   runs the same event again then (a scheduled rejection email goes out later).
-- SMTP configured (``HIRELOOP_SMTP_URL``): sent, status ``sent`` and ``sent_at``.
-- No SMTP: status ``stored`` — the stored mailbox the app shows (``list_mailbox``).
-- SMTP failure: the attempt and the error are recorded on the message and the outbox
+- The message leaves by its channel (domain/messaging/channels.py): email over SMTP when
+  ``HIRELOOP_SMTP_URL`` is set, SMS through the provider when ``HIRELOOP_SMS_*`` are set;
+  otherwise the dev channel records it with status ``stored`` (the stored mailbox).
+- Sent: status ``sent`` and ``sent_at``; SMS then move to ``delivered`` or ``failed`` by
+  the provider's signed status callbacks.
+- Provider failure: the attempt and the error are recorded on the message and the outbox
   runs the event again after ``backoff(attempts)``; after ``outbox_max_attempts``
-  attempts, or when the server refuses the recipient for good (5xx), status ``failed``.
+  attempts, or when the provider refuses the message for good (SMTP 5xx, an SMS API 4xx
+  such as an invalid number), status ``failed``.
 - A message that is no longer ``queued`` is left alone, so a replayed event sends nothing.
-  Delivery is at least once: if the database fails right after the SMTP server accepted
-  the email, it is sent again later with the same Message-ID, which lets mail systems
-  drop the duplicate.
+  Delivery is at least once: if the database fails right after the provider accepted the
+  message, it is sent again later (emails with the same Message-ID, which lets mail
+  systems drop the duplicate).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -23,21 +26,12 @@ from sqlalchemy.orm import Session
 
 from hireloop.config import Settings
 from hireloop.db import utcnow
+from hireloop.domain.messaging.channels import channel_for, message_id_header
 from hireloop.domain.messaging.models import Message
-from hireloop.domain.outbox.service import RetryLater, backoff
+from hireloop.domain.outbox.service import RetryLater
 from hireloop.domain.pagination import Page
-from hireloop.integrations.smtp import SmtpError, build_email, parse_smtp_url, send_email
 
-log = logging.getLogger(__name__)
-
-FINAL_STATUSES = ("sent", "stored", "failed")
-
-
-def message_id_header(message: Message, from_address: str) -> str:
-    """A Message-ID that stays the same for every attempt at one message."""
-    domain = from_address.rpartition("@")[2] or "hireloop.local"
-    created = int(message.created_at.timestamp()) if message.created_at else 0
-    return f"<hireloop.{message.id}.{created}@{domain}>"
+__all__ = ["deliver", "list_mailbox", "message_id_header"]
 
 
 def deliver(
@@ -45,43 +39,20 @@ def deliver(
 ) -> str:
     """Deliver ``message`` now (see the module docstring); returns its status.
 
-    Raises ``RetryLater`` when it is not due yet or the SMTP server could not take it.
+    Raises ``RetryLater`` when it is not due yet or the provider could not take it.
     """
-    if message.status in FINAL_STATUSES:
+    if message.status != "queued" or message.direction != "outbound":
+        return message.status
+    # Hold the row while the provider is called: a status callback for this message
+    # (looked up FOR UPDATE) waits for this transaction instead of being overwritten by it.
+    session.flush()
+    session.refresh(message, with_for_update=True)
+    if message.status != "queued":
         return message.status
     now = now or utcnow()
     if message.send_after > now:
         raise RetryLater(message.send_after, "scheduled")
-    if not settings.smtp_url:
-        message.status = "stored"
-        message.error = None
-        return message.status
-
-    server = parse_smtp_url(settings.smtp_url, timeout=settings.smtp_timeout_seconds)
-    email = build_email(
-        from_name=message.from_name,
-        from_address=settings.smtp_from_address,
-        to_address=message.to_address,
-        subject=message.subject or "",
-        text=message.body_text,
-        html=message.body_html,
-        message_id=message_id_header(message, settings.smtp_from_address),
-        date=now,
-    )
-    message.attempts += 1
-    try:
-        send_email(server, email)
-    except SmtpError as exc:
-        message.error = str(exc)[:2000]
-        if exc.permanent or message.attempts >= settings.outbox_max_attempts:
-            message.status = "failed"
-            log.warning("message %s failed for good: %s", message.id, message.error)
-            return message.status
-        raise RetryLater(now + backoff(message.attempts), message.error) from exc
-    message.status = "sent"
-    message.sent_at = utcnow()
-    message.error = None
-    return message.status
+    return channel_for(message, settings).send(message, settings, now)
 
 
 def list_mailbox(

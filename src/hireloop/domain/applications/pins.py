@@ -1,0 +1,93 @@
+"""Interview PINs (access codes): issued on invitation, valid for a configurable time;
+an application whose PIN expires unanswered moves to No Response. Recruiters refresh PINs
+for one application or many."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireloop.db import Database, utcnow
+from hireloop.domain.actor import Actor
+from hireloop.domain.applications.models import Application
+from hireloop.domain.applications.service import move_application
+
+PIN_DIGITS = 6
+# Folders whose applications still wait for the candidate to take the interview.
+WAITING_FOLDERS = ("inbox",)
+
+
+def new_pin() -> str:
+    """A random 6-digit PIN (leading zeros kept)."""
+    return f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
+
+
+def pin_expiry(ttl_hours: int, now: datetime | None = None) -> datetime:
+    return (now or utcnow()) + timedelta(hours=ttl_hours)
+
+
+def issue_pin(application: Application, ttl_hours: int) -> str:
+    """Give ``application`` a fresh PIN valid for ``ttl_hours``."""
+    application.pin = new_pin()
+    application.pin_expires_at = pin_expiry(ttl_hours)
+    return application.pin
+
+
+def refresh_pins(
+    session: Session, company_id: int, application_ids: list[int], ttl_hours: int, actor: Actor
+) -> list[Application]:
+    """New PINs for the company's applications among ``application_ids``; those in No
+    Response go back to the Inbox, since the candidate can take the interview again."""
+    applications = list(
+        session.scalars(
+            select(Application).where(
+                Application.company_id == company_id, Application.id.in_(application_ids)
+            )
+        )
+    )
+    for application in applications:
+        issue_pin(application, ttl_hours)
+        if application.folder == "no_response":
+            move_application(session, application, "inbox", actor, reason="PIN refreshed")
+    session.flush()
+    return applications
+
+
+def expire_pins(session: Session, *, now: datetime | None = None, limit: int = 1000) -> int:
+    """Move applications whose PIN expired while they waited to No Response; returns how
+    many moved. Run periodically by the worker (all companies: a system sweep)."""
+    now = now or utcnow()
+    due = list(
+        session.scalars(
+            select(Application)
+            .where(
+                Application.pin_expires_at.is_not(None),
+                Application.pin_expires_at <= now,
+                Application.folder.in_(WAITING_FOLDERS),
+            )
+            .order_by(Application.pin_expires_at)
+            .limit(limit)
+            # Two sweeps at once (two workers) never move one application twice: rows
+            # another sweep holds are left to it (PostgreSQL; SQLite has one writer).
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for application in due:
+        move_application(session, application, "no_response", Actor.system(), reason="PIN expired")
+    session.flush()
+    return len(due)
+
+
+def sweep_expired_pins(db: Database, *, batch: int = 1000) -> int:
+    """Run expire_pins in batches, one transaction each, until nothing is due; returns
+    how many applications moved to No Response (the worker calls this periodically)."""
+    moved = 0
+    while True:
+        with db.unit_of_work() as session:
+            count = expire_pins(session, limit=batch)
+        moved += count
+        if count < batch:
+            return moved

@@ -1,0 +1,364 @@
+"""The company's message library: templates (Talkpush ``/messaging/templates``) and quick
+replies (``/messaging/quick_replies``), both MessageTemplate rows, and the token list.
+
+Saving checks, all before anything is written:
+- required fields (``missing_params``), the type (``invalid_type``);
+- every token in the content and the email subject is known (``invalid_tokens``, with
+  the offending names);
+- email HTML holds no scripts, frames or event handlers (``validation_failed``) and is
+  stored sanitized, its tokens written ``{{name}}`` so sanitizing keeps them intact.
+
+``sub_type`` and ``locale`` (Talkpush template attributes without a column of their own)
+live in ``settings["_api"]``, which, like Talkpush's internal ``content_state``, is never
+returned as part of ``settings``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hireloop.db import LIKE_ESCAPE, contains_pattern
+from hireloop.domain.messaging import tokens
+from hireloop.domain.messaging.models import MessageTemplate
+from hireloop.domain.messaging.sanitize import check_html
+from hireloop.domain.pagination import Page
+from hireloop.errors import Invalid, NotFound, Unprocessable
+
+TEMPLATE_TYPES = ("email", "sms", "whatsapp", "messenger", "calendar")
+# ``calendar`` templates are not created through the API (as in Talkpush).
+WRITABLE_TYPES = ("email", "sms", "whatsapp", "messenger")
+REQUIRED_FIELDS = ("name", "content", "type", "sub_type", "category")
+DEFAULT_LOCALE = "en"
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 25
+_INTERNAL = "_api"
+_HIDDEN_SETTINGS = (_INTERNAL, "content_state")
+_MAX_LENGTHS = {"name": 200, "category": 100, "sub_type": 100, "locale": 35}
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def sub_type_of(template: MessageTemplate) -> str | None:
+    return (template.settings or {}).get(_INTERNAL, {}).get("sub_type")
+
+
+def locale_of(template: MessageTemplate) -> str:
+    return (template.settings or {}).get(_INTERNAL, {}).get("locale") or DEFAULT_LOCALE
+
+
+def public_settings(template: MessageTemplate) -> dict[str, Any]:
+    """The template's settings as clients see them (internal keys removed)."""
+    return {k: v for k, v in (template.settings or {}).items() if k not in _HIDDEN_SETTINGS}
+
+
+def tokens_in(text: str) -> list[tokens.Token]:
+    """The known tokens ``text`` uses, in order of first use."""
+    by_id = {t.id: t for t in tokens.TOKENS}
+    return [by_id[name] for name in tokens.find_tokens(text) if name in by_id]
+
+
+def list_tokens(display_name: str | None = None) -> list[tokens.Token]:
+    """Every token a template may use; ``display_name`` filters (case-insensitive, partial)."""
+    needle = (display_name or "").strip().lower()
+    return [t for t in tokens.TOKENS if needle in t.display_name.lower()]
+
+
+def _check_type(type_: str | None, allowed: tuple[str, ...]) -> str | None:
+    if type_ is None:
+        return None
+    clean = str(type_).strip().lower()
+    if clean not in allowed:
+        note = (
+            " (calendar templates are not supported through the API)" if clean == "calendar" else ""
+        )
+        raise Unprocessable(
+            f"Invalid type {type_!r}: must be one of {', '.join(allowed)}{note}.",
+            code="invalid_type",
+            details={"type": f"must be one of {', '.join(allowed)}"},
+        )
+    return clean
+
+
+def list_templates(
+    session: Session,
+    company_id: int,
+    *,
+    name: str | None = None,
+    type: str | None = None,
+    category: str | None = None,
+    page: int = 1,
+    per_page: int = DEFAULT_PER_PAGE,
+) -> Page[MessageTemplate]:
+    """The company's templates (not its quick replies), oldest first: ``name`` matches
+    part of the name (any case), ``type`` and ``category`` exactly. ``per_page`` is capped
+    at 100."""
+    type_ = _check_type(type, TEMPLATE_TYPES)
+    page = max(page, 1)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    where = [MessageTemplate.company_id == company_id, MessageTemplate.is_quick_reply.is_(False)]
+    if name and name.strip():
+        where.append(
+            func.lower(MessageTemplate.name).like(
+                contains_pattern(name.strip().lower()), escape=LIKE_ESCAPE
+            )
+        )
+    if type_:
+        where.append(MessageTemplate.type == type_)
+    if category is not None and category.strip():
+        where.append(MessageTemplate.category == category.strip())
+    total = session.scalar(select(func.count()).select_from(MessageTemplate).where(*where)) or 0
+    items = list(
+        session.scalars(
+            select(MessageTemplate)
+            .where(*where)
+            .order_by(MessageTemplate.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def get_template(session: Session, company_id: int, template_id: int) -> MessageTemplate:
+    template = session.scalar(
+        select(MessageTemplate).where(
+            MessageTemplate.company_id == company_id,
+            MessageTemplate.id == template_id,
+            MessageTemplate.is_quick_reply.is_(False),
+        )
+    )
+    if template is None:
+        raise NotFound("Template not found.")
+    return template
+
+
+def list_quick_replies(session: Session, company_id: int) -> list[MessageTemplate]:
+    """The company's quick replies, by title."""
+    return list(
+        session.scalars(
+            select(MessageTemplate)
+            .where(
+                MessageTemplate.company_id == company_id,
+                MessageTemplate.is_quick_reply.is_(True),
+            )
+            .order_by(MessageTemplate.name, MessageTemplate.id)
+        )
+    )
+
+
+def get_quick_reply(session: Session, company_id: int, quick_reply_id: int) -> MessageTemplate:
+    quick_reply = session.scalar(
+        select(MessageTemplate).where(
+            MessageTemplate.company_id == company_id,
+            MessageTemplate.id == quick_reply_id,
+            MessageTemplate.is_quick_reply.is_(True),
+        )
+    )
+    if quick_reply is None:
+        raise NotFound("Quick Reply not found")
+    return quick_reply
+
+
+# Writing -------------------------------------------------------------------------------
+
+
+def check_tokens(**texts: str | None) -> None:
+    """Unprocessable ``invalid_tokens`` when any of ``texts`` uses an unknown token."""
+    unknown: dict[str, None] = {}
+    fields: dict[str, str] = {}
+    for field, text in texts.items():
+        names = tokens.unknown_tokens(text or "")
+        for name in names:
+            unknown[name] = None
+        if names:
+            fields[field] = "unknown tokens: " + ", ".join(names)
+    if unknown:
+        raise Unprocessable(
+            "content contains unrecognised tokens: " + ", ".join(unknown),
+            code="invalid_tokens",
+            data={"invalid_tokens": list(unknown)},
+        )
+
+
+def _clean_content(content: str, type_: str) -> str:
+    if type_ != "email":
+        return content
+    try:
+        return check_html(tokens.to_handlebars(content))
+    except Invalid as exc:
+        raise Unprocessable(exc.message, code="validation_failed", details=exc.details) from None
+
+
+def _check_lengths(**values: str | None) -> None:
+    for field, value in values.items():
+        limit = _MAX_LENGTHS.get(field)
+        if value is not None and limit and len(value) > limit:
+            raise Unprocessable(
+                f"{field} must be at most {limit} characters.",
+                code="validation_failed",
+                details={field: f"at most {limit} characters"},
+            )
+
+
+def _incoming_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
+    if settings is None:
+        return {}
+    if not isinstance(settings, dict):
+        raise Unprocessable(
+            "settings must be an object.",
+            code="validation_failed",
+            details={"settings": "must be an object"},
+        )
+    return {k: v for k, v in settings.items() if k not in _HIDDEN_SETTINGS}
+
+
+def _subject_line(settings: dict[str, Any]) -> str | None:
+    subject = settings.get("subject_line")
+    if subject is None:
+        return None
+    if not isinstance(subject, str) or len(subject) > 500:
+        raise Unprocessable(
+            "settings.subject_line must be a text of at most 500 characters.",
+            code="validation_failed",
+            details={"settings.subject_line": "at most 500 characters"},
+        )
+    return subject
+
+
+def create_template(
+    session: Session,
+    company_id: int,
+    *,
+    name: str | None,
+    content: str | None,
+    type: str | None,
+    sub_type: str | None,
+    category: str | None,
+    locale: str | None = None,
+    settings: dict[str, Any] | None = None,
+    created_by_user_id: int | None = None,
+) -> MessageTemplate:
+    """Save a new template after the checks of the module docstring (nothing is written
+    when one fails)."""
+    given = {"name": name, "content": content, "type": type, "sub_type": sub_type}
+    given["category"] = category
+    missing = [f for f in REQUIRED_FIELDS if given[f] is None or not str(given[f]).strip()]
+    if missing:
+        raise Unprocessable(
+            "Missing required parameters: " + ", ".join(missing),
+            code="missing_params",
+            details={f: "is required" for f in missing},
+        )
+    assert name and content and sub_type and category
+    type_ = _check_type(type, WRITABLE_TYPES)
+    assert type_ is not None
+    extra = _incoming_settings(settings)
+    subject = _subject_line(extra)
+    check_tokens(content=content, subject_line=subject)
+    _check_lengths(name=name.strip(), category=category.strip(), sub_type=sub_type, locale=locale)
+    cleaned = _clean_content(content, type_)
+    template = MessageTemplate(
+        company_id=company_id,
+        name=name.strip(),
+        type=type_,
+        category=category.strip(),
+        is_quick_reply=False,
+        subject=subject,
+        content=cleaned,
+        settings={
+            **extra,
+            _INTERNAL: {"sub_type": sub_type.strip(), "locale": (locale or DEFAULT_LOCALE).strip()},
+        },
+        created_by_user_id=created_by_user_id,
+    )
+    session.add(template)
+    session.flush()
+    return template
+
+
+def update_template(
+    session: Session, company_id: int, template_id: int, changes: dict[str, Any]
+) -> MessageTemplate:
+    """Change the fields present in ``changes`` (name, content, type, sub_type, category,
+    locale; ``settings`` is merged into the current settings). Content is re-checked,
+    and email HTML again when the type becomes email. NotFound for another company's
+    template; nothing changes when a check fails."""
+    template = get_template(session, company_id, template_id)
+    for field in ("name", "content", "type", "sub_type", "category", "locale"):
+        value = changes.get(field)
+        if field in changes and (value is None or not str(value).strip()):
+            raise Unprocessable(
+                f"{field} must not be empty.",
+                code="validation_failed",
+                details={field: "must not be empty"},
+            )
+    type_ = _check_type(changes.get("type"), WRITABLE_TYPES) or template.type
+    merged = dict(template.settings or {})
+    if "settings" in changes:
+        merged.update(_incoming_settings(changes["settings"]))
+    subject = _subject_line(merged)
+    content = changes.get("content")
+    check_tokens(content=content, subject_line=subject if "settings" in changes else None)
+    _check_lengths(
+        name=changes.get("name"),
+        category=changes.get("category"),
+        sub_type=changes.get("sub_type"),
+        locale=changes.get("locale"),
+    )
+    if content is not None or type_ != template.type:
+        template.content = _clean_content(
+            content if content is not None else template.content, type_
+        )
+    internal = dict(merged.get(_INTERNAL) or {})
+    for field in ("sub_type", "locale"):
+        if field in changes:
+            internal[field] = str(changes[field]).strip()
+    merged[_INTERNAL] = internal
+    if "name" in changes:
+        template.name = str(changes["name"]).strip()
+    if "category" in changes:
+        template.category = str(changes["category"]).strip()
+    template.type = type_
+    template.subject = subject
+    template.settings = merged
+    session.flush()
+    return template
+
+
+def create_quick_reply(
+    session: Session,
+    company_id: int,
+    *,
+    title: str,
+    content: str,
+    subject: str | None = None,
+    created_by_user_id: int | None = None,
+) -> MessageTemplate:
+    """A company-level quick reply (text with tokens, e.g. ``<%= @candidate_name %>``),
+    sent by SMS or email; ``subject`` is used when it goes by email."""
+    missing = [f for f, v in (("title", title), ("content", content)) if not (v or "").strip()]
+    if missing:
+        raise Unprocessable(
+            "Missing required parameters: " + ", ".join(missing),
+            code="missing_params",
+            details={f: "is required" for f in missing},
+        )
+    check_tokens(content=content, subject_line=subject)
+    _check_lengths(name=title.strip())
+    quick_reply = MessageTemplate(
+        company_id=company_id,
+        name=title.strip(),
+        type="sms",
+        is_quick_reply=True,
+        subject=subject,
+        content=content,
+        settings={},
+        created_by_user_id=created_by_user_id,
+    )
+    session.add(quick_reply)
+    session.flush()
+    return quick_reply

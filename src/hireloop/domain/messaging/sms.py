@@ -1,0 +1,116 @@
+"""SMS length and billing: how many segments a text takes, and SMS usage per campaign.
+
+A text that fits the GSM 03.38 alphabet travels as GSM-7: 160 septets in one SMS, 153 per
+part once it is split (the rest carries the concatenation header). Characters of the
+extension table (``€ { } [ ] ~ ^ \\ |`` and form feed) take two septets (escape + char)
+and are never split across parts. Anything else (an emoji, ``ł``, Chinese...) switches
+the whole text to UCS-2: 70 UTF-16 code units in one SMS, 67 per part, and a character
+outside the Basic Multilingual Plane (two code units) stays whole too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hireloop.domain.messaging.models import Message
+
+GSM7 = "GSM-7"
+UCS2 = "UCS-2"
+
+# GSM 03.38 default alphabet (basic character set), in table order.
+_GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# The extension table, reached with the escape character: two septets each.
+_GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
+_GSM_ALL = _GSM_BASIC | _GSM_EXTENSION
+
+_LIMITS = {GSM7: (160, 153), UCS2: (70, 67)}
+
+
+class SmsLength(NamedTuple):
+    """``encoding`` (GSM-7 or UCS-2), ``segments`` billed, and ``length`` in septets
+    (GSM-7) or UTF-16 code units (UCS-2)."""
+
+    encoding: str
+    segments: int
+    length: int
+
+
+def _sizes(text: str, encoding: str) -> list[int]:
+    if encoding == GSM7:
+        return [2 if ch in _GSM_EXTENSION else 1 for ch in text]
+    return [2 if ord(ch) > 0xFFFF else 1 for ch in text]
+
+
+def sms_length(text: str) -> SmsLength:
+    """How ``text`` travels as SMS: its encoding, segment count and length.
+
+    An empty text is 0 segments (nothing is sent).
+    """
+    text = text or ""
+    chars = set(text)
+    encoding = GSM7 if chars <= _GSM_ALL else UCS2
+    # Only escape sequences (GSM-7) and surrogate pairs (UCS-2) take two units.
+    wide = bool(chars & _GSM_EXTENSION) if encoding == GSM7 else max(text) > "\uffff"
+    sizes = _sizes(text, encoding) if wide else None
+    length = sum(sizes) if sizes is not None else len(text)
+    single, part = _LIMITS[encoding]
+    if length == 0:
+        return SmsLength(encoding, 0, 0)
+    if length <= single:
+        return SmsLength(encoding, 1, length)
+    if sizes is None:
+        return SmsLength(encoding, -(-length // part), length)
+    # Fill parts greedily; a two-unit character that does not fit starts the next part.
+    segments, used = 1, 0
+    for size in sizes:
+        if used + size > part:
+            segments += 1
+            used = 0
+        used += size
+    return SmsLength(encoding, segments, length)
+
+
+@dataclass(frozen=True)
+class SmsUsage:
+    """Outbound SMS of one campaign over a period: how many messages and segments."""
+
+    job_id: int | None
+    messages: int
+    segments: int
+
+
+def sms_usage(
+    session: Session,
+    company_id: int,
+    *,
+    start: datetime,
+    end: datetime,
+    job_ids: list[int] | None = None,
+) -> list[SmsUsage]:
+    """SMS usage per campaign (the SMS Breakdown of the analytics): outbound SMS created
+    in ``[start, end)``, whatever their delivery status, with their segment sum. Messages
+    not tied to a campaign are grouped under ``job_id=None`` (last). Ordered by job id."""
+    where = [
+        Message.company_id == company_id,
+        Message.channel == "sms",
+        Message.direction == "outbound",
+        Message.created_at >= start,
+        Message.created_at < end,
+    ]
+    if job_ids is not None:
+        where.append(Message.job_id.in_(job_ids))
+    rows = session.execute(
+        select(Message.job_id, func.count(), func.coalesce(func.sum(Message.segments), 0))
+        .where(*where)
+        .group_by(Message.job_id)
+        .order_by(Message.job_id.asc().nulls_last())
+    )
+    return [SmsUsage(job_id, int(count), int(segments)) for job_id, count, segments in rows]

@@ -1,0 +1,200 @@
+"""Queuing messages on any channel and delivering them: SMS through the fake Twilio
+server, email through a real SMTP server, the dev channel when nothing is configured."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireloop.config import Settings
+from hireloop.domain.applications.models import Application
+from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.messaging.delivery import deliver
+from hireloop.domain.messaging.models import Message
+from hireloop.domain.messaging.service import last_channel, queue_message
+from hireloop.domain.outbox.models import OutboxEvent
+from hireloop.domain.outbox.service import RetryLater
+from hireloop.errors import Invalid
+from tests.factories import Factory
+from tests.fakes.twilio import FakeTwilio, fake_twilio
+from tests.smtp_server import smtp_sink
+
+PHONE = "+639171234567"
+
+
+def _lead(factory: Factory, **candidate: Any) -> Application:
+    company = factory.company("Acme BPO")
+    job = factory.job(company, title="Chat Support")
+    fields = {"first_name": "Ana", "email": "ana@example.com", "phone": PHONE}
+    fields.update(candidate)
+    application = factory.application(job, factory.candidate(company, **fields))
+    application.pin = "123456"
+    return application
+
+
+@pytest.fixture
+def twilio() -> Iterator[FakeTwilio]:
+    with fake_twilio(callback_statuses=()) as fake:
+        yield fake
+
+
+def _sms_settings(settings: Settings, fake: FakeTwilio, **extra: Any) -> Settings:
+    return settings.model_copy(
+        update={
+            "sms_account_sid": fake.account_sid,
+            "sms_auth_token": fake.auth_token,
+            "sms_from_number": "+15005550006",
+            "sms_base_url": fake.url,
+            "base_url": "https://hireloop.example.com",
+            **extra,
+        }
+    )
+
+
+def test_an_sms_is_rendered_measured_and_sent_through_the_provider(
+    session: Session, factory: Factory, settings: Settings, twilio: FakeTwilio
+) -> None:
+    application = _lead(factory)
+    message = queue_message(
+        session,
+        application=application,
+        channel="sms",
+        kind="manual",
+        text="Hi @candidate_name, your PIN for @company is <%= @access_code %> €",
+        author_type="user",
+    )
+    assert message.body_text == "Hi Ana, your PIN for Acme BPO is 123456 €"
+    assert (message.encoding, message.segments) == ("GSM-7", 1)
+    assert message.to_address == PHONE and message.job_id == application.job_id
+    assert message.status == "queued" and message.direction == "outbound"
+    event = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.event_type == "message.queued")
+    ).all()[-1]
+    assert event.payload == {"messageId": message.id, "kind": "manual", "channel": "sms"}
+
+    assert deliver(session, message, _sms_settings(settings, twilio)) == "sent"
+    [sent] = twilio.messages
+    assert (sent.to, sent.from_, sent.body) == (PHONE, "+15005550006", message.body_text)
+    assert sent.status_callback == (
+        f"https://hireloop.example.com/hooks/sms/status?message={message.id}"
+    )
+    assert message.provider_message_id == sent.sid and sent.sid.startswith("SM")
+    assert message.provider_status == "queued" and message.sent_at is not None
+    # A replayed event sends nothing.
+    assert deliver(session, message, _sms_settings(settings, twilio)) == "sent"
+    assert len(twilio.messages) == 1
+
+
+def test_an_invalid_number_fails_with_the_providers_reason(
+    session: Session, factory: Factory, settings: Settings, twilio: FakeTwilio
+) -> None:
+    application = _lead(factory)
+    message = queue_message(
+        session, application=application, channel="sms", kind="manual", text="Hello"
+    )
+    message.to_address = "12345"  # what the provider refuses (21211)
+    assert deliver(session, message, _sms_settings(settings, twilio)) == "failed"
+    assert message.error == "21211: The 'To' number 12345 is not a valid phone number."
+    assert message.attempts == 1 and twilio.messages == []
+
+
+def test_provider_outages_are_retried_then_give_up(
+    session: Session, factory: Factory, settings: Settings, twilio: FakeTwilio
+) -> None:
+    application = _lead(factory)
+    message = queue_message(session, application=application, channel="sms", kind="m", text="Hi")
+    configured = _sms_settings(settings, twilio, outbox_max_attempts=3)
+    twilio.fail_next = [500, 429]
+    for _ in range(2):
+        with pytest.raises(RetryLater):
+            deliver(session, message, configured)
+        assert message.status == "queued"
+    assert message.attempts == 2 and "Try later" in (message.error or "")
+    assert deliver(session, message, configured) == "sent"
+    assert message.error is None and len(twilio.messages) == 1
+
+    # Timeouts count as outages too, until the last attempt.
+    other = queue_message(session, application=application, channel="sms", kind="m", text="Yo")
+    twilio.delay = 1.0
+    slow = _sms_settings(settings, twilio, outbox_max_attempts=1, sms_timeout_seconds=0.2)
+    assert deliver(session, other, slow) == "failed"
+    assert "timed out" in (other.error or "")
+
+
+def test_without_sms_credentials_the_dev_channel_records_the_sms(
+    session: Session, factory: Factory, settings: Settings
+) -> None:
+    application = _lead(factory)
+    message = queue_message(session, application=application, channel="sms", kind="m", text="Hi")
+    assert deliver(session, message, settings) == "stored"
+    assert message.provider_message_id is None and message.channel == "sms"
+
+
+def test_an_email_template_is_sanitized_rendered_escaped_and_sent_by_smtp(
+    session: Session, factory: Factory, settings: Settings
+) -> None:
+    application = _lead(factory, first_name="<Ana & Bo>")
+    message = queue_message(
+        session,
+        application=application,
+        channel="email",
+        kind="invitation",
+        html=(
+            '<p>Hi <%= @candidate_name %>,</p><p><a href="{{webdialout}}">Start</a> '
+            "with PIN @access_code.</p><img src=x onerror=alert(1)>"
+        ),
+        subject="Interview for @job_title",
+    )
+    assert message.from_name == "Acme BPO" and message.to_address == "ana@example.com"
+    assert message.subject == "Interview for Chat Support"
+    html = message.body_html or ""
+    assert "<p>Hi &lt;Ana &amp; Bo&gt;,</p>" in html
+    assert f"/interview/{application.public_id}?mode=web" in html
+    assert "onerror" not in html and "alert" not in html
+    assert message.body_text.startswith("Hi <Ana & Bo>,")
+    assert "PIN 123456" in message.body_text
+
+    with smtp_sink() as sink:
+        configured = settings.model_copy(
+            update={"smtp_url": f"smtp://127.0.0.1:{sink.port}", "smtp_from_address": "a@b.test"}
+        )
+        assert deliver(session, message, configured) == "sent"
+    [received] = sink.received
+    assert received.message["From"].addresses[0].display_name == "Acme BPO"
+    assert received.message["Subject"] == "Interview for Chat Support"
+    assert "&lt;Ana &amp; Bo&gt;" in received.message.get_body(("html",)).get_content()
+
+
+def test_do_not_contact_and_unreachable_candidates_are_refused(
+    session: Session, factory: Factory
+) -> None:
+    application = _lead(factory, phone=None)
+    with pytest.raises(Invalid, match="no valid mobile phone"):
+        queue_message(session, application=application, channel="sms", kind="m", text="Hi")
+    person = session.get(Candidate, application.candidate_id)
+    assert person is not None
+    person.do_not_contact = True
+    before = session.scalar(select(Message.id).order_by(Message.id.desc()).limit(1))
+    with pytest.raises(Invalid, match="asked not to be contacted"):
+        queue_message(session, application=application, channel="email", kind="m", text="Hi")
+    assert session.scalar(select(Message.id).order_by(Message.id.desc()).limit(1)) == before
+
+
+def test_last_channel_is_the_last_one_used_else_sms_when_there_is_a_phone(
+    session: Session, factory: Factory
+) -> None:
+    application = _lead(factory)
+    candidate = session.get(Candidate, application.candidate_id)
+    assert candidate is not None
+    assert last_channel(session, application, candidate) == "sms"
+    queue_message(session, application=application, channel="email", kind="m", text="Hello")
+    message = queue_message(session, application=application, channel="last", kind="m", text="Hi")
+    assert message.channel == "email"
+
+    no_phone = _lead(factory, phone=None, email="bo@example.com")
+    candidate = session.get(Candidate, no_phone.candidate_id)
+    assert candidate is not None and last_channel(session, no_phone, candidate) == "email"
