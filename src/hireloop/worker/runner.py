@@ -8,6 +8,7 @@ import time
 
 from hireloop.config import Settings
 from hireloop.db import get_database
+from hireloop.domain.applications.pins import sweep_expired_pins
 from hireloop.domain.outbox.service import relay_outbox
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,12 @@ class Worker:
         )
         self._stop = threading.Event()
         self._relay = threading.Thread(target=self._relay_loop, name="outbox-relay", daemon=True)
+        # Google Sheets / Forms feeding campaigns: only with a service account configured.
+        self._sheets = (
+            threading.Thread(target=self._sheets_loop, name="sheets-sync", daemon=True)
+            if settings.google_service_account_file
+            else None
+        )
 
     def _relay_loop(self) -> None:
         next_sweep = 0.0
@@ -37,6 +44,7 @@ class Worker:
                 handled = relay_outbox(self.db, max_attempts=self.settings.outbox_max_attempts)
                 if time.monotonic() >= next_sweep:
                     self._requeue_stale_work()
+                    sweep_expired_pins(self.db)  # expired interview PINs -> No Response
                     next_sweep = time.monotonic() + SWEEP_SECONDS
             except Exception:  # noqa: BLE001 - a database hiccup must not kill the loop
                 log.exception("outbox relay failed")
@@ -55,19 +63,47 @@ class Worker:
         for item_id in stale:
             parse_batch_item(item_id)
 
+    def _sheets_loop(self) -> None:
+        """Import new Google Sheet rows every ``sheets_poll_seconds``."""
+        from hireloop.domain.intake.sheets import sync_all_due
+        from hireloop.integrations.google_sheets import GoogleSheetsClient
+
+        assert self.settings.google_service_account_file is not None
+        try:
+            client = GoogleSheetsClient.from_service_account_file(
+                self.settings.google_service_account_file,
+                base_url=self.settings.google_sheets_base_url,
+            )
+        except Exception:  # noqa: BLE001 - a broken key file must not stop the worker
+            log.exception("Google Sheets sync disabled: the service account file is unusable")
+            return
+        with client:
+            while not self._stop.is_set():
+                try:
+                    sync_all_due(self.db, client, ttl_hours=self.settings.pin_ttl_hours)
+                except Exception:  # noqa: BLE001 - a database hiccup must not kill the loop
+                    log.exception("Google Sheets sync failed")
+                self._stop.wait(self.settings.sheets_poll_seconds)
+
     def start(self) -> None:
         """Start in the background (used by ``hireloop serve``)."""
         self._relay.start()
+        if self._sheets is not None:
+            self._sheets.start()
         self.consumer.start()
 
     def stop(self) -> None:
         self._stop.set()
         self.consumer.stop(graceful=True)
         self._relay.join(timeout=10)
+        if self._sheets is not None and self._sheets.is_alive():
+            self._sheets.join(timeout=10)
 
     def run(self) -> None:
         """Run in the foreground until SIGINT/SIGTERM (used by ``hireloop worker``)."""
         self._relay.start()
+        if self._sheets is not None:
+            self._sheets.start()
         try:
             self.consumer.run()
         finally:

@@ -1,0 +1,149 @@
+"""A lead as the Talkpush face shows it (``GET /campaign_invitations`` items, and the
+``campaign_invitation`` of every lead response)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from hireloop.api.leads.auth import PREFIX
+from hireloop.api.leads.folder_ids import (
+    SYSTEM_FOLDER_NAMES,
+    custom_folder_face_id,
+    system_folder_id,
+)
+from hireloop.domain.applications.models import DocumentTag
+from hireloop.domain.files.models import File
+from hireloop.domain.leads.service import LeadView
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def state_of(view: LeadView) -> str:
+    """The status filter value of the lead's folder: ``pending`` for the Inbox, the
+    folder's own name for a custom folder."""
+    folder = view.application.folder
+    if folder == "custom":
+        return view.custom_folder.name if view.custom_folder else "custom"
+    return "pending" if folder == "inbox" else folder
+
+
+def folder_of(view: LeadView) -> tuple[str, int | None]:
+    """(display name, face folder id) of the lead's folder."""
+    app = view.application
+    if app.folder == "custom":
+        if view.custom_folder is None:
+            return "Custom", None
+        return view.custom_folder.name, custom_folder_face_id(view.custom_folder.id)
+    return SYSTEM_FOLDER_NAMES[app.folder], system_folder_id(app.folder)
+
+
+def lead_json(view: LeadView) -> dict[str, Any]:
+    app, cand, job = view.application, view.candidate, view.job
+    folder, folder_id = folder_of(view)
+    education = [e for e in (cand.education or []) if isinstance(e, dict)]
+    first_school = education[0] if education else {}
+    return {
+        "id": app.id,
+        "candidate_id": cand.id,
+        "state": state_of(view),
+        "folder": folder,
+        "folder_id": folder_id,
+        "campaign_id": job.id,
+        "campaign_ats_external_id": job.ats_external_id,
+        "campaign_title": job.title,
+        "first_name": cand.first_name,
+        "last_name": cand.last_name,
+        "email": cand.email,
+        "user_phone_number": cand.phone or cand.phone_e164,
+        "school_name": first_school.get("school"),
+        "education": first_school.get("degree"),
+        "gender": cand.gender,
+        "source": app.source,
+        "scheduled_at": iso(app.scheduled_at),
+        "completed_at": iso(app.completed_at),
+        "created_at": iso(app.created_at),
+        "updated_at": iso(app.updated_at),
+        "others": app.others or {},
+        "labels": view.labels,
+        "employment": cand.employment or [],
+        "links": [{"url": url} for url in (cand.links or {}).values() if url],
+    }
+
+
+def created_lead_json(view: LeadView) -> dict[str, Any]:
+    """The lead with its interview PIN (the create response: "the lead ID and PIN")."""
+    return {
+        **lead_json(view),
+        "pin": view.application.pin,
+        "pin_expires_at": iso(view.application.pin_expires_at),
+    }
+
+
+def file_url(base_url: str, lead_id: int, file_id: int) -> str:
+    return f"{base_url.rstrip('/')}{PREFIX}/campaign_invitations/{lead_id}/files/{file_id}"
+
+
+def file_json(base_url: str, file: File) -> dict[str, Any]:
+    assert file.application_id is not None
+    return {
+        "id": file.id,
+        "name": file.name,
+        "content_type": file.media_type,
+        "url": file_url(base_url, file.application_id, file.id),
+    }
+
+
+def documents_json(
+    base_url: str, files: list[tuple[File, DocumentTag | None]]
+) -> list[dict[str, Any]]:
+    """Documents grouped by tag: ``[{id, created_at, tag, files: [...]}]``."""
+    groups: dict[int, dict[str, Any]] = {}
+    for file, tag in files:
+        if file.kind != "document" or tag is None:
+            continue
+        group = groups.setdefault(
+            tag.id, {"id": tag.id, "created_at": iso(tag.created_at), "tag": tag.name, "files": []}
+        )
+        group["files"].append(file_json(base_url, file))
+    return list(groups.values())
+
+
+def attachments_json(
+    base_url: str, files: list[tuple[File, DocumentTag | None]]
+) -> list[dict[str, Any]]:
+    """Files attached to the lead outside document tags (its CV): ``[{id, name, url}]``."""
+    return [
+        {k: v for k, v in file_json(base_url, file).items() if k != "content_type"}
+        for file, tag in files
+        if file.kind != "document" or tag is None
+    ]
+
+
+def answers_json(view: LeadView) -> list[dict[str, Any]]:
+    """The interview answers (``application.answers``: question id -> an answer text or
+    ``{transcript|answer|text, file}``), with the question texts of the campaign's
+    interview script."""
+    questions = {
+        str(q.get("id")): q.get("text")
+        for q in (view.job.interview_settings or {}).get("questions", [])
+        if isinstance(q, dict)
+    }
+    out = []
+    for key, value in (view.application.answers or {}).items():
+        if key == "completion_method":
+            continue
+        if isinstance(value, dict):
+            transcript = value.get("transcript") or value.get("answer") or value.get("text")
+            question = value.get("question") or questions.get(str(key))
+            file = value.get("file")
+        else:
+            transcript, question, file = value, questions.get(str(key)), None
+        out.append({"question": question or str(key), "transcript": transcript, "file": file})
+    return out

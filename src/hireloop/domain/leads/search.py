@@ -1,0 +1,331 @@
+"""Searching a company's leads (``GET /campaign_invitations``): free text, campaigns,
+folder, date ranges, source, label, location, résumé, custom attributes; 12 per page.
+
+The free-text search matches a lead id (``AP123``), a name, an email or a phone number.
+It is built for the trigram indexes of migration 0005 on PostgreSQL: the matching
+candidates are found on ``candidates`` alone (one index per kind of value, OR-ed by a
+bitmap), then their leads by candidate id (see query_condition for why in two steps)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    String,
+    any_,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session, load_only, undefer
+
+from hireloop.db import LIKE_ESCAPE, contains_pattern
+from hireloop.domain.applications.models import (
+    Application,
+    ApplicationLabel,
+    CustomFolder,
+    JobFolderCount,
+    Label,
+)
+from hireloop.domain.candidates.identity import name_key
+from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.jobs.models import Job
+from hireloop.domain.leads.schemas import LeadFilters
+from hireloop.domain.pagination import Page
+from hireloop.errors import Invalid
+
+PER_PAGE = 12
+# Up to this many people found by a free-text query are listed by id (see query_condition).
+MAX_LISTED_CANDIDATES = 2000
+SORTS = ("name", "source", "location", "created_at", "completion_date")
+RESUME_VALUES = ("attached", "not_attached")
+# Talkpush's status filter values for the system folders (custom folders go by name).
+STATUS_FOLDERS = {
+    "pending": "inbox",
+    "inbox": "inbox",
+    "completed": "completed",
+    "shortlisted": "shortlisted",
+    "on_hold": "on_hold",
+    "rejected": "rejected",
+    "hired": "hired",
+    "no_response": "no_response",
+    "no_campaign_invitation": "no_campaign_invitation",
+}
+_LEAD_ID = re.compile(r"(?i)ap\s*-?\s*(\d{1,18})")
+_PHONE_LIKE = re.compile(r"[\d\s+().-]+")
+# The expression indexed by ix_candidates_name_trgm (a literal ' ', not a bound parameter,
+# so that PostgreSQL recognises the indexed expression).
+FULL_NAME_KEY = Candidate.first_name_key + literal_column("' '", String) + Candidate.last_name_key
+
+
+_LEAD_COLUMNS = (
+    "id", "company_id", "job_id", "candidate_id", "folder", "custom_folder_id", "source",
+    "others", "pin", "pin_expires_at", "scheduled_at", "completed_at", "created_at",
+    "updated_at",
+)  # fmt: skip
+_CANDIDATE_COLUMNS = (
+    "id", "company_id", "first_name", "last_name", "email", "phone", "phone_e164", "gender",
+    "education", "employment", "links", "resume_file_id",
+)  # fmt: skip
+_CAMPAIGN_COLUMNS = ("id", "company_id", "title", "ats_external_id")
+
+
+@dataclass
+class LeadRow:
+    application: Application
+    candidate: Candidate
+    job: Job
+
+
+def resolve_status(session: Session, company_id: int, status: str) -> tuple[str, int | None]:
+    """``(folder, custom_folder_id)`` for a status filter value: a system folder's value
+    (``pending``, ``on_hold``...) or the name of one of the company's custom folders."""
+    value = status.strip()
+    folder = STATUS_FOLDERS.get(value.lower())
+    if folder is not None:
+        return folder, None
+    custom = session.scalar(
+        select(CustomFolder.id).where(
+            CustomFolder.company_id == company_id, func.lower(CustomFolder.name) == value.lower()
+        )
+    )
+    if custom is None:
+        raise Invalid(
+            f"Unknown status {value!r}: use pending, completed, shortlisted, on_hold, "
+            "rejected, hired, no_response or the name of a custom folder.",
+            details={"filter[status_selected]": "unknown status"},
+        )
+    return "custom", custom
+
+
+def candidate_match(term: str) -> ColumnElement[bool]:
+    """Candidates whose name (accent- and case-insensitive), email or phone contains
+    ``term``, or whose id it is. Only the kinds of value the term can be are looked in
+    (a name has no digit nor ``@``; an email no space), each one more index scan saved."""
+    conditions: list[ColumnElement[bool]] = []
+    digits = "".join(ch for ch in term if ch.isdigit())
+    if not digits and "@" not in term:
+        key = contains_pattern(name_key(term))
+        conditions.append(FULL_NAME_KEY.like(key, escape=LIKE_ESCAPE))
+    if not any(ch.isspace() for ch in term):
+        conditions.append(Candidate.email.like(contains_pattern(term.lower()), escape=LIKE_ESCAPE))
+    if len(digits) >= 4 and _PHONE_LIKE.fullmatch(term):
+        conditions.append(Candidate.phone_e164.like(contains_pattern(digits), escape=LIKE_ESCAPE))
+    if term.isdigit() and len(term) < 19:
+        conditions.append(Candidate.id == int(term))
+    return or_(*conditions)
+
+
+def matching_candidates(company_id: int, query: str) -> Select[tuple[int]] | None:
+    """The ids of the company's candidates the free-text ``query`` finds, or None when it
+    is a lead id (``AP123``). A plain number is also a lead id: its candidate is found."""
+    term = " ".join(query.split())
+    if _LEAD_ID.fullmatch(term):
+        return None
+    candidates = select(Candidate.id).where(
+        Candidate.company_id == company_id, candidate_match(term)
+    )
+    if term.isdigit() and len(term) < 19:
+        by_lead = select(Application.candidate_id).where(
+            Application.company_id == company_id, Application.id == int(term)
+        )
+        return select(union(candidates, by_lead).subquery().c[0])
+    return candidates
+
+
+def query_condition(session: Session, company_id: int, query: str) -> ColumnElement[bool]:
+    """Leads matching the free-text ``query``.
+
+    The matching candidates are read first (on PostgreSQL through the trigram indexes),
+    and the leads then asked for by candidate id: the planner sees how few they are, where
+    an estimate of a LIKE on a name is often a hundred times off and would make it walk
+    every lead in date order instead. A query matching more than MAX_LISTED_CANDIDATES
+    people (a very common name) stays a subquery: its leads are dense, and walking them
+    in date order is then the right plan."""
+    term = " ".join(query.split())
+    lead_id = _LEAD_ID.fullmatch(term)
+    if lead_id:
+        return Application.id == int(lead_id.group(1))
+    candidates = matching_candidates(company_id, term)
+    assert candidates is not None
+    found = list(session.scalars(candidates.limit(MAX_LISTED_CANDIDATES + 1)))
+    if len(found) > MAX_LISTED_CANDIDATES:
+        return Application.candidate_id.in_(candidates)
+    if not found:
+        return false()
+    if session.get_bind().dialect.name == "postgresql":
+        # One array parameter: the statement's text stays the same whatever the number
+        # of ids, so it is compiled, converted and prepared once.
+        # (Sent as the array's text: psycopg dumps a list of ints element by element.)
+        ids = "{" + ",".join(map(str, found)) + "}"
+        return Application.candidate_id == any_(cast(literal(ids, String), ARRAY(BigInteger)))
+    return Application.candidate_id.in_(found)
+
+
+def _filters(
+    session: Session, company_id: int, filters: LeadFilters
+) -> tuple[list[ColumnElement[bool]], bool]:
+    """(conditions, needs the candidates joined)."""
+    where: list[ColumnElement[bool]] = [Application.company_id == company_id]
+    join_candidate = False
+    if filters.query and filters.query.strip():
+        where.append(query_condition(session, company_id, filters.query))
+    if filters.campaign_ids:
+        where.append(Application.job_id.in_(filters.campaign_ids))
+    if filters.status:
+        folder, custom_id = resolve_status(session, company_id, filters.status)
+        where.append(Application.folder == folder)
+        if custom_id is not None:
+            where.append(Application.custom_folder_id == custom_id)
+    for column, start, end in (
+        (Application.created_at, filters.created_from, filters.created_to),
+        (Application.updated_at, filters.updated_from, filters.updated_to),
+        (Application.scheduled_at, filters.scheduled_from, filters.scheduled_to),
+    ):
+        if start is not None:
+            where.append(column >= start)
+        if end is not None:
+            where.append(column < end)
+    if filters.source:
+        where.append(func.lower(Application.source) == filters.source.strip().lower())
+    if filters.label:
+        where.append(
+            exists().where(
+                ApplicationLabel.application_id == Application.id,
+                ApplicationLabel.label_id == Label.id,
+                Label.company_id == company_id,
+                func.lower(Label.name) == filters.label.strip().lower(),
+            )
+        )
+    if filters.location:
+        pattern = contains_pattern(filters.location.strip().lower())
+        where.append(
+            or_(
+                func.lower(Candidate.city).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Candidate.state).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Candidate.country).like(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+        join_candidate = True
+    if filters.resume:
+        if filters.resume not in RESUME_VALUES:
+            raise Invalid(
+                "filter[resume_selected] must be attached or not_attached.",
+                details={"filter[resume_selected]": "must be attached or not_attached"},
+            )
+        has_resume = Candidate.resume_file_id.is_not(None)
+        where.append(has_resume if filters.resume == "attached" else ~has_resume)
+        join_candidate = True
+    if filters.completion_method:
+        # Recorded by the interview engine in the answers document.
+        method = Application.answers["completion_method"].as_string()
+        where.append(func.lower(method) == filters.completion_method.strip().lower())
+    for attr, value in filters.others.items():
+        # Text and numbers alike are compared as text (SQLite's json_extract returns a
+        # number as a number, hence the cast).
+        where.append(cast(Application.others[attr].as_string(), String) == value)
+    return where, join_candidate
+
+
+def _order(sort_by: str) -> list[ColumnElement[object]]:
+    if sort_by not in SORTS:
+        raise Invalid(
+            f"filter[sort_by_selected] must be one of {', '.join(SORTS)}.",
+            details={"filter[sort_by_selected]": "unknown sort"},
+        )
+    newest = [Application.created_at.desc(), Application.id.desc()]
+    if sort_by == "name":
+        return [Candidate.last_name_key.asc(), Candidate.first_name_key.asc(), Application.id]
+    if sort_by == "source":
+        return [Application.source.asc().nulls_last(), *newest]
+    if sort_by == "location":
+        return [Candidate.city.asc().nulls_last(), *newest]
+    if sort_by == "completion_date":
+        return [Application.completed_at.desc().nulls_last(), *newest]
+    return newest
+
+
+def _counted_total(session: Session, company_id: int, filters: LeadFilters) -> int | None:
+    """The total from the maintained folder counts, when only campaigns and a folder are
+    asked for (no row is counted); None when the filters need the rows."""
+    plain = LeadFilters(campaign_ids=filters.campaign_ids, status=filters.status)
+    plain.sort_by = filters.sort_by
+    if filters != plain:
+        return None
+    where = [JobFolderCount.company_id == company_id]
+    if filters.campaign_ids:
+        where.append(JobFolderCount.job_id.in_(filters.campaign_ids))
+    if filters.status:
+        folder, custom_id = resolve_status(session, company_id, filters.status)
+        where.append(JobFolderCount.folder_key == (f"custom:{custom_id}" if custom_id else folder))
+    return int(
+        session.scalar(select(func.coalesce(func.sum(JobFolderCount.count), 0)).where(*where)) or 0
+    )
+
+
+def search_leads(
+    session: Session,
+    company_id: int,
+    filters: LeadFilters,
+    *,
+    page: int,
+    per_page: int = PER_PAGE,
+    with_answers: bool = False,
+) -> Page[LeadRow]:
+    """A page of the company's leads matching ``filters``, newest first unless sorted
+    otherwise, with their candidates and campaigns.
+
+    The total comes from the maintained folder counts when no row needs to be looked at,
+    else from a count; then the page's ids, then their rows."""
+    where, join_candidate = _filters(session, company_id, filters)
+    order = _order(filters.sort_by)
+    join_candidate = join_candidate or filters.sort_by in ("name", "location")
+    ids = select(Application.id)
+    if join_candidate:
+        ids = ids.join(Candidate, Candidate.id == Application.candidate_id)
+    ids = ids.where(*where)
+    offset = (page - 1) * per_page
+
+    # No window count here: under a LIMIT, PostgreSQL costs a window as if it could
+    # stop early, and so prefers walking every lead in date order.
+    total = _counted_total(session, company_id, filters)
+    if total is None:
+        total = int(session.scalar(ids.with_only_columns(func.count())) or 0)
+    page_ids: list[int] = []
+    if total > offset:
+        page_ids = list(session.scalars(ids.order_by(*order).offset(offset).limit(per_page)))
+    items: list[LeadRow] = []
+    if page_ids:
+        loaded = {
+            app.id: LeadRow(app, cand, job)
+            for app, cand, job in session.execute(
+                select(Application, Candidate, Job)
+                .join(Candidate, Candidate.id == Application.candidate_id)
+                .join(Job, Job.id == Application.job_id)
+                .where(Application.id.in_(page_ids))
+                # What a lead shows; the rest loads on access if ever needed.
+                .options(
+                    load_only(*(getattr(Application, c) for c in _LEAD_COLUMNS)),
+                    load_only(*(getattr(Candidate, c) for c in _CANDIDATE_COLUMNS)),
+                    load_only(*(getattr(Job, c) for c in _CAMPAIGN_COLUMNS)),
+                    *(
+                        [undefer(Application.answers), undefer(Job.interview_settings)]
+                        if with_answers
+                        else []
+                    ),
+                )
+            ).all()
+        }
+        items = [loaded[i] for i in page_ids if i in loaded]
+    return Page(items=items, page=page, per_page=per_page, total=total)

@@ -1,0 +1,405 @@
+"""POST /campaigns/{id}/campaign_invitations: the seed's form-encoded call, the v2 JSON
+body, multipart with a CV, dedupe, PINs, labels, and every refusal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hireloop.db import utcnow
+from hireloop.domain.applications.labels import create_label
+from hireloop.domain.applications.models import Application, ApplicationEvent, JobFolderCount
+from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.files.models import File
+from hireloop.domain.messaging.models import Message
+from tests.api.leads.leads_support import P, Tenant, make_tenant, new_lead
+from tests.cv_files import make_image_only_pdf, make_pdf
+from tests.factories import Factory
+
+
+def seed_form(t: Tenant, **overrides: str) -> dict[str, str]:
+    """The seed's parameter table, as a form-encoded body."""
+    form = {
+        "api_key": t.key,
+        "api_secret": t.secret,
+        "campaign_invitation[first_name]": "Jewel",
+        "campaign_invitation[last_name]": "Barton",
+        "campaign_invitation[user_phone_number]": "9171234567",
+        "campaign_invitation[email]": "Jewel.Barton@Example.com ",
+        "campaign_invitation[ source]": "Careers microsite",
+        "campaign_invitation[others][referee_first_name]": "Ana",
+        "campaign_invitation[others][referee_last_name]": "Reyes",
+        "campaign_invitation[others][referee_id]": "EMP-0042",
+        "campaign_invitation[others][referee_email]": "ana.reyes@acme.example",
+        "campaign_invitation[others][referee_mobile]": "+63 917 555 0101",
+        "campaign_invitation[others][referee_account]": "Telco account",
+        "campaign_invitation[others][position]": "Team Lead",
+        "campaign_invitation[others][bpo_experience]": "2 years",
+        "campaign_invitation[others][shift_preference]": "Night",
+    }
+    form.update(overrides)
+    return form
+
+
+def url(t: Tenant) -> str:
+    return f"{P}/campaigns/{t.job.id}/campaign_invitations"
+
+
+def counts(session: Session, company_id: int) -> tuple[int, int]:
+    candidates = session.scalar(
+        select(func.count()).select_from(Candidate).where(Candidate.company_id == company_id)
+    )
+    applications = session.scalar(
+        select(func.count()).select_from(Application).where(Application.company_id == company_id)
+    )
+    return int(candidates or 0), int(applications or 0)
+
+
+def test_seed_form_encoded_request_creates_a_lead_with_pin(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    r = client.post(url(t), data=seed_form(t))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["message"] == "Candidate has been successfully created"
+    lead = body["campaign_invitation"]
+    assert lead["first_name"] == "Jewel" and lead["last_name"] == "Barton"
+    assert lead["email"] == "jewel.barton@example.com"
+    assert lead["user_phone_number"] == "9171234567"
+    assert lead["source"] == "Careers microsite"
+    assert lead["state"] == "pending" and lead["folder"] == "Inbox" and lead["folder_id"] == 1
+    assert lead["campaign_id"] == t.job.id and lead["campaign_title"] == t.job.title
+    assert lead["pin"].isdigit() and len(lead["pin"]) == 6
+    assert lead["others"]["referee_id"] == "EMP-0042"
+    assert lead["others"]["bpo_experience"] == "2 years"
+    assert lead["others"]["shift_preference"] == "Night"
+    assert lead["labels"] == []
+
+    app = session.get(Application, lead["id"])
+    assert app is not None and app.folder == "inbox" and app.pin == lead["pin"]
+    assert app.pin_expires_at is not None
+    assert abs(app.pin_expires_at - (utcnow() + timedelta(hours=72))) < timedelta(minutes=5)
+    cand = session.get(Candidate, lead["candidate_id"])
+    assert cand is not None
+    assert cand.phone_e164 == "+639171234567"  # national number read in the campaign country
+    assert cand.referrer_name == "Ana Reyes"
+    assert cand.referrer_email == "ana.reyes@acme.example"
+    event = session.scalar(
+        select(ApplicationEvent).where(ApplicationEvent.application_id == app.id)
+    )
+    assert event is not None and event.kind == "created" and event.actor_type == "api_key"
+    count = session.scalar(
+        select(JobFolderCount.count).where(
+            JobFolderCount.job_id == t.job.id, JobFolderCount.folder_key == "inbox"
+        )
+    )
+    assert count == 1
+
+
+def test_v2_json_body_with_key_in_body_and_labels(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    create_label(session, t.company.id, "Priority")
+    session.commit()
+    r = client.post(
+        url(t),
+        json={
+            "api_key": t.key,
+            "campaign_invitation": {
+                "first_name": "Wei",
+                "last_name": "Tan",
+                "email": "wei.tan@example.com",
+                "source": "Job board",
+                "others": {"years": 3, "remote": True},
+                "labels": {"add": ["Priority"], "remove": []},
+            },
+        },
+    )
+    assert r.status_code == 200, r.text
+    lead = r.json()["campaign_invitation"]
+    assert lead["labels"] == ["Priority"]
+    assert lead["others"] == {"years": 3, "remote": True}
+    assert lead["source"] == "Job board"
+
+
+def test_multipart_with_temporary_cv_stores_and_reads_it(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    pdf = make_pdf(
+        ["Jewel Barton", "jewel@example.com", "Experience", "Call Center Agent, Telco Inc"]
+    )
+    form = seed_form(t)
+    form.pop("api_secret")
+    r = client.post(
+        url(t),
+        data=form,
+        files={"campaign_invitation[temporary_cv]": ("cv.pdf", pdf, "application/pdf")},
+    )
+    assert r.status_code == 200, r.text
+    lead = r.json()["campaign_invitation"]
+    app = session.get(Application, lead["id"])
+    cand = session.get(Candidate, lead["candidate_id"])
+    assert app is not None and cand is not None
+    assert app.cv_file_id is not None and cand.resume_file_id == app.cv_file_id
+    assert "Telco" in (cand.resume_text or "")
+    file = session.get(File, app.cv_file_id)
+    assert file is not None and file.application_id == app.id and file.kind == "cv"
+
+    found = client.get(
+        f"{P}/campaign_invitations",
+        params={"api_key": t.key, "filter[query]": f"AP{app.id}", "include_attachments": ""},
+    ).json()
+    attachment = found["candidates"][0]["attachments"][0]
+    assert attachment["name"] == "cv.pdf"
+    download = client.get(attachment["url"].split("127.0.0.1:8000")[1], params={"api_key": t.key})
+    assert download.status_code == 200 and download.content == pdf
+
+
+def test_unreadable_cv_is_400_and_writes_nothing(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    r = client.post(
+        url(t),
+        data=seed_form(t),
+        files={
+            "campaign_invitation[temporary_cv]": (
+                "scan.pdf",
+                make_image_only_pdf(),
+                "application/pdf",
+            )
+        },
+    )
+    assert r.status_code == 400, r.text
+    assert "extract" in r.json()["message"].lower()
+    assert counts(session, t.company.id) == (0, 0)
+
+    r = client.post(
+        url(t),
+        data=seed_form(t),
+        files={"campaign_invitation[temporary_cv]": ("cv.exe", b"MZ\x90\x00" * 50, "x/y")},
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["message"].startswith("CV validation failed")
+    assert counts(session, t.company.id) == (0, 0)
+
+
+def test_email_or_phone_is_required(client: TestClient, factory: Factory, session: Session) -> None:
+    t = make_tenant(factory, session)
+    form = seed_form(t)
+    form.pop("campaign_invitation[email]")
+    form.pop("campaign_invitation[user_phone_number]")
+    r = client.post(url(t), data=form)
+    assert r.status_code == 400
+    assert "email or user_phone_number" in r.json()["message"]
+    assert r.json()["error"] == "bad_request"
+    assert counts(session, t.company.id) == (0, 0)
+
+
+def test_phone_only_and_email_only_leads_are_created(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    by_phone = seed_form(t)
+    by_phone.pop("campaign_invitation[email]")
+    assert client.post(url(t), data=by_phone).status_code == 200
+    by_email = seed_form(t, **{"campaign_invitation[first_name]": "Other"})
+    by_email.pop("campaign_invitation[user_phone_number]")
+    by_email["campaign_invitation[email]"] = "other@example.com"
+    assert client.post(url(t), data=by_email).status_code == 200
+    assert counts(session, t.company.id) == (2, 2)
+
+
+def test_other_required_fields_and_bad_values(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    r = client.post(url(t), data=seed_form(t, **{"campaign_invitation[first_name]": " "}))
+    assert r.status_code == 400 and "first_name" in r.json()["message"]
+    r = client.post(url(t), data=seed_form(t, **{"campaign_invitation[email]": "not-an-email"}))
+    assert r.status_code == 400 and "email" in r.json()["message"].lower()
+    no_email = seed_form(t, **{"campaign_invitation[user_phone_number]": "12"})
+    no_email.pop("campaign_invitation[email]")
+    r = client.post(url(t), data=no_email)
+    assert r.status_code == 400 and "phone" in r.json()["message"].lower()
+    r = client.post(url(t), params={"api_key": t.key}, json={"first_name": "x"})
+    assert r.status_code == 400 and "campaign_invitation" in r.json()["message"]
+    r = client.post(
+        url(t),
+        params={"api_key": t.key},
+        json={
+            "campaign_invitation": {
+                "first_name": "A",
+                "last_name": "B",
+                "email": "a@b.co",
+                "others": "text",
+            }
+        },
+    )
+    assert r.status_code == 400
+    assert counts(session, t.company.id) == (0, 0)
+
+
+def test_malformed_nested_keys_are_400(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    form = seed_form(t)
+    form["campaign_invitation[others][x"] = "1"
+    r = client.post(url(t), data=form)
+    assert r.status_code == 400 and "Malformed parameter name" in r.json()["message"]
+    form = seed_form(t)
+    form["campaign_invitation"] = "flat"
+    r = client.post(url(t), data=form)
+    assert r.status_code == 400
+    r = client.post(
+        url(t),
+        params={"api_key": t.key},
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 400
+    assert counts(session, t.company.id) == (0, 0)
+
+
+def test_unknown_and_foreign_campaigns_are_404(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    other = make_tenant(factory, session, "Other Corp")
+    r = client.post(f"{P}/campaigns/999999/campaign_invitations", data=seed_form(t))
+    assert r.status_code == 404 and r.json()["message"] == "Campaign not found."
+    r = client.post(f"{P}/campaigns/{other.job.id}/campaign_invitations", data=seed_form(t))
+    assert r.status_code == 404
+    assert counts(session, other.company.id) == (0, 0)
+
+
+def test_archived_campaign_takes_no_lead(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    t.job.status = "archived"
+    session.commit()
+    r = client.post(url(t), data=seed_form(t))
+    assert r.status_code == 400 and "archived" in r.json()["message"]
+    assert counts(session, t.company.id) == (0, 0)
+
+
+def test_same_request_twice_is_one_lead_marked_duplicate(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    first = client.post(url(t), data=seed_form(t)).json()
+    again = client.post(
+        url(t), data=seed_form(t, **{"campaign_invitation[email]": " JEWEL.barton@example.COM"})
+    )
+    assert again.status_code == 200
+    assert again.json()["message"] == "Duplicate Candidate already exists"
+    lead = again.json()["campaign_invitation"]
+    assert lead["id"] == first["campaign_invitation"]["id"]
+    assert lead["pin"] == first["campaign_invitation"]["pin"]
+    assert lead["labels"] == ["Duplicate"]
+    assert counts(session, t.company.id) == (1, 1)
+
+
+def test_phone_only_duplicates_match_on_the_e164_number(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    one = new_lead(client, t, user_phone_number="0917 123 4567")
+    r = client.post(
+        url(t),
+        params={"api_key": t.key},
+        json={
+            "campaign_invitation": {
+                "first_name": "M",
+                "last_name": "S",
+                "user_phone_number": "+63 917-123-4567",
+            }
+        },
+    )
+    assert r.json()["message"] == "Duplicate Candidate already exists"
+    assert r.json()["campaign_invitation"]["id"] == one["id"]
+    assert counts(session, t.company.id) == (1, 1)
+
+
+def test_person_with_a_lead_elsewhere_gets_a_new_lead_labelled_duplicate(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    second_job = factory.job(t.company, title="Night Shift", status="active")
+    first = new_lead(client, t, email="dup@example.com")
+    other = new_lead(
+        client, t, job=second_job, email="DUP@example.com", user_phone_number="9179998888"
+    )
+    assert other["id"] != first["id"] and other["candidate_id"] == first["candidate_id"]
+    assert other["labels"] == ["Duplicate"]
+    again = client.get(
+        f"{P}/campaign_invitations", params={"api_key": t.key, "filter[query]": f"AP{first['id']}"}
+    ).json()["candidates"][0]
+    assert again["labels"] == []
+    cand = session.get(Candidate, first["candidate_id"])
+    assert cand is not None and cand.phone_e164 == "+639179998888"  # filled, was missing
+
+
+def test_unknown_label_on_create_is_422_and_writes_nothing(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    r = client.post(
+        url(t),
+        params={"api_key": t.key},
+        json={
+            "campaign_invitation": {
+                "first_name": "A",
+                "last_name": "B",
+                "email": "a@b.co",
+                "labels": {"add": ["Nope"], "remove": []},
+            }
+        },
+    )
+    assert r.status_code == 422
+    assert r.json()["details"]["unknown_labels"] == ["Nope"]
+    assert counts(session, t.company.id) == (0, 0)
+
+
+def test_credentials(client: TestClient, factory: Factory, session: Session) -> None:
+    t = make_tenant(factory, session)
+    form = seed_form(t)
+    form.pop("api_key")
+    r = client.post(url(t), params={"api_key": t.key}, data=form)  # key in the query
+    assert r.status_code == 200, r.text
+    r = client.post(url(t), data=seed_form(t, api_secret="wrong"))
+    assert r.status_code == 401 and r.json()["error"] == "unauthorized"
+    r = client.post(url(t), data=form)  # no key at all
+    assert r.status_code == 401
+    r = client.post(url(t), data=seed_form(t, api_key="sk_live_nope"))
+    assert r.status_code == 401
+    partner_key = factory.api_key(t.company, scope="partner")
+    r = client.post(url(t), data=seed_form(t, api_key=partner_key))
+    assert r.status_code == 401
+
+
+def test_invitation_message_carries_the_pin(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    t.job.messaging_settings = {
+        "invitation": {
+            "enabled": True,
+            "sms": "Hi @candidate_name, your PIN is @access_code",
+            "email_subject": "Your interview",
+            "email_html": "<p>PIN: @access_code</p>",
+        }
+    }
+    session.commit()
+    lead = new_lead(client, t, email="pin@example.com", user_phone_number="9171112222")
+    messages = list(session.scalars(select(Message).where(Message.application_id == lead["id"])))
+    assert {m.channel for m in messages} == {"sms", "email"}
+    assert all(lead["pin"] in (m.body_text or "") for m in messages)

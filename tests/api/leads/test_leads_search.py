@@ -1,0 +1,299 @@
+"""GET /campaign_invitations: free text, every filter of the reference, sorting, paging,
+includes and tenancy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from hireloop.domain.applications.labels import create_label
+from hireloop.domain.applications.models import Application, CustomFolder
+from hireloop.domain.candidates.models import Candidate
+from tests.api.leads.leads_support import P, Tenant, make_tenant, new_lead
+from tests.factories import Factory
+
+
+def search(client: TestClient, t: Tenant, **params: Any) -> dict[str, Any]:
+    r = client.get(f"{P}/campaign_invitations", params={"api_key": t.key, **params})
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def ids(body: dict[str, Any]) -> list[int]:
+    return [c["id"] for c in body["candidates"]]
+
+
+@pytest.fixture
+def world(client: TestClient, factory: Factory, session: Session) -> dict[str, Any]:
+    t = make_tenant(factory, session)
+    night = factory.job(t.company, title="Night Shift Agent", status="active")
+    night.ats_external_id = "REQ-9"
+    jose = new_lead(
+        client,
+        t,
+        first_name="José",
+        last_name="Rizal",
+        email="jose.rizal@example.com",
+        user_phone_number="9171234567",
+        source="Facebook",
+        others={"shift": "night", "age": 31},
+    )
+    ana = new_lead(
+        client,
+        t,
+        first_name="Ana",
+        last_name="Cruz",
+        email="ana.cruz@mail.example",
+        source="Jobstreet",
+        others={"shift": "day"},
+    )
+    wei = new_lead(
+        client,
+        t,
+        job=night,
+        first_name="Wei",
+        last_name="Tan",
+        email="wei@tan.example",
+        user_phone_number="9998887777",
+        source="Facebook",
+    )
+    other = make_tenant(factory, session, "Rival Inc")
+    stranger = new_lead(
+        client, other, first_name="José", last_name="Rizal", email="jose.rizal@example.com"
+    )
+    for lead, city in ((jose, "Manila"), (ana, "Cebu City"), (wei, "Davao")):
+        cand = session.get(Candidate, lead["candidate_id"])
+        assert cand is not None
+        cand.city = city
+    session.commit()
+    return {
+        "t": t,
+        "night": night,
+        "jose": jose,
+        "ana": ana,
+        "wei": wei,
+        "stranger": stranger,
+        "other": other,
+    }
+
+
+def test_query_by_name_email_phone_and_ids(client: TestClient, world: dict[str, Any]) -> None:
+    t, jose, wei = world["t"], world["jose"], world["wei"]
+    assert ids(search(client, t, **{"filter[query]": "jose riz"})) == [jose["id"]]
+    assert ids(search(client, t, **{"filter[query]": "RIZAL"})) == [jose["id"]]
+    assert ids(search(client, t, **{"filter[query]": "José Rizal"})) == [jose["id"]]
+    assert ids(search(client, t, **{"filter[query]": "tan.example"})) == [wei["id"]]
+    assert ids(search(client, t, **{"filter[query]": "1234567"})) == [jose["id"]]
+    assert ids(search(client, t, **{"filter[query]": "+63 917 123"})) == [jose["id"]]
+    assert ids(search(client, t, **{"filter[query]": f"AP{wei['id']}"})) == [wei["id"]]
+    assert ids(search(client, t, **{"filter[query]": f"ap{wei['id']}"})) == [wei["id"]]
+    assert ids(search(client, t, **{"filter[query]": str(wei["id"])})) == [wei["id"]]
+    # Another company's lead is never found, by text nor by id.
+    stranger = world["stranger"]
+    assert ids(search(client, t, **{"filter[query]": f"AP{stranger['id']}"})) == []
+    assert search(client, t, **{"filter[query]": "nobody-like-this"})["total"] == 0
+
+
+def test_lead_fields(client: TestClient, world: dict[str, Any]) -> None:
+    t, wei, night = world["t"], world["wei"], world["night"]
+    body = search(client, t, **{"filter[query]": f"AP{wei['id']}"})
+    assert body["total"] == 1 and body["current_page"] == 1 and body["pages"] == 1
+    lead = body["candidates"][0]
+    for field in (
+        "id",
+        "candidate_id",
+        "state",
+        "folder",
+        "campaign_id",
+        "campaign_ats_external_id",
+        "campaign_title",
+        "first_name",
+        "last_name",
+        "email",
+        "user_phone_number",
+        "school_name",
+        "education",
+        "source",
+        "scheduled_at",
+        "created_at",
+        "updated_at",
+        "others",
+        "labels",
+    ):
+        assert field in lead
+    assert lead["campaign_ats_external_id"] == "REQ-9"
+    assert lead["campaign_title"] == night.title
+    assert "pin" not in lead and "answers" not in lead and "documents" not in lead
+
+
+def test_campaign_filters(client: TestClient, world: dict[str, Any]) -> None:
+    t, night = world["t"], world["night"]
+    assert search(client, t, **{"filter[campaign_id]": str(night.id)})["total"] == 1
+    both = f"{night.id},{t.job.id}"
+    assert search(client, t, **{"filter[campaign_id]": both})["total"] == 3
+    r = client.get(
+        f"{P}/campaign_invitations",
+        params=[
+            ("api_key", t.key),
+            ("filter[campaign_id][]", str(night.id)),
+            ("filter[campaign_id][]", str(t.job.id)),
+        ],
+    )
+    assert r.json()["total"] == 3
+    other_job = world["other"].job
+    assert search(client, t, **{"filter[campaign_id]": str(other_job.id)})["total"] == 0
+    r = client.get(
+        f"{P}/campaign_invitations", params={"api_key": t.key, "filter[campaign_id]": "x"}
+    )
+    assert r.status_code == 400
+
+
+def test_status_filter_with_system_and_custom_folders(
+    client: TestClient, world: dict[str, Any], session: Session
+) -> None:
+    t, ana, wei = world["t"], world["ana"], world["wei"]
+    folder = CustomFolder(company_id=t.company.id, name="Final Interview", is_default=True)
+    session.add(folder)
+    session.commit()
+    assert (
+        client.put(
+            f"{P}/campaign_invitations/{ana['id']}/shortlist", params={"api_key": t.key}
+        ).status_code
+        == 200
+    )
+    r = client.put(
+        f"{P}/campaign_invitations/{wei['id']}/custom",
+        params={"api_key": t.key, "folder": "Final Interview"},
+    )
+    assert r.status_code == 200, r.text
+    assert ids(search(client, t, **{"filter[status_selected]": "shortlisted"})) == [ana["id"]]
+    assert ids(search(client, t, **{"filter[status_selected]": "pending"})) == [world["jose"]["id"]]
+    custom = search(client, t, **{"filter[status_selected]": "Final Interview"})
+    assert ids(custom) == [wei["id"]]
+    assert custom["candidates"][0]["folder"] == "Final Interview"
+    assert custom["candidates"][0]["state"] == "Final Interview"
+    r = client.get(
+        f"{P}/campaign_invitations", params={"api_key": t.key, "filter[status_selected]": "nowhere"}
+    )
+    assert r.status_code == 400
+
+
+def test_date_ranges_are_inclusive_days(
+    client: TestClient, world: dict[str, Any], session: Session
+) -> None:
+    t, jose, ana = world["t"], world["jose"], world["ana"]
+    for lead, when in (
+        (jose, datetime(2024, 3, 1, 23, 59, tzinfo=UTC)),
+        (ana, datetime(2024, 3, 2, 0, 0, tzinfo=UTC)),
+    ):
+        app = session.get(Application, lead["id"])
+        assert app is not None
+        app.created_at = when
+        app.scheduled_at = when
+    session.commit()
+    day = {"filter[creation_start_date]": "01-03-2024", "filter[creation_end_date]": "01-03-2024"}
+    assert ids(search(client, t, **day)) == [jose["id"]]
+    after = {"filter[creation_start_date]": "02-03-2024", "filter[creation_end_date]": "02-03-2024"}
+    assert ids(search(client, t, **after)) == [ana["id"]]
+    sched = {
+        "filter[scheduled_at_start_date]": "01-03-2024",
+        "filter[scheduled_at_end_date]": "02-03-2024",
+    }
+    assert sorted(ids(search(client, t, **sched))) == sorted([jose["id"], ana["id"]])
+    today = datetime.now(UTC).strftime("%d-%m-%Y")
+    assert search(client, t, **{"filter[updated_start_date]": today})["total"] == 3
+    for bad in ("2024-03-01", "31-02-2024", "yesterday"):
+        r = client.get(
+            f"{P}/campaign_invitations",
+            params={"api_key": t.key, "filter[creation_start_date]": bad},
+        )
+        assert r.status_code == 400, bad
+        assert "DD-MM-YYYY" in r.json()["message"]
+
+
+def test_source_label_location_resume_and_others(
+    client: TestClient, world: dict[str, Any], session: Session
+) -> None:
+    t, jose, ana, wei = world["t"], world["jose"], world["ana"], world["wei"]
+    assert sorted(ids(search(client, t, **{"filter[source_selected]": "facebook"}))) == sorted(
+        [jose["id"], wei["id"]]
+    )
+    create_label(session, t.company.id, "Priority")
+    session.commit()
+    r = client.patch(
+        f"{P}/campaign_invitations/{ana['id']}",
+        params={"api_key": t.key},
+        json={"candidate": {"labels": {"add": ["Priority"], "remove": []}}},
+    )
+    assert r.status_code == 200, r.text
+    assert ids(search(client, t, **{"filter[label_selected]": "Priority"})) == [ana["id"]]
+    assert ids(search(client, t, **{"filter[label_selected]": "Unknown"})) == []
+    assert ids(search(client, t, **{"filter[location_selected]": "cebu"})) == [ana["id"]]
+    assert search(client, t, **{"filter[resume_selected]": "not_attached"})["total"] == 3
+    assert search(client, t, **{"filter[resume_selected]": "attached"})["total"] == 0
+    r = client.get(
+        f"{P}/campaign_invitations", params={"api_key": t.key, "filter[resume_selected]": "maybe"}
+    )
+    assert r.status_code == 400
+    assert ids(search(client, t, **{"filter[others][shift]": "night"})) == [jose["id"]]
+    assert ids(search(client, t, **{"filter[others][age]": "31"})) == [jose["id"]]
+    assert ids(search(client, t, **{"filter[others][shift]": "evening"})) == []
+
+
+def test_sorting_and_paging(client: TestClient, factory: Factory, session: Session) -> None:
+    t = make_tenant(factory, session)
+    made = [
+        new_lead(
+            client, t, first_name=f"P{i:02d}", last_name=f"Z{20 - i:02d}", email=f"p{i}@example.com"
+        )
+        for i in range(13)
+    ]
+    first = search(client, t)
+    assert first["total"] == 13 and first["pages"] == 2 and len(first["candidates"]) == 12
+    assert ids(first) == [m["id"] for m in reversed(made)][:12]  # newest first
+    second = search(client, t, page="2")
+    assert second["current_page"] == 2 and ids(second) == [made[0]["id"]]
+    beyond = search(client, t, page="5", **{"filter[query]": "example"})
+    assert beyond["total"] == 13 and beyond["candidates"] == []
+    by_name = search(client, t, **{"filter[sort_by_selected]": "name"})
+    assert by_name["candidates"][0]["last_name"] == "Z08"
+    assert search(client, t, **{"filter[sort_by_selected]": "completion_date"})["total"] == 13
+    r = client.get(
+        f"{P}/campaign_invitations", params={"api_key": t.key, "filter[sort_by_selected]": "height"}
+    )
+    assert r.status_code == 400
+    r = client.get(f"{P}/campaign_invitations", params={"api_key": t.key, "page": "0"})
+    assert r.status_code == 400
+
+
+def test_includes(client: TestClient, world: dict[str, Any], session: Session) -> None:
+    t, jose = world["t"], world["jose"]
+    t.job.interview_settings = {"questions": [{"id": "q1", "text": "Why us?"}]}
+    app = session.get(Application, jose["id"])
+    assert app is not None
+    app.answers = {"q1": {"transcript": "Because.", "file": None}, "completion_method": "web"}
+    session.commit()
+    r = client.put(
+        f"{P}/campaign_invitations/{jose['id']}/documents",
+        params={"api_key": t.key, "document_tag_name": "NBI Clearance"},
+        files={"file": ("nbi.pdf", b"%PDF-1.4 nbi", "application/pdf")},
+    )
+    assert r.status_code == 200, r.text
+    body = search(
+        client,
+        t,
+        include_answers="true",
+        include_documents="1",
+        **{"filter[query]": f"AP{jose['id']}"},
+    )
+    lead = body["candidates"][0]
+    assert lead["answers"] == [{"question": "Why us?", "transcript": "Because.", "file": None}]
+    assert lead["documents"][0]["tag"] == "NBI Clearance"
+    assert lead["documents"][0]["files"][0]["name"] == "nbi.pdf"
+    assert ids(search(client, t, **{"filter[completion_method_selected]": "web"})) == [jose["id"]]
+    plain = search(client, t, include_answers="false", **{"filter[query]": f"AP{jose['id']}"})
+    assert "answers" not in plain["candidates"][0]
