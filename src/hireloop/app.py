@@ -19,6 +19,7 @@ from hireloop import __version__
 from hireloop.api.body_limit import BodyLimitMiddleware
 from hireloop.api.careers.face import faces as careers_faces
 from hireloop.api.careers.routes import router as careers_router
+from hireloop.api.client_ip import ClientIpMiddleware
 from hireloop.api.faces import default_error, face_for, register_face
 from hireloop.api.hooks.sms_routes import router as sms_hooks_router
 from hireloop.api.leads.campaign_routes import router as leads_campaign_router
@@ -38,6 +39,7 @@ from hireloop.api.rate_limit import RateLimitMiddleware
 from hireloop.config import Settings, get_settings
 from hireloop.db import get_database
 from hireloop.errors import DomainError
+from hireloop.web.app import router as recruiter_app_router
 from hireloop.web.careers import STATIC_DIR as WEB_STATIC_DIR
 from hireloop.web.careers import STATIC_PREFIX as WEB_STATIC_PREFIX
 from hireloop.web.careers import router as careers_pages_router
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.include_router(profiles_router)
     app.include_router(careers_router)
     app.include_router(careers_pages_router)
+    app.include_router(recruiter_app_router)
     app.include_router(leads_lead_router)
     app.include_router(leads_campaign_router)
     app.include_router(leads_company_router)
@@ -103,6 +106,8 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         prefixes=(partner_face.prefix, profiles_face.prefix),
         too_large=_body_too_large,
     )
+    # The client address for the companies' IP allow-lists (web app and every API key).
+    app.add_middleware(ClientIpMiddleware, trusted_proxies=settings.trusted_proxies)
     # Outermost: a client over its limit is refused before its key or body is looked at.
     app.add_middleware(
         RateLimitMiddleware,

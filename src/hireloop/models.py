@@ -15,7 +15,15 @@ from hireloop.domain.applications.models import (
 from hireloop.domain.audit.models import ApiLog, IdempotentRequest
 from hireloop.domain.batches.models import ResumeBatch, ResumeBatchItem
 from hireloop.domain.candidates.models import Candidate, CandidateTag, Comment, Tag
-from hireloop.domain.companies.models import AccessToken, ApiKey, Company, User
+from hireloop.domain.companies.models import (
+    AccessToken,
+    ApiKey,
+    Company,
+    Invitation,
+    PasswordResetToken,
+    User,
+    UserSession,
+)
 from hireloop.domain.files.models import File
 from hireloop.domain.intake.models import ImportRun, SheetSource
 from hireloop.domain.jobs.models import Job
@@ -23,6 +31,9 @@ from hireloop.domain.messaging.models import Message, MessageTemplate
 from hireloop.domain.outbox.models import OutboxEvent
 
 __all__ = [
+    "Invitation",
+    "PasswordResetToken",
+    "UserSession",
     "ApiLog",
     "IdempotentRequest",
     "Message",

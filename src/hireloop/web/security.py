@@ -167,15 +167,24 @@ def csrf_valid(secret: bytes, nonce: str | None, token: str | None) -> bool:
     return hmac.compare_digest(mac, _mac(secret, "csrf", nonce + ":" + stamp))
 
 
-def set_csrf_cookie(response: Response, request: Request, nonce: str) -> None:
+def set_csrf_cookie(
+    response: Response,
+    request: Request,
+    nonce: str,
+    *,
+    path: str = CSRF_COOKIE_PATH,
+    secure: bool | None = None,
+) -> None:
+    """The nonce cookie for the forms under ``path`` (the career pages by default; the
+    recruiter app passes ``/app``). ``secure``: by default when the request is https."""
     response.set_cookie(
         CSRF_COOKIE,
         nonce,
         max_age=CSRF_MAX_AGE,
-        path=CSRF_COOKIE_PATH,
+        path=path,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=request.url.scheme == "https" if secure is None else secure,
     )
 
 

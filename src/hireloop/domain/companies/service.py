@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
 from hireloop.domain.candidates.identity import name_key, normalize_email
+from hireloop.domain.companies.access import enforce_request_ip
 from hireloop.domain.companies.models import ApiKey, Company, User
 from hireloop.errors import Forbidden, Invalid, NotFound, Unauthorized
 
@@ -187,6 +188,7 @@ def authenticate_api_key(
     company = api_key.company
     if not company.active:
         raise Forbidden("Your account is inactive.")
+    enforce_request_ip(company)  # the company's IP allow-list, on every face
     now = utcnow()
     if api_key.last_used_at is None or now - api_key.last_used_at > _LAST_USED_RESOLUTION:
         api_key.last_used_at = now

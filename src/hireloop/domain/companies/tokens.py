@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
+from hireloop.domain.companies.access import enforce_request_ip
 from hireloop.domain.companies.models import AccessToken, ApiKey, Company
 from hireloop.domain.companies.service import authenticate_api_key, hash_secret
 from hireloop.errors import Forbidden, Unauthorized
@@ -126,6 +127,7 @@ def authenticate_access_token(
     company = session.get(Company, token.company_id)
     if company is None or not company.active:
         raise Forbidden("Your account is inactive.")
+    enforce_request_ip(company)  # the company's IP allow-list, on every face
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         token.last_used_at = now
     return token
