@@ -178,6 +178,44 @@ def move_application(
     return application
 
 
+def change_job(
+    session: Session, application: Application, target: Job, actor: Actor, *, reason: str | None
+) -> Application:
+    """Move the application, in its current folder, to another job of the same company:
+    both jobs' folder counts follow, and the change is recorded as an event. The caller
+    checks that the candidate is not already in ``target``."""
+    if target.company_id != application.company_id:
+        raise NotFound("Job not found.")
+    previous = application.job_id
+    if previous == target.id:
+        return application
+    _count(session, application, -1)
+    application.job_id = target.id
+    _count(session, application, +1)
+    session.add(
+        ApplicationEvent(
+            company_id=application.company_id,
+            application_id=application.id,
+            job_id=target.id,
+            kind="campaign_changed",
+            from_folder=application.folder,
+            to_folder=application.folder,
+            reason=reason,
+            actor_type=actor.type,
+            actor_id=actor.id,
+            data={"from_campaign_id": previous, "to_campaign_id": target.id},
+        )
+    )
+    emit(
+        session,
+        application.company_id,
+        "application.job_changed",
+        {"applicationId": application.id, "from": previous, "to": target.id},
+    )
+    session.flush()
+    return application
+
+
 def get_application(session: Session, company_id: int, application_id: int) -> Application:
     application = session.scalar(
         select(Application).where(

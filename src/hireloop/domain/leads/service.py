@@ -17,17 +17,17 @@ from sqlalchemy.orm import Session
 
 from hireloop.db import insert_for, on_rollback, utcnow
 from hireloop.domain.actor import Actor
+from hireloop.domain.applications import folders
 from hireloop.domain.applications import labels as label_service
 from hireloop.domain.applications.models import (
     Application,
     ApplicationEvent,
-    CampaignFolder,
     CustomFolder,
     DocumentTag,
 )
 from hireloop.domain.applications.pins import issue_pin
 from hireloop.domain.applications.service import (
-    _count,  # the folder counts; a campaign change moves the lead between two jobs' counts
+    change_job,
     create_application,
     find_application,
     move_application,
@@ -465,31 +465,20 @@ def add_comment(
 # --- Folders and campaigns ------------------------------------------------------------------
 
 
-def folder_allowed(session: Session, job_id: int, folder: CustomFolder) -> bool:
-    """A custom folder is usable in a campaign when it is a default folder (attached to
-    every campaign) or associated with that campaign."""
-    if folder.is_default:
-        return True
-    return (
-        session.scalar(
-            select(CampaignFolder.job_id).where(
-                CampaignFolder.job_id == job_id, CampaignFolder.custom_folder_id == folder.id
+def _custom_folder(
+    session: Session, job: Job, *, folder_id: int | None = None, name: str = ""
+) -> CustomFolder:
+    """The custom folder (by id, or by name case-insensitively) when it is one of the
+    campaign's folders (a default one or associated with it); NotFound otherwise."""
+    if folder_id is not None:
+        folder = session.scalar(
+            select(CustomFolder).where(
+                CustomFolder.company_id == job.company_id, CustomFolder.id == folder_id
             )
         )
-        is not None
-    )
-
-
-def _custom_folder(
-    session: Session, company_id: int, job_id: int, *, folder_id: int | None = None, name: str = ""
-) -> CustomFolder:
-    where = [CustomFolder.company_id == company_id]
-    if folder_id is not None:
-        where.append(CustomFolder.id == folder_id)
     else:
-        where.append(CustomFolder.name == name.strip())
-    folder = session.scalar(select(CustomFolder).where(*where))
-    if folder is None or not folder_allowed(session, job_id, folder):
+        folder = folders.find_custom_folder(session, job.company_id, name)
+    if folder is None or not folders.is_campaign_folder(session, job, folder.id):
         raise NotFound(FOLDER_NOT_FOUND)
     return folder
 
@@ -523,7 +512,8 @@ def change_status(
                 "The folder parameter (the custom folder's name) is required.",
                 details={"folder": "is required"},
             )
-        custom_id = _custom_folder(session, company_id, application.job_id, name=folder_name).id
+        job = get_campaign(session, company_id, application.job_id)
+        custom_id = _custom_folder(session, job, name=folder_name).id
     moved = application.folder != folder or application.custom_folder_id != custom_id
     move_application(
         session, application, folder, actor, reason=_reason(reason), custom_folder_id=custom_id
@@ -564,7 +554,7 @@ def move_lead(
     if folder == "custom":
         if custom_folder_id is None:
             raise NotFound(FOLDER_NOT_FOUND)
-        _custom_folder(session, company_id, target.id, folder_id=custom_folder_id)
+        _custom_folder(session, target, folder_id=custom_folder_id)
     if target.id != application.job_id:
         if target.status == CLOSED_CAMPAIGN:
             raise Invalid(
@@ -577,7 +567,7 @@ def move_lead(
                 f"The candidate already has a lead ({other.id}) in campaign {target.id}.",
                 details={"campaign_id": "the candidate is already in this campaign"},
             )
-        _change_campaign(session, application, target, actor, reason=_reason(reason))
+        change_job(session, application, target, actor, reason=_reason(reason))
     move_application(
         session,
         application,
@@ -587,32 +577,6 @@ def move_lead(
         custom_folder_id=custom_folder_id if folder == "custom" else None,
     )
     return lead_view(session, application)
-
-
-def _change_campaign(
-    session: Session, application: Application, target: Job, actor: Actor, *, reason: str | None
-) -> None:
-    """Move the lead, in its current folder, to another campaign: the folder counts of
-    both campaigns follow, and the change is recorded."""
-    previous = application.job_id
-    _count(session, application, -1)
-    application.job_id = target.id
-    _count(session, application, +1)
-    session.add(
-        ApplicationEvent(
-            company_id=application.company_id,
-            application_id=application.id,
-            job_id=target.id,
-            kind="campaign_changed",
-            from_folder=application.folder,
-            to_folder=application.folder,
-            reason=reason,
-            actor_type=actor.type,
-            actor_id=actor.id,
-            data={"from_campaign_id": previous, "to_campaign_id": target.id},
-        )
-    )
-    session.flush()
 
 
 # --- Assignment -----------------------------------------------------------------------------
