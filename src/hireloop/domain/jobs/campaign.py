@@ -24,7 +24,7 @@ import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hireloop.domain.jobs.models import CAMPAIGN_TYPES, JOB_STATUSES, Job
-from hireloop.domain.messaging.sanitize import check_html
+from hireloop.domain.messaging.sanitize import check_template_html
 from hireloop.domain.messaging.tokens import unknown_tokens
 from hireloop.errors import Invalid, NotFound, Unprocessable
 
@@ -440,7 +440,9 @@ def check_messages(settings: MessagingSettings, prefix: str = "messages") -> dic
     details: dict[str, str] = {}
     for kind in MESSAGE_KINDS:
         block = doc[kind]
-        block["email_html"] = check_html(block["email_html"], f"{prefix}.{kind}.email_html")
+        block["email_html"] = check_template_html(
+            block["email_html"], f"{prefix}.{kind}.email_html"
+        )
         for field in ("sms", "email_subject", "email_html"):
             unknown = unknown_tokens(block[field])
             if unknown:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from hireloop.db import LIKE_ESCAPE, contains_pattern
 from hireloop.domain.messaging import tokens
 from hireloop.domain.messaging.models import MessageTemplate
-from hireloop.domain.messaging.sanitize import check_html
+from hireloop.domain.messaging.sanitize import check_template_html
 from hireloop.domain.pagination import Page
 from hireloop.errors import Invalid, NotFound, Unprocessable
 
@@ -188,7 +188,7 @@ def _clean_content(content: str, type_: str) -> str:
     if type_ != "email":
         return content
     try:
-        return check_html(tokens.to_handlebars(content))
+        return check_template_html(content)
     except Invalid as exc:
         raise Unprocessable(exc.message, code="validation_failed", details=exc.details) from None
 

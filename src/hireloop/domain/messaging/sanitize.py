@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import nh3
 
+from hireloop.domain.messaging import tokens
 from hireloop.errors import Invalid
 
 # Tags and attributes an email template may use beyond nh3's defaults.
@@ -95,3 +96,14 @@ def html_to_text(html: str) -> str:
     lines = [line.strip() for line in "".join(parser.parts).split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def clean_template_html(html: str) -> str:
+    """An email template's HTML, cleaned with its tokens kept: they are written
+    ``{{name}}`` first, since nh3 would escape ``<%= @name %>``."""
+    return clean_html(tokens.to_handlebars(html))
+
+
+def check_template_html(html: str, field: str = "content") -> str:
+    """:func:`check_html` for an email template, keeping its tokens."""
+    return check_html(tokens.to_handlebars(html), field)

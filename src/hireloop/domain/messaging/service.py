@@ -25,7 +25,7 @@ from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging import templates, tokens
 from hireloop.domain.messaging.context import token_values
 from hireloop.domain.messaging.models import Message, MessageTemplate
-from hireloop.domain.messaging.sanitize import clean_html, html_to_text
+from hireloop.domain.messaging.sanitize import clean_template_html, html_to_text
 from hireloop.domain.messaging.sms import sms_length
 from hireloop.domain.outbox.service import emit
 from hireloop.errors import Invalid
@@ -133,7 +133,7 @@ def last_channel(session: Session, application: Application, candidate: Candidat
 @lru_cache(maxsize=256)
 def _clean_template(html: str) -> str:
     """An email template's HTML, sanitized (the same template serves many messages)."""
-    return clean_html(tokens.to_handlebars(html))
+    return clean_template_html(html)
 
 
 def _text_to_html(text: str) -> str:
