@@ -1,7 +1,8 @@
 """Translations of the recruiter app (gettext catalogs, Babel).
 
-The catalogs are ``web/translations/<lang>/LC_MESSAGES/messages.po``, read and compiled
-in memory the first time a language is used: there is no ``.mo`` build output to keep in
+The catalogs are ``web/translations/<lang>/LC_MESSAGES/*.po`` — ``messages.po`` and one
+file per screen area (``campaign_view.po``, ...), merged — read and compiled in memory
+the first time a language is used: there is no ``.mo`` build output to keep in
 step with the sources, and a clean checkout or an installed wheel works as is. English is
 the source language (the msgids). See docs/web-app.md for extracting new strings.
 """
@@ -36,15 +37,23 @@ def translations(language: str) -> _gettext.NullTranslations:
     """The compiled catalog of ``language`` (English and unknown languages: identity)."""
     if language == DEFAULT_LANGUAGE or language not in LANGUAGES:
         return _gettext.NullTranslations()
-    po = TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not po.exists():
+    files = sorted((TRANSLATIONS_DIR / language / "LC_MESSAGES").glob("*.po"))
+    if not files:
         return _gettext.NullTranslations()
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=language)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    return Translations(fp=buf)
+    merged: _gettext.NullTranslations | None = None
+    for po in files:
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=language)
+        buf = io.BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        part = Translations(fp=buf)
+        if merged is None:
+            merged = part
+        else:
+            merged.add_fallback(part)
+    assert merged is not None
+    return merged
 
 
 def gettext_for(language: str) -> Callable[[str], str]:
