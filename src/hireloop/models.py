@@ -11,6 +11,7 @@ from hireloop.domain.applications.models import (
     JobFolderCount,
     Label,
     MovementReason,
+    ShareLink,
 )
 from hireloop.domain.audit.models import ApiLog, IdempotentRequest
 from hireloop.domain.batches.models import ResumeBatch, ResumeBatchItem
@@ -43,6 +44,7 @@ __all__ = [
     "CampaignFolder",
     "DocumentTag",
     "MovementReason",
+    "ShareLink",
     "AccessToken",
     "ResumeBatch",
     "ResumeBatchItem",

@@ -192,3 +192,26 @@ class DocumentTag(Base):
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ShareLink(Base):
+    """A link that shows one candidate's profile, with the fields the recruiter chose, to
+    someone without an account. Only the SHA-256 of its token is stored; it expires and
+    can be revoked."""
+
+    __tablename__ = "share_links"
+    __table_args__ = (Index("ix_share_links_application", "application_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Which parts of the profile the link shows (contact, resume, answers, score, ...).
+    fields: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
