@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
@@ -77,13 +79,15 @@ def create_application(
     folder: str = "inbox",
     status: str = "new",
     step: str | None = None,
+    values: dict[str, Any] | None = None,
 ) -> tuple[Application, bool]:
     """Put ``candidate`` in ``job``; returns ``(application, created)``.
 
     A candidate applies to a job once: applying again returns the existing application
     (also when two requests race: the database's unique key decides, without an error).
     Creation is recorded as an ApplicationEvent, in the folder counts and as an
-    ``application.created`` outbox event.
+    ``application.created`` outbox event. ``values`` sets more columns of a new
+    application in the same INSERT (e.g. its screening result).
     """
     if job.company_id != candidate.company_id:
         raise NotFound("Job not found.")
@@ -98,6 +102,7 @@ def create_application(
             step=step,
             source=source,
             cover_letter=cover_letter or "",
+            **(values or {}),
         )
         .on_conflict_do_nothing(index_elements=["job_id", "candidate_id"])
         .returning(Application)

@@ -319,7 +319,7 @@ def submit_application(
     result: ScreeningResult = _score(resume, (first, last, f"{first} {last}"), job, settings)
 
     linkedin = _text(form.linkedin_url)
-    candidate, _ = create_candidate(
+    candidate, new_candidate = create_candidate(
         session,
         company_id,
         CandidateData(
@@ -341,7 +341,8 @@ def submit_application(
             data,
             filename=form.cv_filename,
             media_type=resume.extracted.media_type,
-            replace_previous=True,
+            # A candidate created by this apply has no earlier CV to clean up.
+            replace_previous=not new_candidate,
         )
     except OSError as exc:
         raise ServerFailure(f"Failed to upload CV: {exc.strerror or exc}") from exc
@@ -358,11 +359,11 @@ def submit_application(
         folder="rejected" if rejected else "inbox",
         status="rejected" if rejected else "new",
         step="rejected" if rejected else "awaiting_advance",
+        # The score is written with the new application (an existing one keeps its own).
+        values=result.application_fields(),
     )
     if not created:
         return CareerSubmission(application, candidate, job, created=False)
-    for name, value in result.application_fields().items():
-        setattr(application, name, value)
     if rejected:
         queue_email(
             session,
