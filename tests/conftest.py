@@ -11,8 +11,12 @@ from pathlib import Path
 # Settings are read at import time by the queue module: point them at a private dir first.
 _TMP = Path(tempfile.mkdtemp(prefix="hireloop-tests-"))
 # The suite sets what it needs; nothing from the developer's environment leaks in
-# (a scorer, an LLM endpoint, an SMTP server, a Redis queue...).
-for _name in [n for n in os.environ if n.startswith("HIRELOOP_") and "_TEST_" not in n]:
+# (a scorer, an LLM endpoint, an SMTP server, a Redis queue...). HIRELOOP_SCREENSHOTS only
+# tells the browser tests where to save screenshots.
+_KEEP = {"HIRELOOP_SCREENSHOTS"}
+for _name in [
+    n for n in os.environ if n.startswith("HIRELOOP_") and "_TEST_" not in n and n not in _KEEP
+]:
     del os.environ[_name]
 os.environ["HIRELOOP_DATA_DIR"] = str(_TMP / "data")
 

@@ -1,0 +1,544 @@
+"""Campaign wizard and settings over HTTP: creation, each section's save and its refusals
+(unknown tokens, scripts, fake audio, bad threshold), the SMS segment preview, manager
+permissions, tenant isolation, CSRF and escaping."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireloop.domain.companies.models import Company, User
+from hireloop.domain.companies.service import create_user
+from hireloop.domain.jobs.models import Job
+from hireloop.domain.screening.service import auto_reject_threshold
+from tests.factories import Factory
+from tests.web.conftest import csrf_from
+from tests.web.test_accounts import PASSWORD, make_client, sign_in
+
+WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 28
+MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 8
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with make_client(app) as c:
+        yield c
+
+
+@pytest.fixture
+def company(factory: Factory) -> Company:
+    return factory.company("Acme Recruiting", default_country="PH")
+
+
+@pytest.fixture
+def owner(session: Session, company: Company) -> User:
+    user = create_user(
+        session,
+        company.id,
+        email="owner@acmecorp.com",
+        name="Olga",
+        password=PASSWORD,
+        role="owner",
+    )
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def manager(session: Session, company: Company) -> User:
+    user = create_user(session, company.id, email="mia@acmecorp.com", name="Mia", password=PASSWORD)
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def job(factory: Factory, company: Company) -> Job:
+    return factory.job(company, title="Call Center Agent")
+
+
+def settings_url(job: Job, section: str = "") -> str:
+    return f"/app/campaigns/{job.id}/settings" + (f"/{section}" if section else "")
+
+
+def submit(client: TestClient, page: str, action: str, data: dict[str, Any], **kw: Any) -> Any:
+    token = csrf_from(client.get(page).text)
+    return client.post(action, data={"csrf_token": token, **data}, **kw)
+
+
+def reload(session: Session, job: Job) -> Job:
+    session.expire_all()
+    return session.get(Job, job.id)  # type: ignore[return-value]
+
+
+# --- Wizard -------------------------------------------------------------------------------
+
+
+def test_wizard_creates_the_campaign_then_leads_through_the_steps(
+    client: TestClient, session: Session, owner: User, company: Company
+) -> None:
+    sign_in(client, owner.email)
+    page = client.get("/app/campaigns/new")
+    assert page.status_code == 200
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert '<option value="PH" selected>' in page.text  # the company's country
+    r = submit(
+        client,
+        "/app/campaigns/new",
+        "/app/campaigns/new",
+        {
+            "campaign_title": "Wave 1 — Manila",
+            "hotline_country": "PH",
+            "interview_language": "tl",
+            "web_dialout": "on",
+        },
+    )
+    assert r.status_code == 303, r.text
+    job = session.scalars(select(Job).where(Job.company_id == company.id)).one()
+    assert r.headers["location"] == f"/app/campaigns/{job.id}/settings/permissions?wizard=1"
+    assert job.title == "Wave 1 — Manila" and job.status == "open"
+    doc = job.campaign_settings
+    assert doc["campaign_title"] == "Wave 1 — Manila"
+    assert (doc["hotline_country"], doc["interview_language"]) == ("PH", "tl")
+    assert doc["web_dialout"] is True and doc["auto_call"] is False
+    assert job.messaging_settings["invitation"]["enabled"] is True  # the standard texts
+
+    step = client.get(r.headers["location"])
+    assert step.status_code == 200 and "Save and continue" in step.text
+    r = submit(client, r.headers["location"], settings_url(job, "permissions"), {"wizard": "1"})
+    assert r.headers["location"] == settings_url(job, "messages") + "?wizard=1"
+    assert "Wave 1" in client.get("/app").text
+
+
+def test_wizard_requires_a_title_and_keeps_the_input(client: TestClient, owner: User) -> None:
+    sign_in(client, owner.email)
+    r = submit(
+        client,
+        "/app/campaigns/new",
+        "/app/campaigns/new",
+        {"campaign_title": " ", "hotline_country": "FR", "interview_language": "fr"},
+    )
+    assert r.status_code == 400
+    assert "This field is required." in r.text
+    assert '<option value="FR" selected>' in r.text
+
+
+def test_a_manager_who_creates_a_campaign_is_in_its_permissions(
+    client: TestClient, session: Session, manager: User, company: Company
+) -> None:
+    sign_in(client, manager.email)
+    r = submit(
+        client,
+        "/app/campaigns/new",
+        "/app/campaigns/new",
+        {"campaign_title": "Mia's", "hotline_country": "PH", "interview_language": "en"},
+    )
+    assert r.status_code == 303
+    job = session.scalars(select(Job).where(Job.company_id == company.id)).one()
+    assert job.campaign_settings["manager_ids"] == [manager.id]
+    assert client.get(settings_url(job)).status_code == 200
+
+
+# --- Basic settings and permissions ---------------------------------------------------------
+
+
+def test_basic_settings_saved(client: TestClient, session: Session, owner: User, job: Job) -> None:
+    sign_in(client, owner.email)
+    page = client.get(settings_url(job))
+    assert page.status_code == 200 and 'aria-current="page"' in page.text
+    r = submit(
+        client,
+        settings_url(job),
+        settings_url(job, "basic"),
+        {
+            "campaign_title": "CCA internal",
+            "job_title": "Call Center Agent (night)",
+            "hotline_country": "MX",
+            "interview_language": "es",
+            "auto_call": "on",
+        },
+    )
+    assert r.status_code == 303 and r.headers["location"].endswith("/basic?saved=1")
+    job = reload(session, job)
+    assert job.title == "Call Center Agent (night)"
+    assert job.campaign_settings["campaign_title"] == "CCA internal"
+    assert job.campaign_settings["hotline_country"] == "MX"
+    assert job.campaign_settings["auto_call"] is True
+    assert "Your changes were saved." in client.get(r.headers["location"]).text
+
+
+def test_permissions_decide_which_managers_see_and_edit(
+    client: TestClient, app: Any, session: Session, owner: User, manager: User, job: Job
+) -> None:
+    with make_client(app) as mia:
+        sign_in(mia, manager.email)
+        for section in ("", "basic", "permissions", "messages", "interview", "messenger", "ai"):
+            assert mia.get(settings_url(job, section)).status_code == 404
+        token = csrf_from(mia.get("/app/account").text)
+        r = mia.post(settings_url(job, "ai"), data={"csrf_token": token, "threshold": "90"})
+        assert r.status_code == 404
+        assert reload(session, job).ai_settings.get("auto_reject_threshold") is None
+
+        sign_in(client, owner.email)
+        page = client.get(settings_url(job, "permissions"))
+        assert "Mia" in page.text and "Olga" in page.text
+        r = submit(
+            client,
+            settings_url(job, "permissions"),
+            settings_url(job, "permissions"),
+            {"manager_ids": str(manager.id)},
+        )
+        assert r.status_code == 303
+        assert reload(session, job).campaign_settings["manager_ids"] == [manager.id]
+        assert mia.get(settings_url(job, "ai")).status_code == 200
+        assert "Call Center Agent" in mia.get("/app").text
+
+
+def test_another_companys_campaign_is_404(
+    client: TestClient, factory: Factory, owner: User
+) -> None:
+    other = factory.job(factory.company("Other Co"), title="Not ours")
+    sign_in(client, owner.email)
+    for section in ("", "messages", "interview", "ai"):
+        assert client.get(settings_url(other, section)).status_code == 404
+    r = submit(
+        client, "/app", settings_url(other, "basic"), {"campaign_title": "x", "job_title": "x"}
+    )
+    assert r.status_code == 404
+    assert client.get("/app/campaigns/nope/settings").status_code == 404
+
+
+def test_posts_without_a_valid_csrf_token_are_refused(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    for path, data in (
+        ("/app/campaigns/new", {"campaign_title": "Sneaky"}),
+        (settings_url(job, "basic"), {"campaign_title": "Sneaky", "job_title": "Sneaky"}),
+        (settings_url(job, "messages"), {"kind": "invitation", "sms": "hi"}),
+        (settings_url(job, "ai"), {"threshold": "50"}),
+        (settings_url(job, "permissions"), {}),
+    ):
+        for token in (None, "1.forged"):
+            body = dict(data) if token is None else {**data, "csrf_token": token}
+            r = client.post(path, data=body)
+            assert r.status_code == 403, path
+    r = client.post(
+        settings_url(job, "interview/audio"),
+        data={"target": "segment:introduction"},
+        files={"file": ("a.wav", WAV, "audio/wav")},
+    )
+    assert r.status_code == 403
+    job = reload(session, job)
+    assert job.title == "Call Center Agent" and not job.ai_settings
+    assert session.scalars(select(Job).where(Job.title == "Sneaky")).first() is None
+
+
+def test_a_script_in_a_campaign_title_shows_as_text(
+    client: TestClient, session: Session, owner: User, company: Company
+) -> None:
+    sign_in(client, owner.email)
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    r = submit(
+        client,
+        "/app/campaigns/new",
+        "/app/campaigns/new",
+        {"campaign_title": payload, "hotline_country": "PH", "interview_language": "en"},
+    )
+    assert r.status_code == 303
+    for url in (r.headers["location"].split("?")[0], "/app"):
+        page = client.get(url).text
+        assert payload not in page
+        assert html_lib.escape(payload, quote=False) in page or "&lt;script&gt;" in page
+
+
+# --- Messages -----------------------------------------------------------------------------
+
+
+def _message(kind: str = "invitation", **values: str) -> dict[str, str]:
+    return {
+        "kind": kind,
+        "enabled": "on",
+        "sms": "Hi @candidate_name",
+        "email_subject": "Welcome to @company",
+        "email_html": "<p>Hello @candidate_name</p>",
+        "action": "save",
+        **values,
+    }
+
+
+def _counter(html: str) -> tuple[str, str, str]:
+    found = dict(re.findall(r'data-sms="(\w+)">([^<]*)<', html))
+    return found["length"], found["encoding"], found["segments"]
+
+
+def test_sms_segment_preview(client: TestClient, session: Session, owner: User, job: Job) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "messages")
+    assert _counter(client.get(page).text)[1] == "GSM-7"
+    for sms, expected in (
+        ("a" * 160, ("160", "GSM-7", "1")),
+        ("a" * 161, ("161", "GSM-7", "2")),
+        ("Hello 👋", ("8", "UCS-2", "1")),
+        ("€" * 80, ("160", "GSM-7", "1")),
+        ("", ("0", "GSM-7", "0")),
+    ):
+        r = submit(client, page, page, _message(sms=sms, action="preview"))
+        assert r.status_code == 200
+        assert _counter(r.text) == expected, sms
+        assert f">{sms}</textarea>" in r.text  # the input is kept
+    # a preview saves nothing
+    assert "invitation" not in reload(session, job).messaging_settings
+
+
+def test_message_settings_saved(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "messages") + "?kind=rejection"
+    assert "Rejection message" in client.get(page).text
+    r = submit(
+        client,
+        page,
+        settings_url(job, "messages"),
+        _message(
+            "rejection",
+            sms="Sorry @candidate_name, not this time.",
+            email_html='<p style="color:red">Thanks @candidate_name</p><a href="https://x.test">x</a>',
+        ),
+    )
+    assert r.status_code == 303 and r.headers["location"].endswith("saved=1&kind=rejection")
+    doc = reload(session, job).messaging_settings
+    assert doc["rejection"]["sms"] == "Sorry @candidate_name, not this time."
+    assert doc["rejection"]["enabled"] is True
+    assert "{{candidate_name}}" in doc["rejection"]["email_html"]
+    html = client.get(r.headers["location"]).text
+    assert 'data-testid="email-preview"><p' in html  # the sanitized preview is HTML
+
+
+def test_unknown_tokens_and_scripts_are_refused_next_to_the_field(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "messages")
+    before = dict(reload(session, job).messaging_settings)
+    r = submit(client, page, page, _message(sms="Your code: @pin_code"))
+    assert r.status_code == 400
+    assert re.search(r'id="sms-error">Unknown tokens: @pin_code', r.text)
+    assert "Your code: @pin_code</textarea>" in r.text
+    r = submit(client, page, page, _message(email_html="<p>Hi</p><script>alert(1)</script>"))
+    assert r.status_code == 400
+    assert 'id="email_html-error">Scripts, frames' in r.text
+    assert "<script>alert(1)</script>" not in r.text  # shown escaped in the textarea
+    r = submit(client, page, page, _message(email_subject="Hi {{ pin }}"))
+    assert r.status_code == 400 and 'id="email_subject-error"' in r.text
+    assert reload(session, job).messaging_settings == before
+
+
+def test_messages_in_spanish(client: TestClient, session: Session, owner: User, job: Job) -> None:
+    owner.language = "es"
+    session.commit()
+    sign_in(client, owner.email)
+    page = settings_url(job, "messages")
+    r = submit(client, page, page, _message(sms="@nope"))
+    assert r.status_code == 400 and "Marcadores desconocidos: @nope" in r.text
+
+
+# --- Interview creator --------------------------------------------------------------------
+
+
+def test_questions_added_reordered_removed(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "interview")
+
+    def post(data: dict[str, Any]) -> Any:
+        return submit(client, page, page, data)
+
+    base = {f"segment_{s}": f"{s} text" for s in SEGMENTS_}
+    r = post({**base, "new_text": "Why this job?", "new_type": "text", "op": "add"})
+    assert r.status_code == 303, r.text
+    r = post(
+        {
+            **base,
+            "question_id": "q1",
+            "question_text": "Why this job?",
+            "question_type": "text",
+            "new_text": "Tell us about you",
+            "new_type": "audio",
+            "op": "add",
+        }
+    )
+    assert r.status_code == 303
+    script = reload(session, job).interview_settings
+    assert [(q["id"], q["text"], q["answer_type"]) for q in script["questions"]] == [
+        ("q1", "Why this job?", "text"),
+        ("q2", "Tell us about you", "audio"),
+    ]
+    assert script["introduction"]["text"] == "introduction text"
+    # move q2 up, with an edit to q1's text
+    r = post(
+        {
+            **base,
+            "question_id": ["q1", "q2"],
+            "question_text": ["Why us?", "Tell us about you"],
+            "question_type": ["audio_text", "audio"],
+            "op": "up:1",
+        }
+    )
+    assert r.status_code == 303
+    script = reload(session, job).interview_settings
+    assert [(q["id"], q["text"]) for q in script["questions"]] == [
+        ("q2", "Tell us about you"),
+        ("q1", "Why us?"),
+    ]
+    html = client.get(page).text
+    assert html.index("Tell us about you") < html.index("Why us?")
+    r = post(
+        {
+            **base,
+            "question_id": ["q2", "q1"],
+            "question_text": ["Tell us about you", "Why us?"],
+            "question_type": ["audio", "audio_text"],
+            "op": "remove:0",
+        }
+    )
+    assert [q["id"] for q in reload(session, job).interview_settings["questions"]] == ["q1"]
+    # an empty question text is refused, nothing saved
+    r = post(
+        {**base, "question_id": "q1", "question_text": "  ", "question_type": "text", "op": "save"}
+    )
+    assert r.status_code == 400 and 'id="question_text-0-error"' in r.text
+    assert reload(session, job).interview_settings["questions"][0]["text"] == "Why us?"
+    r = post({**base, "new_text": "", "op": "add"})
+    assert r.status_code == 400 and 'id="new_text-error"' in r.text
+
+
+SEGMENTS_ = ("introduction", "privacy_statement", "instructions", "closing")
+
+
+def test_audio_prompts_wav_accepted_fake_mp3_refused(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "interview")
+    submit(client, page, page, {"new_text": "Why this job?", "new_type": "audio", "op": "add"})
+    action = settings_url(job, "interview/audio")
+
+    r = submit(
+        client,
+        page,
+        action,
+        {"target": "question:q1"},
+        files={"file": ("why.wav", WAV, "audio/wav")},
+    )
+    assert r.status_code == 303, r.text
+    question = reload(session, job).interview_settings["questions"][0]
+    assert question["audio_file_id"]
+    assert "why.wav" in client.get(page).text
+    played = client.get(settings_url(job, f"interview/audio/{question['audio_file_id']}"))
+    assert played.status_code == 200 and played.content == WAV
+    assert played.headers["content-type"] == "audio/wav"
+    assert "nosniff" in played.headers["x-content-type-options"]
+    missing = settings_url(job, f"interview/audio/{question['audio_file_id'] + 999}")
+    assert client.get(missing).status_code == 404
+    assert client.get(settings_url(job, "interview/audio/x")).status_code == 404
+
+    r = submit(
+        client,
+        page,
+        action,
+        {"target": "segment:introduction"},
+        files={"file": ("intro.mp3", b"this is not audio at all", "audio/mpeg")},
+    )
+    assert r.status_code == 415
+    assert 'id="audio-segment-introduction-error"' in r.text
+    assert "Only .wav and .mp3 recordings are accepted" in r.text
+    assert reload(session, job).interview_settings["introduction"]["audio_file_id"] is None
+
+    r = submit(
+        client,
+        page,
+        action,
+        {"target": "segment:introduction"},
+        files={"file": ("intro.mp3", MP3, "audio/mpeg")},
+    )
+    assert r.status_code == 303
+    assert reload(session, job).interview_settings["introduction"]["audio_file_id"]
+    r = submit(client, page, action, {"target": "segment:closing"})
+    assert r.status_code == 400 and "Choose a .wav or .mp3 file" in r.text
+    # the question keeps its prompt when the script is saved again
+    submit(
+        client,
+        page,
+        page,
+        {"question_id": "q1", "question_text": "Why?", "question_type": "audio", "op": "save"},
+    )
+    assert (
+        reload(session, job).interview_settings["questions"][0]["audio_file_id"]
+        == question["audio_file_id"]
+    )
+
+
+# --- Messenger and AI ---------------------------------------------------------------------
+
+
+def test_messenger_settings(client: TestClient, session: Session, owner: User, job: Job) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "messenger")
+    data = {
+        "bot_integration": "job_position",
+        "info_fields": "Night shift\nManila, Makati",
+        "detailed_description": "A great job.",
+        "apply_url": "https://jobs.example.com/apply",
+    }
+    r = submit(client, page, page, data)
+    assert r.status_code == 303
+    doc = reload(session, job).campaign_settings["messenger"]
+    assert doc["bot_integration"] == "job_position"
+    assert doc["info_fields"] == ["Night shift", "Manila, Makati"]
+    r = submit(client, page, page, {**data, "info_fields": "x" * 81, "apply_url": "ftp://x"})
+    assert r.status_code == 400
+    assert 'id="info_fields-error"' in r.text and "x" * 81 in r.text
+    assert reload(session, job).campaign_settings["messenger"]["info_fields"] == doc["info_fields"]
+
+
+def test_ai_settings_threshold_and_criteria(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "ai")
+    r = submit(
+        client,
+        page,
+        page,
+        {
+            "must_have": "Fluent English\n2+ years customer service",
+            "nice_to_have": "BPO experience",
+            "bonus": "Tagalog",
+            "threshold": "40",
+        },
+    )
+    assert r.status_code == 303
+    job = reload(session, job)
+    assert job.ai_settings["auto_reject_threshold"] == 40
+    assert auto_reject_threshold(job) == 40
+    assert job.criteria["mustHave"] == ["Fluent English", "2+ years customer service"]
+    assert job.criteria["bonus"] == ["Tagalog"]
+    html = client.get(page).text
+    assert 'value="40"' in html and "BPO experience</textarea>" in html
+    for bad in ("101", "-1", "abc"):
+        r = submit(client, page, page, {"must_have": "Changed", "threshold": bad})
+        assert r.status_code == 400 and 'id="threshold-error"' in r.text
+        assert "Changed</textarea>" in r.text
+    assert reload(session, job).criteria["mustHave"][0] == "Fluent English"
+    r = submit(client, page, page, {"must_have": "", "threshold": ""})
+    assert r.status_code == 303
+    assert auto_reject_threshold(reload(session, job)) is None

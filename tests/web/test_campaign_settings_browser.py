@@ -1,0 +1,293 @@
+"""The campaign wizard and settings in headless Chromium against a live server: create a
+campaign through the wizard, the live SMS segment counter and the server preview, an
+unknown token refused next to its field, a .wav question prompt uploaded and a fake .mp3
+refused, the AI threshold saved, a manager without permission getting 404, and a script
+in a campaign title shown as text.
+
+``HIRELOOP_SCREENSHOTS=<dir>`` saves campaign-wizard.png and campaign-messages.png there."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hireloop.db import Database
+from hireloop.domain.actor import Actor
+from hireloop.domain.companies.service import create_company, create_user
+from hireloop.domain.jobs.schemas import JobData
+from hireloop.domain.jobs.service import create_job
+from tests.conftest import create_database
+from tests.live_server import live_server
+from tests.web.test_campaign_settings import MP3, WAV
+from tests.web.test_career_pages_browser import CHROMIUM, CHROMIUM_ARGS
+
+try:
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None  # type: ignore[assignment]
+
+pytestmark = [
+    pytest.mark.skipif(sync_playwright is None, reason="Python playwright is not installed"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"{CHROMIUM} is missing (Debian package 'chromium'; `make test` installs it)",
+    ),
+]
+
+PASSWORD = "correct horse battery"
+XSS = '<script>alert("title")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    url = create_database(f"hireloop_campaign_settings_web_{os.getpid()}")
+    data_dir = tmp_path_factory.mktemp("campaign-settings-web")
+    db = Database(url)
+    try:
+        with db.unit_of_work() as session:
+            company = create_company(session, "Acme Recruiting", default_country="PH")
+            hidden = create_job(
+                session,
+                company.id,
+                JobData(title="Owners Only Role", city="Manila", status="open"),
+                Actor.system(),
+            )
+            for email, name, role in (
+                ("olga@acmecorp.com", "Olga Owner", "owner"),
+                ("mia@acmecorp.com", "Mia Manager", "manager"),
+            ):
+                create_user(
+                    session, company.id, email=email, name=name, password=PASSWORD, role=role
+                )
+            hidden_id = hidden.id
+    finally:
+        db.dispose()
+    env = {
+        "HIRELOOP_DATABASE_URL": url,
+        "HIRELOOP_DATA_DIR": str(data_dir),
+    }
+    with live_server(env, data_dir / "serve.log") as base:
+        yield {"base": base, "hidden_id": hidden_id, "tmp": data_dir}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert sync_playwright is not None
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert dialogs == [], f"a script ran: {dialogs}"
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def screenshots() -> Path | None:
+    raw = os.environ.get("HIRELOOP_SCREENSHOTS")
+    if not raw:
+        return None
+    path = Path(raw)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/app/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Campaigns")).to_be_visible()
+
+
+def create_campaign(page: Page, base: str, title: str, shot: Path | None = None) -> str:
+    """Through the wizard's first step; returns the settings URL of the new campaign."""
+    page.goto(f"{base}/app")
+    page.get_by_role("link", name="+ New campaign").click()
+    expect(page.get_by_role("heading", name="New campaign")).to_be_visible()
+    page.get_by_label("Campaign title").fill(title)
+    expect(page.get_by_label("Hotline number country")).to_have_value("PH")
+    page.get_by_label("Interview language").select_option("tl")
+    page.get_by_label("Web dial-out").check()
+    if shot is not None:
+        page.screenshot(path=str(shot / "campaign-wizard.png"))
+    page.get_by_role("button", name="Create the campaign and continue").click()
+    expect(page.get_by_role("heading", name="Access permissions")).to_be_visible()
+    assert page.url.endswith("/settings/permissions?wizard=1")
+    return page.url.split("/permissions")[0]
+
+
+def test_create_a_campaign_through_the_wizard(live: dict[str, Any], page: Page) -> None:
+    base = live["base"]
+    sign_in(page, base, "olga@acmecorp.com")
+    settings = create_campaign(page, base, "Customer Care — Wave 1", screenshots())
+    page.get_by_label("Mia Manager").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Invitation message")).to_be_visible()
+    assert "/settings/messages?wizard=1" in page.url
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Opening prompts")).to_be_visible()
+    page.goto(f"{settings}/basic")
+    expect(page.get_by_label("Campaign title")).to_have_value("Customer Care — Wave 1")
+    expect(page.get_by_label("Interview language")).to_have_value("tl")
+    expect(page.get_by_label("Web dial-out")).to_be_checked()
+    page.goto(f"{base}/app")
+    expect(page.get_by_text("Customer Care — Wave 1")).to_be_visible()
+
+
+def test_message_settings_with_the_segment_preview(live: dict[str, Any], page: Page) -> None:
+    base = live["base"]
+    sign_in(page, base, "olga@acmecorp.com")
+    settings = create_campaign(page, base, "SMS campaign")
+    page.goto(f"{settings}/messages?kind=invitation")
+    counter = page.get_by_test_id("sms-counter")
+    sms = page.get_by_label("SMS text")
+
+    def shows(length: str, encoding: str, segments: str) -> None:
+        expect(counter.locator('[data-sms="length"]')).to_have_text(length)
+        expect(counter.locator('[data-sms="encoding"]')).to_have_text(encoding)
+        expect(counter.locator('[data-sms="segments"]')).to_have_text(segments)
+
+    # live, as you type (our script)
+    sms.fill("a" * 160)
+    shows("160", "GSM-7", "1")
+    sms.press("End")
+    sms.type("b")
+    shows("161", "GSM-7", "2")
+    sms.fill("Hi @candidate_name 👋")
+    shows("21", "UCS-2", "1")
+    # the server's count after Preview
+    sms.fill("a" * 161)
+    page.get_by_role("button", name="Preview").first.click()
+    expect(sms).to_have_value("a" * 161)
+    shows("161", "GSM-7", "2")
+
+    # a token inserted with the button, then an unknown token refused next to the field
+    sms.fill("Hello ")
+    sms.press("End")
+    page.get_by_role("button", name="Insert @candidate_name").click()
+    expect(sms).to_have_value("Hello @candidate_name")
+    sms.fill("Your PIN is @pin_code")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#sms-error")).to_have_text(
+        "Unknown tokens: @pin_code. Use only the tokens listed."
+    )
+    expect(sms).to_have_value("Your PIN is @pin_code")
+
+    sms.fill("Hi @candidate_name, welcome to @company! Code: @access_code")
+    page.get_by_label("Email HTML").fill(
+        "<h2>Welcome @candidate_name</h2><p>Thanks for applying to <b>@job_title</b>.</p>"
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Your changes were saved.")).to_be_visible()
+    expect(page.get_by_test_id("email-preview").locator("h2")).to_have_text(
+        "Welcome {{candidate_name}}"
+    )
+    expect(sms).to_have_value("Hi @candidate_name, welcome to @company! Code: @access_code")
+    shot = screenshots()
+    if shot is not None:
+        page.evaluate(
+            "window.scrollTo(0, document.querySelector('.cs-tabs').getBoundingClientRect().top"
+            " + window.scrollY - 8)"
+        )
+        page.screenshot(path=str(shot / "campaign-messages.png"))
+
+
+def test_question_audio_upload(live: dict[str, Any], page: Page, tmp_path: Path) -> None:
+    base = live["base"]
+    sign_in(page, base, "olga@acmecorp.com")
+    settings = create_campaign(page, base, "Audio campaign")
+    page.goto(f"{settings}/interview")
+    page.get_by_label("Question text").fill("Why do you want this job?")
+    page.get_by_label("Answer type").last.select_option("audio")
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.get_by_label("Question 1")).to_have_value("Why do you want this job?")
+
+    wav = tmp_path / "why.wav"
+    wav.write_bytes(WAV)
+    fake = tmp_path / "intro.mp3"
+    fake.write_bytes(b"definitely not an mp3")
+    page.locator("#file-question-q1").set_input_files(str(wav))
+    page.locator('button[form="upload-question-q1"]').click()
+    expect(page.get_by_text("Your changes were saved.")).to_be_visible()
+    expect(page.get_by_test_id("question").get_by_text("why.wav")).to_be_visible()
+
+    page.locator("#file-segment-introduction").set_input_files(str(fake))
+    page.locator('button[form="upload-segment-introduction"]').click()
+    expect(page.locator("#audio-segment-introduction-error")).to_contain_text(
+        "Only .wav and .mp3 recordings are accepted"
+    )
+    real = tmp_path / "intro2.mp3"
+    real.write_bytes(MP3)
+    page.locator("#file-segment-introduction").set_input_files(str(real))
+    page.locator('button[form="upload-segment-introduction"]').click()
+    expect(page.get_by_text("intro2.mp3")).to_be_visible()
+
+    # a second question, moved above the first
+    page.get_by_label("Question text").fill("Tell us about yourself")
+    page.get_by_role("button", name="Add the question").click()
+    page.get_by_role("button", name="Move up Question 2").click()
+    expect(page.get_by_label("Question 1")).to_have_value("Tell us about yourself")
+    expect(page.get_by_test_id("question").nth(1).get_by_text("why.wav")).to_be_visible()
+
+
+def test_ai_threshold_and_messenger_saved(live: dict[str, Any], page: Page) -> None:
+    base = live["base"]
+    sign_in(page, base, "olga@acmecorp.com")
+    settings = create_campaign(page, base, "AI campaign")
+    page.goto(f"{settings}/ai")
+    page.get_by_label("Must-have criteria").fill("Fluent English\n2+ years customer service")
+    page.get_by_label("Bonus criteria").fill("Tagalog")
+    page.get_by_label("Auto-reject threshold").fill("45")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Your changes were saved.")).to_be_visible()
+    expect(page.get_by_label("Auto-reject threshold")).to_have_value("45")
+    expect(page.get_by_label("Must-have criteria")).to_have_value(
+        "Fluent English\n2+ years customer service"
+    )
+
+    page.goto(f"{settings}/messenger")
+    page.get_by_label("Job position").check()
+    page.get_by_label("Information fields").fill("x" * 81)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#info_fields-error")).to_be_visible()
+    page.get_by_label("Information fields").fill("Night shift\nMakati")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Your changes were saved.")).to_be_visible()
+    expect(page.get_by_label("Job position")).to_be_checked()
+
+
+def test_manager_without_permission_gets_404(live: dict[str, Any], page: Page) -> None:
+    base = live["base"]
+    sign_in(page, base, "mia@acmecorp.com")
+    response = page.goto(f"{base}/app/campaigns/{live['hidden_id']}/settings/messages")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+
+
+def test_a_script_in_a_campaign_title_shows_as_text(live: dict[str, Any], page: Page) -> None:
+    base = live["base"]
+    sign_in(page, base, "olga@acmecorp.com")
+    create_campaign(page, base, XSS)
+    expect(page.locator("h1.cs-title")).to_have_text(XSS)
+    page.goto(f"{base}/app")
+    expect(page.get_by_text(XSS)).to_be_visible()
+    assert page.locator("img[src=x]").count() == 0
