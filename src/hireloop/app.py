@@ -43,6 +43,7 @@ from hireloop.web.app import router as recruiter_app_router
 from hireloop.web.careers import STATIC_DIR as WEB_STATIC_DIR
 from hireloop.web.careers import STATIC_PREFIX as WEB_STATIC_PREFIX
 from hireloop.web.careers import router as careers_pages_router
+from hireloop.web.share_routes import router as share_pages_router
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.include_router(careers_router)
     app.include_router(careers_pages_router)
     app.include_router(recruiter_app_router)
+    app.include_router(share_pages_router)
     app.include_router(leads_lead_router)
     app.include_router(leads_campaign_router)
     app.include_router(leads_company_router)

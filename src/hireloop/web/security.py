@@ -40,6 +40,7 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'none'; "
     "style-src 'self'; "
     "img-src 'self' https:; "
+    "media-src 'self'; "  # the recruiter app's audio answers (<audio>), same origin only
     "form-action 'self'; "
     "base-uri 'none'; "
     "frame-ancestors 'none'"

@@ -70,4 +70,7 @@ class LeadFilters:
     resume: str | None = None  # attached | not_attached
     completion_method: str | None = None
     others: dict[str, str] = field(default_factory=dict)
+    # The AI score range, bounds included (the recruiter app's filter).
+    score_min: int | None = None
+    score_max: int | None = None
     sort_by: str = "created_at"  # name | source | location | created_at | completion_date

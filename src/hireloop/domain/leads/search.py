@@ -72,11 +72,11 @@ FULL_NAME_KEY = Candidate.first_name_key + literal_column("' '", String) + Candi
 _LEAD_COLUMNS = (
     "id", "company_id", "job_id", "candidate_id", "folder", "custom_folder_id", "source",
     "others", "pin", "pin_expires_at", "scheduled_at", "completed_at", "created_at",
-    "updated_at",
+    "updated_at", "ai_score",
 )  # fmt: skip
 _CANDIDATE_COLUMNS = (
     "id", "company_id", "first_name", "last_name", "email", "phone", "phone_e164", "gender",
-    "education", "employment", "links", "resume_file_id",
+    "education", "employment", "links", "resume_file_id", "city",
 )  # fmt: skip
 _CAMPAIGN_COLUMNS = ("id", "company_id", "title", "ats_external_id")
 
@@ -227,6 +227,10 @@ def _filters(
         has_resume = Candidate.resume_file_id.is_not(None)
         where.append(has_resume if filters.resume == "attached" else ~has_resume)
         join_candidate = True
+    if filters.score_min is not None:
+        where.append(Application.ai_score >= filters.score_min)
+    if filters.score_max is not None:
+        where.append(Application.ai_score <= filters.score_max)
     if filters.completion_method:
         # Recorded by the interview engine in the answers document.
         method = Application.answers["completion_method"].as_string()
@@ -282,12 +286,14 @@ def search_leads(
     page: int,
     per_page: int = PER_PAGE,
     with_answers: bool = False,
+    count_limit: int | None = None,
 ) -> Page[LeadRow]:
     """A page of the company's leads matching ``filters``, newest first unless sorted
     otherwise, with their candidates and campaigns.
 
     The total comes from the maintained folder counts when no row needs to be looked at,
-    else from a count; then the page's ids, then their rows."""
+    else from a count (of at most ``offset + count_limit + 1`` rows when given); then the
+    page's ids, then their rows."""
     where, join_candidate = _filters(session, company_id, filters)
     order = _order(filters.sort_by)
     join_candidate = join_candidate or filters.sort_by in ("name", "location")
@@ -300,6 +306,11 @@ def search_leads(
     # No window count here: under a LIMIT, PostgreSQL costs a window as if it could
     # stop early, and so prefers walking every lead in date order.
     total = _counted_total(session, company_id, filters)
+    if total is None and count_limit is not None:
+        # Rows are counted up to count_limit past this page (a broad filter at 1M leads
+        # would otherwise count them all): a total above offset + count_limit means "more".
+        limited = ids.limit(offset + count_limit + 1).subquery()
+        total = int(session.scalar(select(func.count()).select_from(limited)) or 0)
     if total is None:
         total = int(session.scalar(ids.with_only_columns(func.count())) or 0)
     page_ids: list[int] = []

@@ -12,11 +12,19 @@ here, before ``shell_routes`` (whose last route answers 404 for any other ``/app
 
 from fastapi import APIRouter
 
-from hireloop.web.app import auth_routes, campaign_settings_routes, shell_routes
+from hireloop.web.app import (
+    auth_routes,
+    campaign_settings_routes,
+    campaign_view_routes,
+    candidate_routes,
+    shell_routes,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth_routes.router)
+router.include_router(campaign_view_routes.router)
 router.include_router(campaign_settings_routes.router)
+router.include_router(candidate_routes.router)
 router.include_router(shell_routes.router)
 
 __all__ = ["router"]

@@ -1,0 +1,492 @@
+"""The campaign view (``/app/campaigns/{id}``, ``/app/campaigns/all`` for Show All): the
+candidate list panel — campaign selector, search, folders with their counts, filters,
+labels, selection and bulk actions — next to the chat and profile panels of the selected
+candidate (``?selected=<application id>``, rendered by ``candidate_panels``).
+
+Every route checks the session, the company (another company's campaign or candidate is a
+404) and the manager's permission on the campaign (``campaigns.can_see``: a campaign the
+manager may not see is a 404 too). Posts are CSRF-checked and end in a redirect back to
+the list with its filters. See docs/web-app.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from hireloop.api.deps import SessionDep
+from hireloop.domain.actor import Actor
+from hireloop.domain.applications import labels as labels_service
+from hireloop.domain.applications.folders import is_campaign_folder
+from hireloop.domain.applications.models import Application
+from hireloop.domain.applications.pins import refresh_pins
+from hireloop.domain.applications.service import get_application, move_application
+from hireloop.domain.companies import accounts
+from hireloop.domain.jobs.campaigns import can_see, get_campaign
+from hireloop.domain.jobs.models import Job
+from hireloop.domain.messaging.automatic import send_campaign_message
+from hireloop.domain.messaging.library import get_quick_reply, list_quick_replies
+from hireloop.domain.messaging.service import send_template
+from hireloop.errors import DomainError, NotFound
+from hireloop.web.app import campaign_view_queries as queries
+from hireloop.web.app.i18n import N_
+from hireloop.web.app.pages import (
+    APP_PREFIX,
+    FLASHES,
+    AppRoute,
+    CsrfForm,
+    PageExit,
+    error_page,
+    redirect,
+    render,
+    settings_of,
+    signed_in,
+    text,
+)
+from hireloop.web.app.shell_routes import FOLDER_NAMES, STATUS_NAMES
+
+router = APIRouter(include_in_schema=False, route_class=AppRoute)
+
+CAMPAIGNS = APP_PREFIX + "/campaigns"
+ALL = "all"
+
+# The folders the shell does not name (the list shows them all).
+LIST_FOLDER_NAMES = {
+    **FOLDER_NAMES,
+    "no_campaign_invitation": N_("No campaign invitation"),
+    "no_response": N_("No response"),
+    "all": N_("All folders"),
+}
+ACTIONS = ("move", "label", "pin", "invite", "quick_reply")
+
+# Flash messages of this screen (pages.FLASHES carries codes; their texts are ours).
+FLASHES.update(
+    {
+        "cv_moved": N_("The selected candidates were moved."),
+        "cv_labeled": N_("The label was added."),
+        "cv_pins": N_("New PINs were issued to the selected candidates."),
+        "cv_invited": N_("The invitation was queued for the selected candidates."),
+        "cv_not_invited": N_(
+            "No invitation was sent: the campaign's invitation is off, or the candidates "
+            "cannot be reached."
+        ),
+        "cv_replied": N_("The quick reply was queued for the selected candidates."),
+        "cv_some_skipped": N_(
+            "Done. Some candidates were skipped: they cannot be reached or asked not to be "
+            "contacted."
+        ),
+        "cv_nothing_selected": N_("Select at least one candidate first."),
+        "cv_bad_choice": N_("Choose what to apply to the selected candidates."),
+        "cv_bad_label": N_("That label name is not valid (no commas, # or ?)."),
+    }
+)
+
+
+# --- Scope: which campaigns a page shows --------------------------------------------------
+
+
+@dataclass
+class Scope:
+    who: accounts.Current
+    job: Job | None  # None: Show All
+    job_ids: list[int] | None  # None: every campaign of the company
+
+    @property
+    def ref(self) -> str:
+        return str(self.job.id) if self.job is not None else ALL
+
+    @property
+    def base(self) -> str:
+        return f"{CAMPAIGNS}/{self.ref}"
+
+    def allows(self, session: Session, application: Application) -> bool:
+        """Whether ``application`` (already of the user's company) belongs to this page."""
+        if self.job is not None:
+            return application.job_id == self.job.id
+        if self.job_ids is None:
+            return True
+        return application.job_id in self.job_ids
+
+
+def _not_found(request: Request, who: accounts.Current) -> PageExit:
+    return PageExit(error_page(request, 404, user=who.user, company=who.company))
+
+
+def _scope(request: Request, session: Session, ref: str) -> Scope:
+    who = signed_in(request, session)
+    if ref == ALL:
+        return Scope(who, None, queries.visible_job_ids(session, who.user))
+    if not ref.isdigit() or len(ref) > 18:
+        raise _not_found(request, who)
+    try:
+        job = get_campaign(session, who.company.id, int(ref))
+    except NotFound:
+        raise _not_found(request, who) from None
+    if not can_see(who.user, job):
+        raise _not_found(request, who)
+    return Scope(who, job, [job.id])
+
+
+# --- Reading the address ------------------------------------------------------------------
+
+
+def _int(raw: str | None, low: int, high: int) -> int | None:
+    raw = (raw or "").strip()
+    if raw.isdigit() and len(raw) < 7:
+        value = int(raw)
+        return value if low <= value <= high else None
+    return None
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat((raw or "").strip()[:10]) if raw else None
+    except ValueError:
+        return None
+
+
+def _folder(raw: str | None) -> str | None:
+    if raw in queries.SYSTEM_FOLDERS or raw == "all":
+        return raw
+    if raw and raw.startswith("custom:") and raw[7:].isdigit() and len(raw) < 30:
+        return raw
+    return None
+
+
+def read_filters(params: Any) -> queries.ListFilters:
+    """The list's filters from the address (anything unreadable is ignored)."""
+    query = " ".join((params.get("q") or "")[:200].split())
+    folder = _folder(params.get("folder"))
+    return queries.ListFilters(
+        query=query,
+        # A search looks in every folder unless one is chosen.
+        folder=folder or ("all" if query else "inbox"),
+        source=(params.get("source") or "").strip()[:200],
+        label=(params.get("label") or "").strip()[:100],
+        date_from=_day(params.get("from")),
+        date_to=_day(params.get("to")),
+        score_min=_int(params.get("score_min"), 0, 100),
+        score_max=_int(params.get("score_max"), 0, 100),
+        location=(params.get("location") or "").strip()[:200],
+    )
+
+
+def _url(base: str, params: dict[str, str]) -> str:
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+# --- The page -----------------------------------------------------------------------------
+
+
+@dataclass
+class ListView:
+    """Everything the list panel shows (one template variable: ``campaign_view``)."""
+
+    scope: Scope
+    filters: queries.ListFilters
+    campaigns: list[Job]
+    folders: list[queries.FolderEntry]
+    result: queries.CandidateList
+    labels: list[str]
+    quick_replies: list[Any]
+    move_targets: list[tuple[str, str | None]]
+    selected: int | None
+    panels: bool
+    folder_names: dict[str, str] = field(default_factory=lambda: LIST_FOLDER_NAMES)
+    status_names: dict[str, str] = field(default_factory=lambda: STATUS_NAMES)
+
+    @property
+    def job(self) -> Job | None:
+        return self.scope.job
+
+    @property
+    def base(self) -> str:
+        return self.scope.base
+
+    def url(self, *, page: int | None = None, selected: int | None = None, **changes: Any) -> str:
+        """This list's address with ``changes`` to its filters (None removes one)."""
+        params = self.filters.params()
+        for key, value in changes.items():
+            key = {"from_": "from", "to_": "to"}.get(key, key)
+            if value is None or value == "":
+                params.pop(key, None)
+            else:
+                params[key] = str(value)
+        if changes.get("folder") == ("all" if params.get("q") else "inbox"):
+            params.pop("folder", None)  # the default
+        if page and page > 1:
+            params["page"] = str(page)
+        if selected is not None:
+            params["selected"] = str(selected)
+        return _url(self.base, params)
+
+    def page_url(self, page: int) -> str:
+        return self.url(page=page, selected=self.selected)
+
+    def folder_url(self, key: str) -> str:
+        return self.url(folder=key)
+
+    def label_url(self, name: str) -> str:
+        return self.url(label=name)
+
+    def row_url(self, application_id: int) -> str:
+        return self.url(page=self.result.page.page, selected=application_id)
+
+    @property
+    def reset_url(self) -> str:
+        # The folder stays when it was chosen (not the "all" a search defaults to).
+        folder = self.filters.params().get("folder")
+        return _url(self.base, {"folder": folder} if folder and folder != "inbox" else {})
+
+    @property
+    def back(self) -> str:
+        """Where a post returns: this list, same filters, page and selection."""
+        return self.url(page=self.result.page.page, selected=self.selected)
+
+    def campaign_url(self, ref: str) -> str:
+        return f"{CAMPAIGNS}/{ref}"
+
+
+def _panel_context(
+    request: Request, session: Session, scope: Scope, selected: int
+) -> dict[str, Any] | None:
+    """The chat and profile panels of the selected candidate (candidate_panels), None
+    while that module is not there; a candidate outside this page's campaigns is a 404."""
+    try:
+        application = get_application(session, scope.who.company.id, selected)
+    except NotFound:
+        raise _not_found(request, scope.who) from None
+    if not scope.allows(session, application):
+        raise _not_found(request, scope.who)
+    try:
+        from hireloop.web.app.candidate_panels import panel_context  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    context: dict[str, Any] = panel_context(request, session, scope.who, selected)
+    return context
+
+
+def campaign_page(request: Request, session: Session, scope: Scope) -> Response:
+    params = request.query_params
+    filters = read_filters(params)
+    page_number = _int(params.get("page"), 1, 999_999) or 1
+    selected = _int(params.get("selected"), 1, 10**17)
+    company_id = scope.who.company.id
+    panel = _panel_context(request, session, scope, selected) if selected else None
+    result = queries.candidate_list(session, company_id, scope.job_ids, filters, page=page_number)
+    folders = queries.folder_entries(session, company_id, scope.job, scope.job_ids)
+    view = ListView(
+        scope=scope,
+        filters=filters,
+        campaigns=queries.campaign_choices(session, scope.who.user),
+        folders=folders,
+        result=result,
+        labels=queries.label_names(session, company_id),
+        quick_replies=list_quick_replies(session, company_id),
+        move_targets=[(e.key, e.name) for e in folders if e.key in queries.MOVE_TARGETS]
+        + [(e.key, e.name) for e in folders if e.key.startswith("custom:")],
+        selected=selected,
+        panels=panel is not None,
+    )
+    return render(
+        request,
+        "app/campaign_view/page.html",
+        {**(panel or {}), "campaign_view": view},
+        user=scope.who.user,
+        company=scope.who.company,
+    )
+
+
+@router.get(CAMPAIGNS + "/" + ALL)
+def show_all(request: Request, session: SessionDep) -> Response:
+    """Every campaign the user may see; ``?campaign=<id>`` is the campaign selector's
+    choice (a plain GET form, no JavaScript needed): it leads to that campaign."""
+    choice = request.query_params.get("campaign", "")
+    if choice.isdigit() and len(choice) <= 18:
+        scope = _scope(request, session, choice)
+        return redirect(request, scope.base)
+    return campaign_page(request, session, _scope(request, session, ALL))
+
+
+@router.get(CAMPAIGNS + "/{campaign_id:int}")
+def campaign_view(campaign_id: int, request: Request, session: SessionDep) -> Response:
+    return campaign_page(request, session, _scope(request, session, str(campaign_id)))
+
+
+# --- Posts --------------------------------------------------------------------------------
+
+
+def _back(form: FormData, scope: Scope) -> str:
+    back = text(form, "back", 2000)
+    same_list = back == scope.base or back.startswith(scope.base + "?")
+    if same_list and all(32 < ord(ch) < 127 for ch in back) and "\\" not in back:
+        return back
+    return scope.base
+
+
+def _applications(
+    request: Request, session: Session, scope: Scope, raw_ids: list[Any]
+) -> list[Application]:
+    """The applications posted, all of this page's campaigns (any other id is a 404)."""
+    ids: list[int] = []
+    for raw in raw_ids[: queries.PER_PAGE * 2]:
+        value = _int(raw if isinstance(raw, str) else None, 1, 10**17)
+        if value is None:
+            raise _not_found(request, scope.who)
+        ids.append(value)
+    found = []
+    for application_id in dict.fromkeys(ids):
+        try:
+            application = get_application(session, scope.who.company.id, application_id)
+        except NotFound:
+            raise _not_found(request, scope.who) from None
+        if not scope.allows(session, application):
+            raise _not_found(request, scope.who)
+        found.append(application)
+    return found
+
+
+def _job_of(session: Session, scope: Scope, application: Application) -> Job:
+    job = scope.job if scope.job is not None else session.get(Job, application.job_id)
+    assert job is not None
+    return job
+
+
+def _each(applications: list[Application], send: Callable[[Application], bool]) -> tuple[int, int]:
+    """(done, skipped): ``send`` returns whether something went; an ``Invalid`` (a
+    candidate who cannot be reached) skips that candidate."""
+    done = skipped = 0
+    for application in applications:
+        try:
+            if send(application):
+                done += 1
+            else:
+                skipped += 1
+        except DomainError:
+            skipped += 1
+    return done, skipped
+
+
+def _label(session: Session, company_id: int, raw: str) -> str | None:
+    try:
+        name = labels_service.clean_label_name(raw)
+    except DomainError:
+        return None
+    # A new name creates the label (the + menu lets the recruiter type one).
+    return labels_service.ensure_label(session, company_id, name).name
+
+
+def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Response:
+    back = _back(form, scope)
+    action = text(form, "action", 20)
+    if action not in ACTIONS:
+        return redirect(request, back, flash="cv_bad_choice")
+    applications = _applications(request, session, scope, form.getlist("ids"))
+    if not applications:
+        return redirect(request, back, flash="cv_nothing_selected")
+    user = scope.who.user
+    company_id = scope.who.company.id
+    actor = Actor("user", user.id)
+    if action == "move":
+        target = text(form, "folder", 40)
+        custom_id: int | None = None
+        if target.startswith("custom:") and target[7:].isdigit():
+            custom_id = int(target[7:])
+            folder = "custom"
+        elif target in queries.MOVE_TARGETS:
+            folder = target
+        else:  # never into the Inbox
+            return redirect(request, back, flash="cv_bad_choice")
+        for application in applications:
+            if custom_id is not None and not is_campaign_folder(
+                session, _job_of(session, scope, application), custom_id
+            ):
+                raise _not_found(request, scope.who)
+            move_application(session, application, folder, actor, custom_folder_id=custom_id)
+        return redirect(request, back, flash="cv_moved")
+    if action == "label":
+        name = _label(session, company_id, text(form, "label", 200))
+        if name is None:
+            return redirect(request, back, flash="cv_bad_label")
+        for application in applications:
+            labels_service.apply_labels(session, application, actor, add=[name])
+        return redirect(request, back, flash="cv_labeled")
+    if action == "pin":
+        refresh_pins(
+            session,
+            company_id,
+            [a.id for a in applications],
+            settings_of(request).pin_ttl_hours,
+            actor,
+        )
+        return redirect(request, back, flash="cv_pins")
+    if action == "invite":
+        done, skipped = _each(
+            applications,
+            lambda a: bool(
+                send_campaign_message(session, a, "invitation", job=_job_of(session, scope, a))
+            ),
+        )
+        if not done:
+            return redirect(request, back, flash="cv_not_invited")
+        return redirect(request, back, flash="cv_some_skipped" if skipped else "cv_invited")
+    # quick_reply
+    reply_id = _int(text(form, "quick_reply", 20), 1, 10**17)
+    if reply_id is None:
+        return redirect(request, back, flash="cv_bad_choice")
+    try:
+        reply = get_quick_reply(session, company_id, reply_id)
+    except NotFound:
+        raise _not_found(request, scope.who) from None
+    done, skipped = _each(
+        applications,
+        lambda a: bool(send_template(session, a, reply, "last", author_user_id=user.id)),
+    )
+    return redirect(request, back, flash="cv_some_skipped" if skipped else "cv_replied")
+
+
+@router.post(CAMPAIGNS + "/" + ALL + "/bulk")
+def bulk_all(request: Request, session: SessionDep, form: CsrfForm) -> Response:
+    return bulk(request, session, _scope(request, session, ALL), form)
+
+
+@router.post(CAMPAIGNS + "/{campaign_id:int}/bulk")
+def bulk_campaign(
+    campaign_id: int, request: Request, session: SessionDep, form: CsrfForm
+) -> Response:
+    return bulk(request, session, _scope(request, session, str(campaign_id)), form)
+
+
+def add_label(
+    request: Request, session: Session, scope: Scope, application_id: int, form: FormData
+) -> Response:
+    """The + of a row: one label on one candidate (an existing name or a new one)."""
+    (application,) = _applications(request, session, scope, [str(application_id)])
+    back = _back(form, scope)
+    name = _label(session, scope.who.company.id, text(form, "label", 200))
+    if name is None:
+        return redirect(request, back, flash="cv_bad_label")
+    labels_service.apply_labels(session, application, Actor("user", scope.who.user.id), add=[name])
+    return redirect(request, back, flash="cv_labeled")
+
+
+@router.post(CAMPAIGNS + "/" + ALL + "/applications/{application_id:int}/labels")
+def add_label_all(
+    application_id: int, request: Request, session: SessionDep, form: CsrfForm
+) -> Response:
+    return add_label(request, session, _scope(request, session, ALL), application_id, form)
+
+
+@router.post(CAMPAIGNS + "/{campaign_id:int}/applications/{application_id:int}/labels")
+def add_label_campaign(
+    campaign_id: int, application_id: int, request: Request, session: SessionDep, form: CsrfForm
+) -> Response:
+    scope = _scope(request, session, str(campaign_id))
+    return add_label(request, session, scope, application_id, form)

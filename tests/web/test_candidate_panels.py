@@ -1,0 +1,484 @@
+"""The candidate panels (chat history + profile) and share links over HTTP: comments kept
+apart and never sent, quick replies rendered, folder moves with notify, the CV and audio
+answers, share links (chosen fields, signed out, revoke, expiry), escaping, tenancy and
+manager permissions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireloop.db import utcnow
+from hireloop.domain.applications import share
+from hireloop.domain.applications.models import Application, ApplicationEvent, ShareLink
+from hireloop.domain.candidates.models import Comment
+from hireloop.domain.companies.service import create_user
+from hireloop.domain.files.models import File
+from hireloop.domain.files.storage import local_storage
+from hireloop.domain.jobs.models import Job
+from hireloop.domain.messaging.library import create_quick_reply
+from hireloop.domain.messaging.models import Message
+from hireloop.errors import NotFound
+from tests.factories import Factory
+from tests.web.conftest import csrf_from
+
+PASSWORD = "correct horse battery"
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as c:
+        yield c
+
+
+@pytest.fixture
+def world(session: Session, factory: Factory, settings: Any) -> dict[str, Any]:
+    company = factory.company("Acme Recruiting")
+    owner = create_user(
+        session, company.id, email="olga@acme.com", name="Olga", password=PASSWORD, role="owner"
+    )
+    manager = create_user(session, company.id, email="mia@acme.com", name="Mia", password=PASSWORD)
+    job = factory.job(company, title="Call Center Agent")
+    job.messaging_settings = {
+        **(job.messaging_settings or {}),
+        "shortlisted": {
+            "enabled": True,
+            "sms": "Good news @candidate_name!",
+            "email_subject": "",
+            "email_html": "",
+        },
+        "rejection": {"enabled": False},
+    }
+    job.interview_settings = {
+        **(job.interview_settings or {}),
+        "questions": [{"id": 1, "text": "Why do you want this job?"}],
+    }
+    candidate = factory.candidate(
+        company,
+        first_name="Ana",
+        last_name="Cruz",
+        email="ana@example.com",
+        phone="+639171234567",
+        city="Manila",
+    )
+    application = factory.application(job, candidate)
+    storage = local_storage(settings.files_dir)
+    blob = storage.put(b"RIFF....WAVEfmt fake audio", prefix="test")
+    audio = File(
+        company_id=company.id,
+        candidate_id=candidate.id,
+        application_id=application.id,
+        kind="audio",
+        name="answer1.wav",
+        media_type="audio/wav",
+        size=blob.size,
+        sha256=blob.sha256,
+        storage_key=blob.key,
+    )
+    cv_blob = storage.put(b"%PDF-1.4 fake cv", prefix="test")
+    cv = File(
+        company_id=company.id,
+        candidate_id=candidate.id,
+        application_id=application.id,
+        kind="cv",
+        name="ana cv.pdf",
+        media_type="application/pdf",
+        size=cv_blob.size,
+        sha256=cv_blob.sha256,
+        storage_key=cv_blob.key,
+    )
+    session.add_all([audio, cv])
+    session.flush()
+    application.cv_file_id = cv.id
+    application.answers = {
+        "1": {
+            "answer": "I love helping people",
+            "transcript": "I love helping people",
+            "file": audio.id,
+        }
+    }
+    application.ai_score = 82
+    application.ai_summary = "Strong customer service background."
+    application.ai_first_impression = "Friendly and clear."
+    application.ai_breakdown = {
+        "reasons": ["5 years in call centers"],
+        "components": {"skills": {"score": 90, "weight": 0.5, "detail": "customer service"}},
+    }
+    candidate.parsed_resume = {
+        "employment": [{"title": "Agent", "employer": "BPO Inc", "start": "2019", "current": True}],
+        "education": [{"school": "UP Manila", "degree": "BA"}],
+        "skills": ["Customer service", "English"],
+        "parser_version": "1",
+    }
+    quick_reply = create_quick_reply(
+        session, company.id, title="Interview invite", content="Hi <%= @candidate_name %>, see you!"
+    )
+    other = factory.company("Other Co")
+    other_job = factory.job(other)
+    other_app = factory.application(other_job, factory.candidate(other))
+    session.commit()
+    return {
+        "company": company,
+        "owner": owner,
+        "manager": manager,
+        "job": job,
+        "candidate": candidate,
+        "application": application,
+        "audio": audio,
+        "quick_reply": quick_reply,
+        "other_app": other_app,
+    }
+
+
+def sign_in(client: TestClient, email: str) -> None:
+    page = client.get("/app/login")
+    r = client.post(
+        "/app/login",
+        data={"csrf_token": csrf_from(page.text), "email": email, "password": PASSWORD},
+    )
+    assert r.status_code == 303, r.text
+
+
+def post(client: TestClient, path: str, data: dict[str, Any], page: str) -> Any:
+    token = csrf_from(client.get(page).text)
+    return client.post(path, data={"csrf_token": token, **data})
+
+
+def page_of(app: Application) -> str:
+    return f"/app/applications/{app.id}"
+
+
+def test_the_page_shows_both_panels(client: TestClient, world: dict[str, Any]) -> None:
+    sign_in(client, "olga@acme.com")
+    r = client.get(page_of(world["application"]))
+    assert r.status_code == 200
+    html = r.text
+    for text in (
+        "Chat history",
+        "Ana Cruz",
+        "ana@example.com",
+        "Manila",
+        "82",
+        "Strong customer service background.",
+        "Friendly and clear.",
+        "5 years in call centers",
+        "BPO Inc",
+        "UP Manila",
+        "Customer service",
+        "Why do you want this job?",
+        "I love helping people",
+        "Interview invite",
+        "Notify the candidate",
+        f"<code>{world['application'].id}</code>",
+        f"<code>{world['candidate'].id}</code>",
+        "Failed Background Check",
+    ):
+        assert text in html, text
+    assert f'src="/app/applications/{world["application"].id}/audio/{world["audio"].id}"' in html
+    assert "<audio controls" in html
+    assert r.headers["cache-control"] == "no-store"
+
+
+def test_comment_is_shown_apart_and_never_sent(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    r = post(
+        client, path + "/comments", {"text": "Call back <b>Monday</b>\nok", "return_to": path}, path
+    )
+    assert r.status_code == 303 and r.headers["location"] == path
+    comment = session.scalars(select(Comment)).one()
+    assert comment.application_id == world["application"].id
+    assert session.scalars(select(Message)).all() == []
+    html = client.get(path).text
+    assert "The comment was added." in html
+    match = re.search(r'<li class="cp-comment".*?</li>', html, re.S)
+    assert match and "Call back &lt;b&gt;Monday&lt;/b&gt;<br>ok" in match.group(0)
+    assert "Only your team sees this" in match.group(0)
+    # Forms only ever go back to an /app page.
+    r = post(client, path + "/comments", {"text": "x", "return_to": "https://evil.example"}, path)
+    assert r.status_code == 303 and r.headers["location"] == path
+    r = post(client, path + "/comments", {"text": "y", "return_to": "/app?selected=1"}, path)
+    assert r.headers["location"] == "/app?selected=1"
+    # An empty comment is refused.
+    r = post(client, path + "/comments", {"text": "  "}, path)
+    assert r.status_code == 400 and "Write a comment." in r.text
+
+
+def test_quick_reply_is_queued_with_rendered_tokens(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    r = post(
+        client,
+        path + "/messages",
+        {"quick_reply_id": str(world["quick_reply"].id), "channel": "sms", "return_to": path},
+        path,
+    )
+    assert r.status_code == 303, r.text
+    message = session.scalars(select(Message)).one()
+    assert message.body_text == "Hi Ana, see you!"
+    assert message.channel == "sms" and message.kind == "quick_reply"
+    assert message.author_type == "user" and message.author_user_id == world["owner"].id
+    html = client.get(path).text
+    assert "Hi Ana, see you!" in html and "Olga" in html
+
+    # Free text with a token appended, by email.
+    r = post(
+        client,
+        path + "/messages",
+        {"text": "Hello", "insert_token": "job_title", "channel": "email"},
+        path,
+    )
+    assert r.status_code == 303
+    last = session.scalars(select(Message).order_by(Message.id.desc())).first()
+    assert last is not None and last.body_text == "Hello Call Center Agent"
+    assert last.channel == "email" and last.kind == "manual"
+
+    # Nothing to send, another company's quick reply, a candidate without email.
+    assert post(client, path + "/messages", {"text": ""}, path).status_code == 400
+    world["candidate"].email = None
+    session.commit()
+    r = post(client, path + "/messages", {"text": "Hi", "channel": "email"}, path)
+    assert r.status_code == 400 and "no email address" in r.text
+
+
+def test_bot_stop_and_resume(client: TestClient, session: Session, world: dict[str, Any]) -> None:
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    assert post(client, path + "/bot", {"action": "pause"}, path).status_code == 303
+    session.refresh(world["application"])
+    assert world["application"].bot_paused is True
+    assert "Resume bot" in client.get(path).text
+    assert post(client, path + "/bot", {"action": "resume"}, path).status_code == 303
+    session.refresh(world["application"])
+    assert world["application"].bot_paused is False
+    kinds = session.scalars(
+        select(ApplicationEvent.kind).where(ApplicationEvent.kind.like("bot_%"))
+    ).all()
+    assert sorted(kinds) == ["bot_paused", "bot_resumed"]
+
+
+def test_folders_with_notify_and_reason(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    sign_in(client, "olga@acme.com")
+    application = world["application"]
+    path = page_of(application)
+    r = post(
+        client,
+        path + "/folder",
+        {"action": "shortlist", "notify": "1", "reason": "shortlisted:meets_requirements"},
+        path,
+    )
+    assert r.status_code == 303
+    session.refresh(application)
+    assert application.folder == "shortlisted"
+    sent = session.scalars(select(Message)).all()
+    assert [m.body_text for m in sent] == ["Good news Ana!"]
+    event = session.scalars(
+        select(ApplicationEvent).where(ApplicationEvent.to_folder == "shortlisted")
+    ).one()
+    assert event.reason == "meets_requirements" and event.actor_type == "user"
+
+    # Without notify: no message. A rejection reason with a shortlist is ignored.
+    for action, folder in (("on_hold", "on_hold"), ("hire", "hired"), ("reject", "rejected")):
+        r = post(client, path + "/folder", {"action": action}, path)
+        assert r.status_code == 303
+        session.refresh(application)
+        assert application.folder == folder
+    assert len(session.scalars(select(Message)).all()) == 1
+    assert post(client, path + "/folder", {"action": "inbox"}, path).status_code == 400
+
+
+def test_cv_and_audio_downloads(client: TestClient, world: dict[str, Any]) -> None:
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    r = client.get(path + "/cv")
+    assert r.status_code == 200 and r.content == b"%PDF-1.4 fake cv"
+    assert r.headers["content-disposition"] == "attachment; filename*=UTF-8''ana%20cv.pdf"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    r = client.get(f"{path}/audio/{world['audio'].id}")
+    assert r.status_code == 200 and r.headers["content-type"] == "audio/wav"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert client.get(f"{path}/audio/999999").status_code == 404
+
+
+def test_share_link_shows_only_the_chosen_fields(
+    client: TestClient, app: Any, session: Session, world: dict[str, Any]
+) -> None:
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    r = post(
+        client,
+        path + "/share",
+        {"fields": ["resume", "score"], "days": "7", "return_to": path},
+        path,
+    )
+    assert r.status_code == 303
+    html = client.get(path).text
+    match = re.search(r'value="(http://[^"]+/share/([^"]+))"', html)
+    assert match, "the new link is shown once"
+    token = match.group(2)
+    link = session.scalars(select(ShareLink)).one()
+    assert link.token_hash == share.token_hash(token) and token not in link.token_hash
+    assert link.fields == ["resume", "score"]
+    assert timedelta(days=6, hours=23) < link.expires_at - utcnow() <= timedelta(days=7)
+    # Gone from the page after the next view.
+    assert token not in client.get(path).text
+
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as anonymous:
+        r = anonymous.get(f"/share/{token}")
+        assert r.status_code == 200
+        assert "noindex" in r.headers["x-robots-tag"]
+        assert r.headers["cache-control"] == "no-store"
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        assert 'name="robots" content="noindex' in r.text
+        for shown in ("Ana Cruz", "Call Center Agent", "82", "BPO Inc", "Customer service"):
+            assert shown in r.text, shown
+        for hidden in ("ana@example.com", "+639171234567", "I love helping people", "Comment"):
+            assert hidden not in r.text, hidden
+        cv = anonymous.get(f"/share/{token}/cv")
+        assert cv.status_code == 200 and cv.headers["content-disposition"].startswith("attachment")
+        assert anonymous.get("/share/not-a-token").status_code == 404
+
+    # Revoke: the link is refused.
+    r = post(client, f"{path}/share/{link.id}/revoke", {}, path)
+    assert r.status_code == 303
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        r = anonymous.get(f"/share/{token}")
+        assert r.status_code == 410 and "no longer valid" in r.text
+        assert anonymous.get(f"/share/{token}/cv").status_code == 410
+
+
+def test_share_link_expires_and_needs_a_field(
+    client: TestClient, app: Any, session: Session, world: dict[str, Any]
+) -> None:
+    made = share.create_link(
+        session, world["company"].id, world["application"].id, fields=["contact"], days=1
+    )
+    made.link.expires_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        assert anonymous.get(f"/share/{made.token}").status_code == 410
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    r = post(client, path + "/share", {"days": "14"}, path)
+    assert r.status_code == 400 and "Choose at least one" in r.text
+    r = post(client, path + "/share", {"fields": "contact", "days": "3"}, path)
+    assert r.status_code == 400
+    # Another company cannot revoke it.
+    with pytest.raises(NotFound):
+        share.revoke_link(
+            session, world["other_app"].company_id, world["application"].id, made.link.id
+        )
+
+
+def test_xss_in_a_candidate_name_and_message_shows_as_text(
+    client: TestClient, app: Any, session: Session, world: dict[str, Any]
+) -> None:
+    candidate = world["candidate"]
+    candidate.first_name = XSS
+    session.add(
+        Message(
+            company_id=world["company"].id,
+            application_id=world["application"].id,
+            candidate_id=candidate.id,
+            channel="sms",
+            kind="inbound",
+            direction="inbound",
+            author_type="candidate",
+            to_address="",
+            body_text=XSS,
+            status="received",
+        )
+    )
+    session.commit()
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    html = client.get(path).text
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    made = share.create_link(
+        session, world["company"].id, world["application"].id, fields=["contact"]
+    )
+    session.commit()
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        shared = anonymous.get(f"/share/{made.token}").text
+        assert "<script>alert" not in shared and "&lt;script&gt;" in shared
+
+
+def test_another_company_and_unpermitted_manager_get_404(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    sign_in(client, "olga@acme.com")
+    other = page_of(world["other_app"])
+    mine = page_of(world["application"])
+    assert client.get(other).status_code == 404
+    for suffix in ("/cv", f"/audio/{world['audio'].id}"):
+        assert client.get(other + suffix).status_code == 404
+    for suffix, data in (
+        ("/messages", {"text": "hi"}),
+        ("/comments", {"text": "hi"}),
+        ("/bot", {"action": "pause"}),
+        ("/folder", {"action": "reject"}),
+        ("/share", {"fields": "contact"}),
+        ("/share/1/revoke", {}),
+    ):
+        assert post(client, other + suffix, data, mine).status_code == 404, suffix
+    assert session.scalars(select(Comment)).all() == []
+    assert session.scalars(select(Message)).all() == []
+
+    # A manager not permitted to the campaign: 404 too; once permitted, the page.
+    client.cookies.clear()
+    sign_in(client, "mia@acme.com")
+    assert client.get(mine).status_code == 404
+    job: Job = world["job"]
+    job.campaign_settings = {**(job.campaign_settings or {}), "manager_ids": [world["manager"].id]}
+    session.commit()
+    assert client.get(mine).status_code == 200
+
+
+def test_posts_need_the_csrf_token(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    for suffix in ("/messages", "/comments", "/bot", "/folder", "/share"):
+        r = client.post(path + suffix, data={"text": "x", "action": "pause", "fields": "contact"})
+        assert r.status_code == 403, suffix
+    assert session.scalars(select(Comment)).all() == []
+    assert session.scalars(select(ShareLink)).all() == []
+
+
+def test_signed_out_is_sent_to_sign_in(client: TestClient, world: dict[str, Any]) -> None:
+    r = client.get(page_of(world["application"]))
+    assert r.status_code == 303 and r.headers["location"].startswith("/app/login")
+
+
+def test_the_campaign_view_includes_both_panels(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    sign_in(client, "olga@acme.com")
+    application = world["application"]
+    view = f"/app/campaigns/{world['job'].id}?selected={application.id}"
+    r = client.get(view)
+    assert r.status_code == 200
+    assert 'data-testid="chat-panel"' in r.text and 'data-testid="profile-panel"' in r.text
+    # The panels' forms come back to the campaign view.
+    assert f'name="return_to" value="/app/campaigns/{world["job"].id}?selected=' in r.text
+    r = post(client, page_of(application) + "/comments", {"text": "hi", "return_to": view}, view)
+    assert r.status_code == 303 and r.headers["location"] == view
+    # Another company's candidate selected: 404.
+    other = f"/app/campaigns/{world['job'].id}?selected={world['other_app'].id}"
+    assert client.get(other).status_code == 404
