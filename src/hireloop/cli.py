@@ -327,5 +327,71 @@ def import_resumes(
     typer.echo(f"{parsed} parsed, {failed} failed ({summary})")
 
 
+@import_app.command("csv")
+def import_csv_file(
+    path: Annotated[str, typer.Argument(help="CSV file: first name, last name, email, ...")],
+    job: Annotated[int, typer.Option("--job", help="The campaign (job) to add the leads to.")],
+    company: Annotated[
+        int | None, typer.Option("--company", help="Company id (needed when there are several).")
+    ] = None,
+) -> None:
+    """Import a CSV of leads (first name, last name, email, country code, phone number,
+    referee) into a campaign, in one transaction, with a progress bar."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from hireloop.domain.actor import Actor
+    from hireloop.domain.companies.models import Company
+    from hireloop.domain.companies.service import get_company
+    from hireloop.domain.intake.service import import_csv
+    from hireloop.domain.leads.service import get_campaign
+
+    settings = get_settings()
+    _setup(settings)
+    file = Path(path)
+    if not file.is_file():
+        typer.echo(f"error: {path} is not a file", err=True)
+        raise typer.Exit(1)
+    with _unit_of_work(settings) as session:
+        if company is None:
+            ids = list(session.scalars(select(Company.id).limit(2)))
+            if len(ids) != 1:
+                typer.echo("error: several companies exist; choose one with --company", err=True)
+                raise typer.Exit(1)
+            company = ids[0]
+        owner = get_company(session, company)
+        campaign = get_campaign(session, owner.id, job)
+        with typer.progressbar(length=1, label="Importing leads") as bar:
+            done = 0
+
+            def progress(run: Any) -> None:
+                nonlocal done
+                bar.length = max(run.total_rows, 1)
+                bar.update(run.processed_rows - done)
+                done = run.processed_rows
+
+            run = import_csv(
+                session,
+                owner,
+                campaign,
+                file.read_bytes(),
+                filename=file.name,
+                actor=Actor.system(),
+                ttl_hours=settings.pin_ttl_hours,
+                progress=progress,
+            )
+        summary = (
+            f"{run.created_count} created, {run.duplicate_count} duplicates, "
+            f"{run.failed_count} failed of {run.total_rows} rows (import {run.public_id})"
+        )
+        errors = list(run.errors or [])
+    typer.echo(summary)
+    for error in errors[:20]:
+        typer.echo(f"  row {error['row']}: {error['error']}")
+    if len(errors) > 20 or run.failed_count > len(errors):
+        typer.echo(f"  ... {run.failed_count - min(len(errors), 20)} more failed rows")
+
+
 if __name__ == "__main__":
     app()

@@ -494,3 +494,86 @@ def set_user_active(session: Session, actor: User, user_id: int, *, active: bool
         end_user_sessions(session, user.id)
     session.flush()
     return user
+
+
+# --- Team administration: weekly statistics, deletion, ownership ---------------------------
+
+CANNOT_DELETE_OWNER = N_("The company owner cannot be deleted. Transfer the ownership first.")
+TRANSFER_TARGET = N_("Ownership can only go to another active manager of the company.")
+WEEKLY_STATS_SELF = N_("You can only change your own weekly statistics email.")
+
+
+def _team_member(session: Session, actor: User, user_id: int, *, lock: bool = False) -> User:
+    stmt = select(User).where(User.id == user_id, User.company_id == actor.company_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    user = session.scalar(stmt)
+    if user is None:
+        raise NotFound(USER_NOT_FOUND)
+    return user
+
+
+def set_weekly_stats(session: Session, actor: User, user_id: int, *, enabled: bool) -> User:
+    """Turn the weekly statistics email on or off for a user of the actor's company: the
+    owner for anyone, a manager for themselves only."""
+    if user_id != actor.id and (actor.role != "owner" or not actor.active):
+        raise Forbidden(WEEKLY_STATS_SELF)
+    user = _team_member(session, actor, user_id)
+    user.weekly_stats = enabled
+    session.flush()
+    return user
+
+
+def _without_manager(session: Session, company_id: int, user_id: int) -> None:
+    """Take ``user_id`` out of every campaign's permitted managers (a deleted user's id
+    would otherwise make the campaign settings invalid when next saved)."""
+    from hireloop.domain.jobs.models import Job  # companies must not import jobs at load
+
+    jobs = session.scalars(
+        select(Job).where(Job.company_id == company_id, Job.campaign_settings.is_not(None))
+    )
+    for job in jobs:
+        settings = job.campaign_settings or {}
+        ids = settings.get("manager_ids") or []
+        if user_id in ids:
+            job.campaign_settings = {
+                **settings,
+                "manager_ids": [i for i in ids if i != user_id],
+            }
+
+
+def delete_user(session: Session, actor: User, user_id: int) -> None:
+    """Delete a manager of the actor's company (owner only; never the owner). Their
+    sessions end; what they did stays (the references to them become empty: every
+    foreign key to users is ``ON DELETE SET NULL``, but sessions and reset links, which
+    go with them); they leave the campaigns' permitted managers."""
+    require_owner(actor)
+    user = _team_member(session, actor, user_id, lock=True)
+    if user.role == "owner" or user.id == actor.id:
+        raise Invalid(CANNOT_DELETE_OWNER, details={"user": ""})
+    _without_manager(session, actor.company_id, user.id)
+    end_user_sessions(session, user.id)
+    session.delete(user)
+    session.flush()
+
+
+def transfer_ownership(session: Session, actor: User, user_id: int) -> User:
+    """Make an active manager of the actor's company its owner (owner only); the actor
+    becomes a manager. Returns the new owner."""
+    require_owner(actor)
+    # Lock the owner's row and read it again, so two transfers at once cannot both win.
+    current = session.scalar(
+        select(User)
+        .where(User.id == actor.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if current is None or current.role != "owner":
+        raise Forbidden(OWNER_ONLY)
+    target = _team_member(session, actor, user_id, lock=True)
+    if target.id == actor.id or target.role != "manager" or not target.active:
+        raise Invalid(TRANSFER_TARGET, details={"user": ""})
+    target.role = "owner"
+    current.role = "manager"
+    session.flush()
+    return target

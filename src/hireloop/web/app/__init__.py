@@ -13,6 +13,7 @@ here, before ``shell_routes`` (whose last route answers 404 for any other ``/app
 from fastapi import APIRouter
 
 from hireloop.web.app import (
+    admin_routes,
     auth_routes,
     campaign_settings_routes,
     campaign_view_routes,
@@ -23,6 +24,7 @@ from hireloop.web.app import (
 router = APIRouter(include_in_schema=False)
 router.include_router(auth_routes.router)
 router.include_router(campaign_view_routes.router)
+router.include_router(admin_routes.router)
 router.include_router(campaign_settings_routes.router)
 router.include_router(candidate_routes.router)
 router.include_router(shell_routes.router)

@@ -1,0 +1,186 @@
+"""One imported lead row, and the cell rules shared by every intake channel (CSV files,
+Google Sheets): formula neutralization, email and phone validation, length limits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from hireloop.domain.candidates.identity import clean_name, normalize_email, normalize_phone
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets
+# when the data is exported and opened again (CSV injection). Such cells are stored with
+# a leading apostrophe (the OWASP recommendation): lossless, shown as typed, never run.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALIZER = "'"
+MAX_NAME = 200  # candidates.first_name / last_name / referrer_name
+MAX_CELL = 2000  # any other stored cell (others[...])
+
+
+class RowInvalid(ValueError):
+    """A row that cannot be imported; the message is shown to the user with the row number."""
+
+
+@dataclass(slots=True)
+class IntakeRow:
+    """A valid row, normalized: what the bulk import inserts."""
+
+    row: int  # 1-based row number in the file / sheet (the header row counts)
+    first_name: str
+    last_name: str
+    email: str | None
+    phone_e164: str | None
+    referrer_name: str | None = None
+    referrer_email: str | None = None
+    referrer_phone: str | None = None
+    others: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class RowError:
+    row: int
+    error: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "error": self.error}
+
+
+def neutralize(value: str) -> str:
+    """``value`` made safe to open in a spreadsheet: a leading apostrophe when it starts
+    like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return)."""
+    if value.startswith(FORMULA_TRIGGERS):
+        return NEUTRALIZER + value
+    return value
+
+
+def text_cell(value: object, label: str, *, limit: int = MAX_CELL) -> str:
+    """A free-text cell: whitespace collapsed, NULs dropped, neutralized, length-checked."""
+    text = clean_name(str(value or "").replace("\x00", ""))
+    text = neutralize(text)
+    if len(text) > limit:
+        raise RowInvalid(f"{label} is longer than {limit} characters")
+    return text
+
+
+# The usual ASCII local part (dot-atom): validated here; the domain, usually one of a few,
+# by email-validator once per domain. Anything else goes through email-validator whole.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LOCAL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*")
+
+
+@lru_cache(maxsize=4096)
+def _domain(domain: str) -> tuple[str | None, str | None]:
+    """(normalized domain, None) or (None, error) as email-validator judges ``domain``."""
+    try:
+        normalized = validate_email("a@" + domain, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        return None, str(exc)
+    return normalized.rpartition("@")[2], None
+
+
+def clean_email(value: object) -> str | None:
+    """The normalized email of a cell (None when empty); RowInvalid when not an address.
+    Validation is email-validator's (syntax only, no DNS)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if text.startswith(FORMULA_TRIGGERS):
+        raise RowInvalid("Invalid email: it looks like a formula")
+    local, at, domain = text.rpartition("@")
+    if at and len(text) <= 254 and len(local) <= 64 and _LOCAL.fullmatch(local):
+        normalized, error = _domain(domain.lower())
+        if error is not None:
+            raise RowInvalid(f"Invalid email: {error}")
+        return normalize_email(f"{local}@{normalized}")
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise RowInvalid(f"Invalid email: {exc}") from None
+    return normalize_email(result.normalized)
+
+
+def region_for(country_code: object, default_region: str | None) -> str | None:
+    """The region (ISO alpha-2) in which a national phone number is read: from a country
+    code cell given as a calling code (``63``, ``+63``, ``0063``) or a region (``PH``),
+    else ``default_region``. RowInvalid for an unknown code."""
+    text = str(country_code or "").strip()
+    if not text:
+        return default_region
+    if text.isalpha() and len(text) == 2:
+        region = text.upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise RowInvalid(f"Unknown country code {text!r}")
+        return region
+    digits = text.removeprefix("+")
+    if digits.startswith("00"):
+        digits = digits[2:]
+    if digits.isdigit() and len(digits) <= 3:
+        region = phonenumbers.region_code_for_country_code(int(digits))
+        if region != phonenumbers.UNKNOWN_REGION:
+            return region
+    raise RowInvalid(f"Unknown country code {text!r}")
+
+
+def clean_phone(value: object, region: str | None, label: str = "phone number") -> str | None:
+    """E.164 form of a phone cell (None when empty); RowInvalid when it is not a number.
+    A number written with ``+`` or ``00`` keeps its own country."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    e164 = normalize_phone(text, region)
+    if e164 is None:
+        raise RowInvalid(f"Invalid {label} {text[:40]!r}")
+    return e164
+
+
+def build_row(
+    row: int,
+    *,
+    first_name: object,
+    last_name: object,
+    email: object,
+    phone: object,
+    region: str | None,
+    referrer_name: object = None,
+    referrer_email: object = None,
+    referrer_phone: object = None,
+    others: dict[str, Any] | None = None,
+) -> IntakeRow:
+    """Validate one lead: a first or last name, and an email or a phone (the rule of single
+    lead creation). Raises RowInvalid with the reason."""
+    first = text_cell(first_name, "First name", limit=MAX_NAME)
+    last = text_cell(last_name, "Last name", limit=MAX_NAME)
+    if not first and not last:
+        raise RowInvalid("A first or last name is required")
+    clean = clean_email(email)
+    e164 = clean_phone(phone, region)
+    if clean is None and e164 is None:
+        raise RowInvalid("An email or a phone number is required")
+    referee = text_cell(referrer_name, "Referee", limit=MAX_NAME) or None
+    # A referee's contact that does not parse is kept as typed in ``others`` (by the
+    # channel) but does not block the lead.
+    referee_email = _or_none(clean_email, referrer_email)
+    referee_phone = _or_none(clean_phone, referrer_phone, region)
+    return IntakeRow(
+        row=row,
+        first_name=first,
+        last_name=last,
+        email=clean,
+        phone_e164=e164,
+        referrer_name=referee,
+        referrer_email=referee_email,
+        referrer_phone=referee_phone,
+        others=others or {},
+    )
+
+
+def _or_none(clean: Any, *args: Any) -> str | None:
+    try:
+        return clean(*args)  # type: ignore[no-any-return]
+    except RowInvalid:
+        return None

@@ -1,0 +1,646 @@
+"""Adding candidates to a campaign and exporting them.
+
+``/app/campaigns/{id}/add`` has three tabs (links, ``?tab=``):
+
+- **manual**: first and last name, email, phone and a CV file, through
+  ``leads.service.create_lead`` (the API's rules: dedupe, PIN, invitation);
+- **csv**: a two-step form. The upload is read by ``intake.csv_import.read_csv`` and kept
+  in the file storage under the company's prefix; the preview shows how the file was read
+  (encoding, delimiter, header), its first rows and the rows that will fail; "Import"
+  runs ``intake.service.import_csv`` and ends on the run's result page (created,
+  duplicates, failed, per-row errors);
+- **cv**: many CV files in one form; each is read with the résumé services and becomes a
+  lead through ``create_lead``, in its own savepoint, so one bad file fails alone; the
+  result is the list of files with what happened to each.
+
+``/app/campaigns/{id}/export.xlsx`` is the Excel export (``leads.export``).
+
+Every route checks the session, the company (another company's campaign is a 404) and the
+manager's permission on the campaign (``campaigns.can_see``; a 404 too). Uploads are
+multipart forms with the CSRF token checked like every other form, and a size cap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
+from starlette.datastructures import FormData, UploadFile
+from starlette.responses import FileResponse, Response
+
+from hireloop.api.deps import SessionDep
+from hireloop.domain.actor import Actor
+from hireloop.domain.candidates.identity import normalize_email
+from hireloop.domain.companies.accounts import Current
+from hireloop.domain.files.storage import FileStorage, local_storage
+from hireloop.domain.intake import service as intake
+from hireloop.domain.intake.csv_import import COLUMNS as CSV_COLUMNS
+from hireloop.domain.intake.csv_import import CsvFile, read_csv
+from hireloop.domain.jobs.campaigns import can_see, get_campaign
+from hireloop.domain.jobs.models import Job
+from hireloop.domain.leads import export
+from hireloop.domain.leads.schemas import CvUpload, LeadInput
+from hireloop.domain.leads.service import create_lead
+from hireloop.domain.resumes.extract import ExtractionError
+from hireloop.domain.resumes.service import read_resume
+from hireloop.errors import DomainError, Invalid, NotFound
+from hireloop.web.app.i18n import N_, gettext_for
+from hireloop.web.app.pages import (
+    APP_PREFIX,
+    BAD_FORM,
+    CSRF_EXPIRED,
+    FLASHES,
+    AppRoute,
+    PageExit,
+    error_page,
+    redirect,
+    render,
+    settings_of,
+    signed_in,
+)
+from hireloop.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    add_security_headers,
+    csrf_valid,
+    request_secret,
+)
+
+router = APIRouter(include_in_schema=False, route_class=AppRoute)
+
+CAMPAIGNS = APP_PREFIX + "/campaigns"
+TABS = ("manual", "csv", "cv")
+MAX_MANUAL_BYTES = 11 * 1024 * 1024  # one CV (10 MB) and the fields
+MAX_CSV_BYTES = 25 * 1024 * 1024
+MAX_CV_FILES = 20
+MAX_CV_UPLOAD_BYTES = 60 * 1024 * 1024
+MAX_CV_BYTES = 10 * 1024 * 1024
+PREVIEW_ROWS = 10
+PREVIEW_CHECKED_ROWS = 1000
+PENDING_PREFIX = "intake-pending"
+_PENDING_ID = re.compile(r"^[0-9a-f]{32}$")
+SOURCE_MANUAL = "manual"
+SOURCE_CV = "cv_upload"
+
+FLASHES.update(
+    {
+        "candidate_added": N_("The candidate was added to the campaign."),
+        "candidate_duplicate": N_(
+            "This person is already in the campaign: nothing was added, the lead is labelled "
+            "Duplicate."
+        ),
+    }
+)
+
+# The reader's names of the export's columns and of the folders.
+EXPORT_TITLES = {
+    "lead_id": N_("Candidate ID"),
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "email": N_("Email"),
+    "phone": N_("Phone"),
+    "source": N_("Source"),
+    "folder": N_("Folder"),
+    "labels": N_("Labels"),
+    "added": N_("Added (UTC)"),
+    "completed": N_("Completed (UTC)"),
+    "ai_score": N_("AI score"),
+    "city": N_("City"),
+    "country": N_("Country"),
+    "referrer_name": N_("Referee name"),
+    "referrer_email": N_("Referee email"),
+    "referrer_phone": N_("Referee phone"),
+}
+FOLDER_NAMES = {
+    "inbox": N_("Inbox"),
+    "completed": N_("Completed"),
+    "shortlisted": N_("Shortlisted"),
+    "on_hold": N_("On hold"),
+    "rejected": N_("Rejected"),
+    "hired": N_("Hired"),
+    "no_campaign_invitation": N_("No campaign invitation"),
+    "no_response": N_("No response"),
+}
+CSV_COLUMN_TITLES = {
+    "first name": N_("First name"),
+    "last name": N_("Last name"),
+    "email": N_("Email"),
+    "country code": N_("Country code"),
+    "phone number": N_("Phone number"),
+    "referee": N_("Referee"),
+}
+DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
+
+FIRST_NAME_REQUIRED = N_("Please enter the first name.")
+LAST_NAME_REQUIRED = N_("Please enter the last name.")
+CONTACT_REQUIRED = N_("Please enter an email address or a phone number.")
+EMAIL_INVALID = N_("Please enter a valid email address.")
+PHONE_INVALID = N_("This phone number is not valid.")
+CV_UNREADABLE = N_("We could not read this CV file.")
+CV_TOO_BIG = N_("The file is larger than %(value)s MB.")
+CAMPAIGN_ARCHIVED = N_("This campaign is archived and takes no new candidates.")
+UPLOAD_TOO_BIG = N_("The upload is too large: at most %(value)s MB at once.")
+TOO_MANY_FILES = N_("Send at most %(value)s files at once.")
+NO_FILE = N_("Please choose a file.")
+NO_CV_NAME = N_("No name was found in this CV: add this candidate with the form instead.")
+NO_CV_CONTACT = N_("No email address or phone number was found in this CV.")
+UPLOAD_EXPIRED = N_("This upload is no longer available. Please send the file again.")
+CSV_ERRORS = {
+    "empty": N_("The file is empty."),
+    "unreadable encoding": N_(
+        "The file could not be read as text: save it as CSV (UTF-8 or Windows-1252)."
+    ),
+    "wrong columns": N_("The file does not have the expected columns."),
+    "wrong header": N_("The header row does not name the expected columns."),
+    "no rows": N_("The file has no rows to import."),
+    "too many rows": N_("The file has too many rows: split it."),
+    "malformed": N_("The file is not valid CSV (check the quotes)."),
+}
+CSV_UNREADABLE = N_("This file could not be read.")
+
+
+# --- Scope, uploads -----------------------------------------------------------------------
+
+
+def _campaign(request: Request, session: Session, campaign_id: int) -> tuple[Current, Job]:
+    """The signed-in user and the campaign they may see (else a 404 page)."""
+    who = signed_in(request, session)
+    try:
+        job = get_campaign(session, who.company.id, campaign_id)
+    except NotFound:
+        job = None
+    if job is None or not can_see(who.user, job):
+        raise PageExit(error_page(request, 404, user=who.user, company=who.company))
+    return who, job
+
+
+def _storage(request: Request) -> FileStorage:
+    return local_storage(settings_of(request).files_dir)
+
+
+async def read_upload(
+    request: Request, who: Current, *, max_bytes: int, max_files: int
+) -> FormData:
+    """A multipart form of at most ``max_bytes`` (declared up front: uvicorn holds the
+    body to its Content-Length) with at most ``max_files`` files, its CSRF token checked."""
+    language = who.user.language
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit():
+        raise PageExit(error_page(request, 400, gettext_for(language)(BAD_FORM)))
+    if int(declared) > max_bytes:
+        message = gettext_for(language)(UPLOAD_TOO_BIG) % {"value": max_bytes // 1024 // 1024}
+        raise PageExit(error_page(request, 413, message, user=who.user, company=who.company))
+    try:
+        form = await request.form(max_files=max_files, max_fields=30)
+    except Exception as exc:  # a broken body, too many files or fields
+        message = gettext_for(language)(BAD_FORM)
+        if max_files and "too many files" in str(exc).lower():
+            message = gettext_for(language)(TOO_MANY_FILES) % {"value": max_files}
+        raise PageExit(
+            error_page(request, 400, message, user=who.user, company=who.company)
+        ) from None
+    token = form.get(CSRF_FIELD)
+    if not csrf_valid(
+        request_secret(request),
+        request.cookies.get(CSRF_COOKIE),
+        token if isinstance(token, str) else None,
+    ):
+        await form.close()
+        raise PageExit(error_page(request, 403, gettext_for(language)(CSRF_EXPIRED)))
+    return form
+
+
+def _field(form: FormData, name: str, limit: int = 500) -> str:
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+async def _file(form: FormData, name: str, limit: int) -> tuple[str, str, bytes] | None:
+    """(filename, content type, bytes) of an uploaded file (None when none was chosen);
+    Invalid when it is over ``limit`` bytes."""
+    upload = form.get(name)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise Invalid(CV_TOO_BIG, details={"file": str(limit // 1024 // 1024)})
+    return upload.filename[:300], upload.content_type or "application/octet-stream", data
+
+
+def _add_page(
+    request: Request,
+    who: Current,
+    job: Job,
+    tab: str,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "app/intake/add.html",
+        {
+            "job": job,
+            "tab": tab,
+            "errors": {},
+            "values": {},
+            "csv_columns": [CSV_COLUMN_TITLES[c] for c in CSV_COLUMNS],
+            "max_cv_files": MAX_CV_FILES,
+            **(context or {}),
+        },
+        user=who.user,
+        company=who.company,
+        status=status,
+    )
+
+
+@router.get(CAMPAIGNS + "/{campaign_id:int}/add")
+def add_page(campaign_id: int, request: Request, session: SessionDep) -> Response:
+    who, job = _campaign(request, session, campaign_id)
+    tab = request.query_params.get("tab", "manual")
+    lead = request.query_params.get("lead", "")
+    return _add_page(
+        request,
+        who,
+        job,
+        tab if tab in TABS else "manual",
+        {"added_lead": int(lead) if lead.isdigit() and len(lead) < 19 else None},
+    )
+
+
+# --- Manual form --------------------------------------------------------------------------
+
+_FIELD_ERRORS = {
+    "first_name": ("first_name", FIRST_NAME_REQUIRED),
+    "last_name": ("last_name", LAST_NAME_REQUIRED),
+    "email": ("email", CONTACT_REQUIRED),
+    "user_phone_number": ("phone", PHONE_INVALID),
+    "temporary_cv": ("cv", CV_UNREADABLE),
+    "campaign_id": ("form", CAMPAIGN_ARCHIVED),
+}
+
+
+def _manual_errors(values: dict[str, str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not values["first_name"]:
+        errors["first_name"] = FIRST_NAME_REQUIRED
+    if not values["last_name"]:
+        errors["last_name"] = LAST_NAME_REQUIRED
+    if not values["email"] and not values["phone"]:
+        errors["email"] = CONTACT_REQUIRED
+    elif values["email"] and ("@" not in values["email"] or not normalize_email(values["email"])):
+        errors["email"] = EMAIL_INVALID
+    return errors
+
+
+@router.post(CAMPAIGNS + "/{campaign_id:int}/add")
+async def add_manual(campaign_id: int, request: Request, session: SessionDep) -> Response:
+    who, job = _campaign(request, session, campaign_id)
+    form = await read_upload(request, who, max_bytes=MAX_MANUAL_BYTES, max_files=1)
+    values = {
+        "first_name": _field(form, "first_name", 200),
+        "last_name": _field(form, "last_name", 200),
+        "email": _field(form, "email", 320),
+        "phone": _field(form, "phone", 50),
+    }
+    errors = _manual_errors(values)
+    cv: CvUpload | None = None
+    try:
+        upload = await _file(form, "cv", MAX_CV_BYTES)
+    except Invalid:
+        errors["cv"] = CV_TOO_BIG
+        upload = None
+    finally:
+        await form.close()
+    if upload is not None:
+        cv = CvUpload(filename=upload[0], content_type=upload[1], data=upload[2])
+    if errors:
+        return _manual_failed(request, who, job, values, errors)
+    data = LeadInput(
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+        email=values["email"] or None,
+        phone=values["phone"] or None,
+        source=SOURCE_MANUAL,
+        cv=cv,
+    )
+    try:
+        with session.begin_nested():
+            result = create_lead(
+                session,
+                who.company,
+                job.id,
+                data,
+                Actor("user", who.user.id),
+                storage=_storage(request),
+                pin_ttl_hours=settings_of(request).pin_ttl_hours,
+            )
+    except Invalid as exc:
+        key, message = next(
+            (_FIELD_ERRORS[k] for k in (exc.details or {}) if k in _FIELD_ERRORS),
+            ("form", CSV_UNREADABLE),
+        )
+        return _manual_failed(request, who, job, values, {key: message})
+    lead_id = result.lead.application.id
+    return redirect(
+        request,
+        f"{CAMPAIGNS}/{job.id}/add?tab=manual&lead={lead_id}",
+        flash="candidate_added" if result.created else "candidate_duplicate",
+    )
+
+
+def _manual_failed(
+    request: Request, who: Current, job: Job, values: dict[str, str], errors: dict[str, str]
+) -> Response:
+    return _add_page(
+        request,
+        who,
+        job,
+        "manual",
+        {"errors": {k: _message(who, v) for k, v in errors.items()}, "values": values},
+        status=400,
+    )
+
+
+def _message(who: Current, message: str) -> str:
+    """A message of this module in the reader's language (sizes filled in)."""
+    text = gettext_for(who.user.language)(message)
+    return text % {"value": MAX_CV_BYTES // 1024 // 1024} if "%(value)s" in text else text
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    cells: list[str]
+    error: str | None
+
+
+def _csv_failed(
+    request: Request, who: Current, job: Job, exc: DomainError | None, message: str
+) -> Response:
+    _ = gettext_for(who.user.language)
+    return _add_page(
+        request,
+        who,
+        job,
+        "csv",
+        {"errors": {"csv": _(message), "csv_detail": exc.message if exc else None}},
+        status=400,
+    )
+
+
+def _pending_key(company_id: int, pending_id: str) -> str:
+    return f"company-{company_id}/{PENDING_PREFIX}/{pending_id}"
+
+
+@router.post(CAMPAIGNS + "/{campaign_id:int}/add/csv")
+async def csv_preview(campaign_id: int, request: Request, session: SessionDep) -> Response:
+    """Step 1: read the file, keep it, and show how it was read with its first rows."""
+    who, job = _campaign(request, session, campaign_id)
+    form = await read_upload(request, who, max_bytes=MAX_CSV_BYTES, max_files=1)
+    try:
+        upload = await _file(form, "file", MAX_CSV_BYTES)
+    except Invalid:
+        upload = None
+    finally:
+        await form.close()
+    if upload is None:
+        return _csv_failed(request, who, job, None, NO_FILE)
+    filename, _type, data = upload
+    try:
+        intake.ensure_takes_leads(job)
+        table = read_csv(data, default_region=intake.default_region(who.company, job))
+    except Invalid as exc:
+        reason = next(iter((exc.details or {}).values()), "")
+        if (exc.details or {}).get("campaign_id"):
+            return _csv_failed(request, who, job, None, CAMPAIGN_ARCHIVED)
+        return _csv_failed(request, who, job, exc, CSV_ERRORS.get(reason, CSV_UNREADABLE))
+    blob = _storage(request).put(data, prefix=f"company-{who.company.id}/{PENDING_PREFIX}")
+    pending_id = blob.key.rsplit("/", 1)[1]
+    return _add_page(
+        request,
+        who,
+        job,
+        "csv",
+        {"preview": _preview(table, filename, pending_id)},
+    )
+
+
+def _preview(table: CsvFile, filename: str, pending_id: str) -> dict[str, Any]:
+    checked = table.validate(0, PREVIEW_CHECKED_ROWS)
+    errors = {e.row: e.error for e in checked.errors}
+    rows = [
+        PreviewRow(number, cells, errors.get(number))
+        for number, cells in table.records[:PREVIEW_ROWS]
+    ]
+    return {
+        "pending_id": pending_id,
+        "filename": filename,
+        "encoding": table.encoding,
+        "delimiter": DELIMITER_NAMES.get(table.delimiter, table.delimiter),
+        "has_header": table.has_header,
+        "total_rows": table.total_rows,
+        "checked_rows": min(table.total_rows, PREVIEW_CHECKED_ROWS),
+        "valid_rows": len(checked.rows),
+        "row_errors": checked.errors[:200],
+        "error_count": len(checked.errors),
+        "rows": rows,
+    }
+
+
+@router.post(CAMPAIGNS + "/{campaign_id:int}/add/csv/import")
+async def csv_import(campaign_id: int, request: Request, session: SessionDep) -> Response:
+    """Step 2: import the kept file, then show the run's result."""
+    who, job = _campaign(request, session, campaign_id)
+    form = await read_upload(request, who, max_bytes=64 * 1024, max_files=0)
+    pending_id = _field(form, "pending_id", 40)
+    filename = _field(form, "filename", 300) or None
+    await form.close()
+    storage = _storage(request)
+    if not _PENDING_ID.match(pending_id):
+        return _csv_failed(request, who, job, None, UPLOAD_EXPIRED)
+    key = _pending_key(who.company.id, pending_id)
+    try:
+        data = storage.get(key)
+    except (OSError, ValueError):
+        return _csv_failed(request, who, job, None, UPLOAD_EXPIRED)
+    try:
+        with session.begin_nested():
+            run = intake.import_csv(
+                session,
+                who.company,
+                job,
+                data,
+                filename=filename,
+                actor=Actor("user", who.user.id),
+                ttl_hours=settings_of(request).pin_ttl_hours,
+            )
+    except Invalid as exc:
+        reason = next(iter((exc.details or {}).values()), "")
+        return _csv_failed(request, who, job, exc, CSV_ERRORS.get(reason, CSV_UNREADABLE))
+    storage.delete(key)
+    return redirect(request, f"{CAMPAIGNS}/{job.id}/imports/{run.public_id}")
+
+
+@router.get(CAMPAIGNS + "/{campaign_id:int}/imports/{run_id}")
+def import_result(campaign_id: int, run_id: str, request: Request, session: SessionDep) -> Response:
+    who, job = _campaign(request, session, campaign_id)
+    try:
+        run = intake.get_run(session, who.company.id, run_id[:40])
+    except NotFound:
+        run = None
+    if run is None or run.job_id != job.id:
+        return error_page(request, 404, user=who.user, company=who.company)
+    return render(
+        request,
+        "app/intake/import_result.html",
+        {"job": job, "run": run},
+        user=who.user,
+        company=who.company,
+    )
+
+
+# --- CV files -----------------------------------------------------------------------------
+
+
+@dataclass
+class CvResult:
+    filename: str
+    status: str  # added | duplicate | failed
+    name: str = ""
+    lead_id: int | None = None
+    error: str | None = None
+
+
+def _cv_lead(
+    request: Request, session: Session, who: Current, job: Job, name: str, data: bytes
+) -> CvResult:
+    """One CV file made a lead (in its own savepoint)."""
+    region = intake.default_region(who.company, job)
+    try:
+        resume = read_resume(data, default_region=region)
+    except (ExtractionError, Invalid):
+        return CvResult(name, "failed", error=CV_UNREADABLE)
+    except Exception:  # a parser bug on a hostile file is an unreadable file
+        return CvResult(name, "failed", error=CV_UNREADABLE)
+    parsed = resume.parsed
+    first = (parsed.name.first or "") if parsed.name else ""
+    last = (parsed.name.last or "") if parsed.name else ""
+    if not first or not last:
+        return CvResult(name, "failed", error=NO_CV_NAME)
+    if not parsed.email and not parsed.phone:
+        return CvResult(name, "failed", error=NO_CV_CONTACT)
+    data_in = LeadInput(
+        first_name=first,
+        last_name=last,
+        email=parsed.email,
+        phone=parsed.phone,
+        source=SOURCE_CV,
+        cv=CvUpload(filename=name, content_type="application/octet-stream", data=data),
+    )
+    try:
+        with session.begin_nested():
+            result = create_lead(
+                session,
+                who.company,
+                job.id,
+                data_in,
+                Actor("user", who.user.id),
+                storage=_storage(request),
+                pin_ttl_hours=settings_of(request).pin_ttl_hours,
+            )
+    except Invalid as exc:
+        if (exc.details or {}).get("campaign_id"):
+            return CvResult(name, "failed", error=CAMPAIGN_ARCHIVED)
+        return CvResult(name, "failed", error=CV_UNREADABLE)
+    candidate = result.lead.candidate
+    return CvResult(
+        name,
+        "added" if result.created else "duplicate",
+        name=f"{candidate.first_name} {candidate.last_name}".strip(),
+        lead_id=result.lead.application.id,
+    )
+
+
+@router.post(CAMPAIGNS + "/{campaign_id:int}/add/cv")
+async def add_cvs(campaign_id: int, request: Request, session: SessionDep) -> Response:
+    who, job = _campaign(request, session, campaign_id)
+    form = await read_upload(request, who, max_bytes=MAX_CV_UPLOAD_BYTES, max_files=MAX_CV_FILES)
+    _ = gettext_for(who.user.language)
+    results: list[CvResult] = []
+    try:
+        uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
+        for upload in uploads:
+            name = (upload.filename or "cv")[:300]
+            data = await upload.read(MAX_CV_BYTES + 1)
+            if len(data) > MAX_CV_BYTES:
+                results.append(CvResult(name, "failed", error=CV_TOO_BIG))
+                continue
+            results.append(_cv_lead(request, session, who, job, name, data))
+    finally:
+        await form.close()
+    if not results:
+        return _add_page(request, who, job, "cv", {"errors": {"cv": _(NO_FILE)}}, status=400)
+    for result in results:
+        if result.error:
+            result.error = _message(who, result.error)
+    return _add_page(
+        request,
+        who,
+        job,
+        "cv",
+        {
+            "cv_results": results,
+            "cv_counts": {
+                status: sum(1 for r in results if r.status == status)
+                for status in ("added", "duplicate", "failed")
+            },
+        },
+    )
+
+
+# --- Export -------------------------------------------------------------------------------
+
+
+@router.get(CAMPAIGNS + "/{campaign_id:int}/export.xlsx")
+def export_campaign(campaign_id: int, request: Request, session: SessionDep) -> Response:
+    """Every lead of the campaign as an Excel sheet (built in a temporary file with
+    constant memory, then streamed from it and deleted)."""
+    who, job = _campaign(request, session, campaign_id)
+    _ = gettext_for(who.user.language)
+
+    def folder_name(folder: str, custom: str | None) -> str:
+        if folder == "custom":
+            return custom or ""
+        return _(FOLDER_NAMES[folder]) if folder in FOLDER_NAMES else folder
+
+    fd, path = tempfile.mkstemp(prefix="hireloop-export-", suffix=".xlsx")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            export.write_xlsx(
+                out,
+                sheet_name=job.title,
+                titles={key: _(title) for key, title in EXPORT_TITLES.items()},
+                extra_columns=export.others_keys(session, job),
+                rows=export.lead_rows(session, job, folder_name),
+            )
+    except BaseException:
+        os.unlink(path)
+        raise
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", job.title).strip("-")[:60] or "campaign"
+    response = FileResponse(
+        path,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"{slug}-{job.id}.xlsx",
+        background=BackgroundTask(os.unlink, path),
+    )
+    add_security_headers(response, no_store=True)
+    return response

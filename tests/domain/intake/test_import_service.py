@@ -1,0 +1,353 @@
+"""Bulk import of leads into a campaign: the rules of single lead creation, set-based."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hireloop.domain.actor import Actor
+from hireloop.domain.applications.labels import labels_for
+from hireloop.domain.applications.models import Application, ApplicationEvent
+from hireloop.domain.applications.service import folder_totals
+from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.intake import service as intake
+from hireloop.domain.intake.models import ImportRun
+from hireloop.domain.intake.service import import_csv
+from hireloop.domain.outbox.models import OutboxEvent
+from hireloop.errors import Invalid, NotFound
+from tests.factories import Factory
+
+HEADER = "first name,last name,email,country code,phone number,referee\n"
+
+
+def _csv(*rows: str, header: bool = True) -> bytes:
+    return ((HEADER if header else "") + "".join(r + "\n" for r in rows)).encode()
+
+
+def _import(session: Session, company: Any, job: Any, data: bytes, **kw: Any) -> ImportRun:
+    run = import_csv(
+        session,
+        company,
+        job,
+        data,
+        filename="leads.csv",
+        actor=Actor("user", None),
+        ttl_hours=kw.pop("ttl_hours", 72),
+        **kw,
+    )
+    session.commit()
+    return run
+
+
+def _apps(session: Session, job_id: int) -> list[tuple[Application, Candidate]]:
+    return [
+        (a, c)
+        for a, c in session.execute(
+            select(Application, Candidate)
+            .join(Candidate, Candidate.id == Application.candidate_id)
+            .where(Application.job_id == job_id)
+            .order_by(Application.id)
+        ).all()
+    ]
+
+
+def _events(session: Session, company_id: int, event_type: str) -> list[dict[str, Any]]:
+    return [
+        e.payload
+        for e in session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.company_id == company_id, OutboxEvent.event_type == event_type)
+            .order_by(OutboxEvent.id)
+        )
+    ]
+
+
+def test_good_file_creates_leads_with_pins_counts_events(
+    session: Session, factory: Factory
+) -> None:
+    company = factory.company(default_country="PH")
+    job = factory.job(company)
+    run = _import(
+        session,
+        company,
+        job,
+        _csv(
+            "José,Müller,Jose@Example.com,63,9171234567,Françoise",
+            "Ana,Cruz,,PH,09171234568,",
+        ),
+    )
+    assert (run.kind, run.status, run.filename) == ("csv", "completed", "leads.csv")
+    assert (run.total_rows, run.processed_rows) == (2, 2)
+    assert (run.created_count, run.duplicate_count, run.failed_count) == (2, 0, 0)
+    assert run.finished_at is not None and run.errors == []
+    apps = _apps(session, job.id)
+    assert len(apps) == 2
+    (a1, c1), (a2, c2) = apps
+    assert (c1.first_name, c1.last_name, c1.email) == ("José", "Müller", "jose@example.com")
+    assert (c1.first_name_key, c1.last_name_key) == ("jose", "muller")
+    assert c1.phone_e164 == "+639171234567" and c1.source == "csv"
+    assert c1.referrer_name == "Françoise" and a1.others == {"referee": "Françoise"}
+    assert c2.email is None and c2.phone_e164 == "+639171234568"
+    for app in (a1, a2):
+        assert app.folder == "inbox" and app.source == "csv" and app.status == "new"
+        assert app.pin and len(app.pin) == 6 and app.pin.isdigit()
+        assert app.pin_expires_at is not None and app.public_id
+    hours = (a1.pin_expires_at - a1.created_at).total_seconds() / 3600
+    assert round(hours) == 72
+    assert folder_totals(session, [job.id])[job.id] == {"inbox": 2}
+    events = session.scalars(
+        select(ApplicationEvent).where(ApplicationEvent.job_id == job.id)
+    ).all()
+    assert sorted((e.application_id, e.kind, e.to_folder, e.actor_type) for e in events) == [
+        (a1.id, "created", "inbox", "user"),
+        (a2.id, "created", "inbox", "user"),
+    ]
+    created = _events(session, company.id, "application.created")
+    assert created == [
+        {
+            "applicationId": a.id,
+            "jobId": job.id,
+            "candidateId": c.id,
+            "folder": "inbox",
+            "source": "csv",
+        }
+        for a, c in apps
+    ]
+    assert _events(session, company.id, "candidate.created") == [
+        {"candidateId": c1.id},
+        {"candidateId": c2.id},
+    ]
+    assert _events(session, company.id, intake.INVITATIONS_EVENT) == [], "invitation off"
+
+
+def test_bad_rows_are_reported_while_good_rows_go_in(session: Session, factory: Factory) -> None:
+    company = factory.company()
+    job = factory.job(company)
+    run = _import(
+        session,
+        company,
+        job,
+        _csv(
+            "Ana,Cruz,ana@example.com,63,9171234567,",
+            "Ben,Reyes,,,,",
+            "Cy,Lim,not-an-email,,,",
+            "Di,Go,di@example.com,63,9171234568,",
+        ),
+    )
+    assert (run.created_count, run.duplicate_count, run.failed_count) == (2, 0, 2)
+    assert (run.total_rows, run.processed_rows) == (4, 4)
+    assert run.errors[0] == {"row": 3, "error": "An email or a phone number is required"}
+    assert run.errors[1]["row"] == 4 and run.errors[1]["error"].startswith("Invalid email")
+    assert [c.email for _, c in _apps(session, job.id)] == ["ana@example.com", "di@example.com"]
+
+
+def test_duplicates_in_file_and_across_imports_get_the_label(
+    session: Session, factory: Factory
+) -> None:
+    company = factory.company(default_country="PH")
+    job = factory.job(company)
+    other_job = factory.job(company)
+    before = factory.candidate(company, email="old@example.com", first_name="Old", last_name="One")
+    earlier = factory.application(job, before)
+    in_other = factory.candidate(company, email="moved@example.com", phone="+639170000001")
+    factory.application(other_job, in_other)
+
+    run = _import(
+        session,
+        company,
+        job,
+        _csv(
+            "Ana,Cruz,ana@example.com,63,9171234567,",
+            "Ana,Cruz,ANA@example.com,63,9171234567,",  # same file: duplicate
+            "Another,Name,ana@example.com,,,",  # same email, other names: same person
+            "Old,One,old@example.com,,,",  # already in the campaign
+            "M,Oved,moved@example.com,,,",  # known candidate, new in this campaign
+            "Phone,Only,,63,9170000001,",  # phone of a known candidate
+            "Phone,Again,,,09171234567",  # phone of a row above (with an email)
+            "New,Phone,,63,9179999999,",
+            "New,Phone,,+63,9179999999,",  # phone-only twice in the file
+        ),
+    )
+    assert (run.created_count, run.duplicate_count, run.failed_count) == (3, 6, 0)
+    apps = _apps(session, job.id)
+    by_email = {c.email or c.phone_e164: a for a, c in apps}
+    assert sorted(by_email) == [
+        "+639179999999",
+        "ana@example.com",
+        "moved@example.com",
+        "old@example.com",
+    ]
+    assert by_email["moved@example.com"].candidate_id == in_other.id
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Candidate).where(Candidate.company_id == company.id)
+        )
+        == 4
+    )
+    labels = labels_for(session, [a.id for a, _ in apps])
+    assert labels == {
+        earlier.id: ["Duplicate"],
+        by_email["ana@example.com"].id: ["Duplicate"],
+        by_email["moved@example.com"].id: ["Duplicate"],
+        by_email["+639179999999"].id: ["Duplicate"],
+    }
+    assert folder_totals(session, [job.id])[job.id] == {"inbox": 4}
+    labeled = session.scalars(
+        select(ApplicationEvent).where(
+            ApplicationEvent.job_id == job.id, ApplicationEvent.kind == "labeled"
+        )
+    ).all()
+    assert len(labeled) == 4 and all(e.data["added"] == ["Duplicate"] for e in labeled)
+    assert earlier.pin is None, "nothing else changes on a duplicate"
+
+    again = _import(session, company, job, _csv("Ana,Cruz,ana@example.com,63,9171234567,"))
+    assert (again.created_count, again.duplicate_count) == (0, 1)
+    assert folder_totals(session, [job.id])[job.id] == {"inbox": 4}
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(ApplicationEvent)
+            .where(ApplicationEvent.job_id == job.id, ApplicationEvent.kind == "labeled")
+        )
+        == 4
+    ), "already labeled: no second event"
+
+
+def test_chunks_report_progress_and_invitations(
+    session: Session, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "CHUNK_ROWS", 3)
+    company = factory.company()
+    job = factory.job(company)
+    job.messaging_settings = {"invitation": {"enabled": True, "sms": "Hi @candidate_name"}}
+    session.commit()
+    rows = [f"N{i},L{i},n{i}@example.com,,," for i in range(7)]
+    rows.insert(4, "Bad,Row,,,,")
+    rows.append("N0,L0,n0@example.com,,,")
+    seen: list[tuple[int, int, int, int]] = []
+    run = _import(
+        session,
+        company,
+        job,
+        _csv(*rows),
+        progress=lambda r: seen.append(
+            (r.processed_rows, r.created_count, r.duplicate_count, r.failed_count)
+        ),
+    )
+    assert seen == [(3, 3, 0, 0), (6, 5, 0, 1), (9, 7, 1, 1)]
+    assert run.total_rows == 9
+    invites = _events(session, company.id, intake.INVITATIONS_EVENT)
+    ids = [a.id for a, _ in _apps(session, job.id)]
+    assert invites == [
+        {"jobId": job.id, "applicationIds": ids[:3]},
+        {"jobId": job.id, "applicationIds": ids[3:5]},
+        {"jobId": job.id, "applicationIds": ids[5:]},
+    ]
+
+
+def test_rejected_file_writes_nothing(session: Session, factory: Factory) -> None:
+    company = factory.company()
+    job = factory.job(company)
+    with pytest.raises(Invalid):
+        import_csv(
+            session,
+            company,
+            job,
+            b"name,email\nAna,ana@example.com\n",
+            filename="x.csv",
+            actor=Actor.system(),
+            ttl_hours=1,
+        )
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(ImportRun)) == 0
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Candidate).where(Candidate.company_id == company.id)
+        )
+        == 0
+    )
+
+
+def test_other_company_campaign_is_not_found(session: Session, factory: Factory) -> None:
+    mine, theirs = factory.company(), factory.company()
+    job = factory.job(theirs)
+    with pytest.raises(NotFound):
+        import_csv(
+            session,
+            mine,
+            job,
+            _csv("A,B,a@example.com,,,"),
+            filename=None,
+            actor=Actor.system(),
+            ttl_hours=1,
+        )
+
+
+def test_same_email_in_another_company_is_another_candidate(
+    session: Session, factory: Factory
+) -> None:
+    mine, theirs = factory.company(), factory.company()
+    factory.candidate(theirs, email="ana@example.com", phone="+639171234567")
+    job = factory.job(mine)
+    run = _import(session, mine, job, _csv("Ana,Cruz,ana@example.com,,,", "P,Q,,63,9171234567,"))
+    assert run.created_count == 2
+    assert {c.company_id for _, c in _apps(session, job.id)} == {mine.id}
+
+
+def test_errors_are_capped(
+    session: Session, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "MAX_STORED_ERRORS", 2)
+    company = factory.company()
+    job = factory.job(company)
+    run = _import(session, company, job, _csv(*["X,Y,,,,"] * 5, "A,B,a@example.com,,,"))
+    assert run.failed_count == 5 and len(run.errors) == 2 and run.created_count == 1
+
+
+def test_known_person_fills_what_they_lack_and_is_labelled_when_elsewhere(
+    session: Session, factory: Factory
+) -> None:
+    company = factory.company(default_country="PH")
+    job, other_job = factory.job(company), factory.job(company)
+    known = factory.candidate(company, email="known@example.com", first_name="K", last_name="N")
+    factory.application(other_job, known)
+    fresh = factory.candidate(company, email="fresh@example.com", phone="+639170000009")
+    run = _import(
+        session,
+        company,
+        job,
+        _csv(
+            "Kay,Enn,known@example.com,63,9171112222,Ref One",
+            "Kay,Enn,known@example.com,63,9173334444,Ref Two",
+            "F,R,fresh@example.com,63,9175556666,",
+        ),
+    )
+    assert (run.created_count, run.duplicate_count) == (2, 1)
+    session.refresh(known)
+    session.refresh(fresh)
+    assert known.phone_e164 == "+639171112222", "the first row's phone fills the gap"
+    assert known.referrer_name == "Ref One"
+    assert (known.first_name, known.last_name) == ("K", "N"), "names are kept"
+    assert fresh.phone_e164 == "+639170000009", "what a person has is kept"
+    apps = {c.id: a for a, c in _apps(session, job.id)}
+    assert labels_for(session, [apps[known.id].id, apps[fresh.id].id]) == {
+        apps[known.id].id: ["Duplicate"]
+    }
+
+
+def test_archived_campaign_takes_no_import(session: Session, factory: Factory) -> None:
+    company = factory.company()
+    job = factory.job(company, status="archived")
+    with pytest.raises(Invalid, match="archived"):
+        import_csv(
+            session,
+            company,
+            job,
+            _csv("A,B,a@example.com,,,"),
+            filename=None,
+            actor=Actor.system(),
+            ttl_hours=1,
+        )
