@@ -84,6 +84,9 @@ bench: install-ml
 	$(BIN)/python bench/resume_throughput.py
 	$(BIN)/python bench/scoring_quality.py
 	-$(BIN)/python bench/career_apply.py
+	-$(BIN)/python bench/leads_search.py
+	-$(BIN)/python bench/campaign_view.py
+	-$(BIN)/python bench/csv_import.py
 
 clean:  # keeps var/ (your data)
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -107,6 +107,7 @@ def _print_credentials(credentials: dict[str, Any], as_json: bool, settings: Set
         typer.echo(f"Career page       {credentials['career_page_url']}")
     if credentials.get("profiles_token"):
         typer.echo(f"Profiles token    {credentials['profiles_token']}")
+    typer.echo(f"Web app           {settings.base_url}/app")
     typer.echo(f"API docs          {settings.base_url}/docs")
 
 
