@@ -534,3 +534,16 @@ def test_a_filtered_count_stops_at_a_limit(
     # Unfiltered totals come from the folder counts, exact.
     r = client.get(f"/app/campaigns/{job.id}?folder=all")
     assert "4 candidates" in r.text
+
+
+def test_a_campaign_links_to_adding_candidates_its_settings_and_the_export(
+    client: TestClient, owner: User, job: Job, apps: dict[str, Application]
+) -> None:
+    sign_in(client, owner.email)
+    r = client.get(f"/app/campaigns/{job.id}")
+    for path in ("add", "settings", "export.xlsx"):
+        href = f"/app/campaigns/{job.id}/{path}"
+        assert f'href="{href}"' in r.text
+        assert client.get(href).status_code == 200
+    # Show All has no single campaign to add to or export.
+    assert "/export.xlsx" not in client.get("/app/campaigns/all").text

@@ -36,6 +36,7 @@ from hireloop.domain.messaging.library import get_quick_reply, list_quick_replie
 from hireloop.domain.messaging.service import send_template
 from hireloop.errors import DomainError, NotFound
 from hireloop.web.app import campaign_view_queries as queries
+from hireloop.web.app import candidate_panels
 from hireloop.web.app.i18n import N_
 from hireloop.web.app.pages import (
     APP_PREFIX,
@@ -257,19 +258,15 @@ class ListView:
 def _panel_context(
     request: Request, session: Session, scope: Scope, selected: int
 ) -> dict[str, Any] | None:
-    """The chat and profile panels of the selected candidate (candidate_panels), None
-    while that module is not there; a candidate outside this page's campaigns is a 404."""
+    """The chat and profile panels of the selected candidate (candidate_panels); a
+    candidate outside this page's campaigns is a 404."""
     try:
         application = get_application(session, scope.who.company.id, selected)
     except NotFound:
         raise _not_found(request, scope.who) from None
     if not scope.allows(session, application):
         raise _not_found(request, scope.who)
-    try:
-        from hireloop.web.app.candidate_panels import panel_context  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    context: dict[str, Any] = panel_context(request, session, scope.who, selected)
+    context: dict[str, Any] = candidate_panels.panel_context(request, session, scope.who, selected)
     return context
 
 
@@ -295,13 +292,16 @@ def campaign_page(request: Request, session: Session, scope: Scope) -> Response:
         selected=selected,
         panels=panel is not None,
     )
-    return render(
+    response = render(
         request,
         "app/campaign_view/page.html",
         {**(panel or {}), "campaign_view": view},
         user=scope.who.user,
         company=scope.who.company,
     )
+    if panel is not None:
+        candidate_panels.forget_new_share(request, response)  # a new share link shows once
+    return response
 
 
 @router.get(CAMPAIGNS + "/" + ALL)
