@@ -52,3 +52,18 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "the form has a CSRF token"
     return match.group(1)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium per test module (modules using it set
+    ``pytestmark = requires_browser`` from tests.web.browser)."""
+    from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, sync_playwright
+
+    assert sync_playwright is not None
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

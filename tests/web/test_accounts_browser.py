@@ -28,20 +28,9 @@ from hireloop.domain.jobs.service import create_job
 from tests.conftest import create_database
 from tests.live_server import free_port, live_server
 from tests.smtp_server import SmtpSink, smtp_sink
-from tests.web.test_career_pages_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.web.browser import Browser, Page, expect, requires_browser
 
-try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None  # type: ignore[assignment]
-
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="Python playwright is not installed"),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} is missing (Debian package 'chromium'; `make test` installs it)",
-    ),
-]
+pytestmark = requires_browser
 
 PASSWORD = "correct horse battery"
 
@@ -104,17 +93,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 "blocked_id": blocked_id,
                 "blocked_key": key,
             }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

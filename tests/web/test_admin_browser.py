@@ -32,21 +32,10 @@ from hireloop.domain.messaging.models import Message
 from tests.conftest import create_database
 from tests.cv_files import make_docx, make_pdf
 from tests.live_server import free_port, live_server
+from tests.web.browser import Browser, Page, expect, requires_browser
 from tests.web.test_accounts_browser import _serve_command
-from tests.web.test_career_pages_browser import CHROMIUM, CHROMIUM_ARGS
 
-try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None  # type: ignore[assignment]
-
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="Python playwright is not installed"),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} is missing (Debian package 'chromium'; `make test` installs it)",
-    ),
-]
+pytestmark = requires_browser
 
 PASSWORD = "correct horse battery"
 CSV = (
@@ -101,17 +90,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     }
     with live_server(env, data_dir / "serve.log", port=port, command=_serve_command) as base:
         yield {"base": base, "db_url": url, "job_id": job_id, "files": data_dir}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

@@ -30,20 +30,9 @@ from hireloop.domain.jobs.service import create_job
 from hireloop.domain.messaging.library import create_quick_reply
 from tests.conftest import create_database
 from tests.live_server import live_server
-from tests.web.test_career_pages_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.web.browser import Browser, Page, expect, requires_browser
 
-try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None  # type: ignore[assignment]
-
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="Python playwright is not installed"),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} is missing (Debian package 'chromium'; `make test` installs it)",
-    ),
-]
+pytestmark = requires_browser
 
 PASSWORD = "correct horse battery"
 XSS = '<img src=x onerror="alert(1)">Eve<script>alert(2)</script>'
@@ -115,17 +104,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     }
     with live_server(env, data_dir / "serve.log") as base:
         yield {"base": base, "db_url": url, "ids": ids}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _page(browser: Browser, **options: Any) -> Iterator[Page]:
@@ -288,7 +266,7 @@ def test_permissions_tenancy_and_empty_states(live: dict[str, Any], page: Page) 
     page.goto(f"{base}/app/campaigns/{ids['empty']}")
     expect(page.get_by_test_id("empty-list")).to_contain_text("No candidates here yet")
     expect(page.get_by_role("heading", name="Select a candidate")).to_be_visible()
-    page.get_by_label("Campaign").select_option(label="Call Center Agent")
+    page.get_by_label("Campaign", exact=True).select_option(label="Call Center Agent")
     page.get_by_role("button", name="Open").click()
     expect(page.get_by_role("heading", name="Call Center Agent")).to_be_visible()
     page.get_by_label("Search candidates").fill("nobody at all")

@@ -23,33 +23,12 @@ from hireloop.domain.jobs.service import create_job
 from tests.conftest import create_database
 from tests.cv_files import make_pdf
 from tests.live_server import free_port, live_server
+from tests.web.browser import Browser, Page, requires_browser
 from tests.web.conftest import DESCRIPTION
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-try:
-    from playwright.sync_api import Browser, Page, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None  # type: ignore[assignment]
-
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="Python playwright is not installed"),
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} is missing (Debian package 'chromium'; `make test` installs it)",
-    ),
-]
+pytestmark = requires_browser
 
 CV_PDF = make_pdf(
     [
@@ -104,17 +83,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     }
     with live_server(env, data_dir / "uvicorn.log", port=port) as base:
         yield {"base": base, "slug": slug, "job_id": job_id, "db_url": url}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
