@@ -51,7 +51,7 @@ from hireloop.domain.intake.csv_import import read_csv
 from hireloop.domain.intake.models import ImportRun
 from hireloop.domain.intake.rows import IntakeRow, RowError
 from hireloop.domain.jobs.models import Job
-from hireloop.domain.leads.service import CAMPAIGN_NOT_FOUND, CLOSED_CAMPAIGN
+from hireloop.domain.leads.service import CAMPAIGN_NOT_FOUND, CLOSED_CAMPAIGN, phone_region
 from hireloop.domain.outbox.models import OutboxEvent
 from hireloop.errors import Invalid, NotFound
 
@@ -63,15 +63,6 @@ INBOX = "inbox"
 Progress = Callable[[ImportRun], None]
 # The valid rows of a part of a source, and the rows of that part that were rejected.
 Chunk = tuple[Sequence[IntakeRow], Sequence[RowError]]
-
-
-def default_region(company: Company, job: Job) -> str | None:
-    """Where national phone numbers of a campaign's leads are read: the campaign's hotline
-    country, else the company's default country."""
-    hotline = (job.campaign_settings or {}).get("hotline_country")
-    if isinstance(hotline, str) and len(hotline.strip()) == 2:
-        return hotline.strip().upper()
-    return company.default_country
 
 
 def ensure_takes_leads(job: Job) -> None:
@@ -141,7 +132,7 @@ def import_csv(
     if job.company_id != company.id:
         raise NotFound(CAMPAIGN_NOT_FOUND)
     ensure_takes_leads(job)
-    table = read_csv(data, default_region=default_region(company, job))
+    table = read_csv(data, default_region=phone_region(company, job))
     run = start_run(
         session, job, kind="csv", filename=filename, actor=actor, total_rows=table.total_rows
     )

@@ -41,14 +41,13 @@ from hireloop.domain.intake.rows import (
 )
 from hireloop.domain.intake.service import (
     chunked,
-    default_region,
     ensure_takes_leads,
     finish_run,
     import_chunks,
     start_run,
 )
 from hireloop.domain.jobs.models import Job
-from hireloop.domain.leads.service import CAMPAIGN_NOT_FOUND
+from hireloop.domain.leads.service import CAMPAIGN_NOT_FOUND, phone_region
 from hireloop.errors import Conflict, Invalid, NotFound
 
 log = logging.getLogger(__name__)
@@ -277,7 +276,7 @@ def sync_sheet(
         header[0] if header else [],
         fetched.values,
         max(fetched.first_row, first),
-        default_region(company, job),
+        phone_region(company, job),
     )
     if not read.rows and not read.errors:
         session.flush()

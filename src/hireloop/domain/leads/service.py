@@ -44,6 +44,7 @@ from hireloop.domain.candidates.service import create_candidate
 from hireloop.domain.companies.models import Company, User
 from hireloop.domain.files.models import File
 from hireloop.domain.files.storage import FileStorage
+from hireloop.domain.jobs import campaigns
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.schemas import CvUpload, LabelChange, LeadInput, LeadUpdate
 from hireloop.domain.messaging import automatic
@@ -92,11 +93,12 @@ class LeadResult:
 
 
 def get_campaign(session: Session, company_id: int, campaign_id: int) -> Job:
-    """The company's campaign (job); NotFound for another company's or an unknown id."""
-    job = session.scalar(select(Job).where(Job.company_id == company_id, Job.id == campaign_id))
-    if job is None:
-        raise NotFound(CAMPAIGN_NOT_FOUND)
-    return job
+    """The company's campaign (job); NotFound with the leads face's message (Talkpush
+    answers "Campaign not found." here) for another company's or an unknown id."""
+    try:
+        return campaigns.get_campaign(session, company_id, campaign_id)
+    except NotFound:
+        raise NotFound(CAMPAIGN_NOT_FOUND) from None
 
 
 def get_lead(session: Session, company_id: int, lead_id: int) -> Application:
@@ -158,11 +160,13 @@ def _email(value: str | None) -> str | None:
     return email
 
 
-def _phone_region(job: Job, company: Company) -> str | None:
-    """National numbers ("without area code", as the seed puts it) are read in the
-    campaign's hotline country, else the company's country."""
+def phone_region(company: Company, job: Job) -> str | None:
+    """Where national phone numbers ("without area code", as the seed puts it) of a
+    campaign's leads are read: the campaign's hotline country, else the company's."""
     hotline = (job.campaign_settings or {}).get("hotline_country")
-    return hotline if isinstance(hotline, str) and len(hotline) == 2 else company.default_country
+    if isinstance(hotline, str) and len(hotline.strip()) == 2:
+        return hotline.strip().upper()
+    return company.default_country
 
 
 def _others(value: Any) -> dict[str, Any]:
@@ -269,7 +273,7 @@ def create_lead(
             f"Campaign {job.id} is archived and takes no new candidates.",
             details={"campaign_id": "archived"},
         )
-    region = _phone_region(job, company)
+    region = phone_region(company, job)
     phone_e164 = normalize_phone(raw_phone, region) if raw_phone else None
     if raw_phone and phone_e164 is None and email is None:
         raise Invalid(
@@ -402,7 +406,7 @@ def update_lead(
     phone_e164: str | None = None
     phone = data.phone.strip() if data.phone is not None else None
     if phone:
-        phone_e164 = normalize_phone(phone, _phone_region(job, company))
+        phone_e164 = normalize_phone(phone, phone_region(company, job))
         if phone_e164 is None:
             raise Invalid(
                 f"Invalid phone number: {phone}",

@@ -46,7 +46,7 @@ from hireloop.domain.jobs.campaigns import can_see, get_campaign
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads import export
 from hireloop.domain.leads.schemas import CvUpload, LeadInput
-from hireloop.domain.leads.service import create_lead
+from hireloop.domain.leads.service import create_lead, phone_region
 from hireloop.domain.resumes.extract import ExtractionError
 from hireloop.domain.resumes.service import read_resume
 from hireloop.errors import DomainError, Invalid, NotFound
@@ -417,7 +417,7 @@ async def csv_preview(campaign_id: int, request: Request, session: SessionDep) -
     filename, _type, data = upload
     try:
         intake.ensure_takes_leads(job)
-        table = read_csv(data, default_region=intake.default_region(who.company, job))
+        table = read_csv(data, default_region=phone_region(who.company, job))
     except Invalid as exc:
         reason = next(iter((exc.details or {}).values()), "")
         if (exc.details or {}).get("campaign_id"):
@@ -524,7 +524,7 @@ def _cv_lead(
     request: Request, session: Session, who: Current, job: Job, name: str, data: bytes
 ) -> CvResult:
     """One CV file made a lead (in its own savepoint)."""
-    region = intake.default_region(who.company, job)
+    region = phone_region(who.company, job)
     try:
         resume = read_resume(data, default_region=region)
     except (ExtractionError, Invalid):
