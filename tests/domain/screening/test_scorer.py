@@ -368,6 +368,18 @@ def test_a_name_that_is_a_skill_word_keeps_the_skill() -> None:
     assert "Ms" not in out
 
 
+def test_redaction_of_names_with_hyphens_apostrophes_and_long_upper_case() -> None:
+    text = (
+        "LUKAS WEISS\nEun-ji O'Neil-Kim wrote: Weiß and Eun-ji led the EUN-JI team.\n"
+        "Mr. O'Neil-Kim reviewed Kubernetes work by Weissman."
+    )
+    out = redact(text, ["Lukas Weiß", "Eun-ji O'Neil-Kim"])
+    for gone in ("LUKAS", "WEISS", "Weiß", "Eun-ji", "EUN-JI", "O'Neil-Kim", "Mr."):
+        assert gone not in out, gone
+    # Only whole words go: a longer word that starts like a name part stays.
+    assert "Weissman" in out and "Kubernetes" in out
+
+
 # ------------------------------------------------------------------ components and settings
 
 
