@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -59,12 +59,13 @@ TEXT_FIELDS = (
 
 
 def _write_log(request: Request, status: int, latency_ms: int) -> None:
-    """One ``api_logs`` row, in its own session: an error response is logged too."""
+    """One ``api_logs`` row, in its own session: an error response is logged too. A plain
+    INSERT (no ORM object to track): it runs after every call of the face."""
     session: Session = request.app.state.session_factory()
     try:
         client = request.client
-        session.add(
-            ApiLog(
+        session.execute(
+            insert(ApiLog).values(
                 company_id=getattr(request.state, "career_company_id", None),
                 api_key_id=getattr(request.state, "career_api_key_id", None),
                 face="career",

@@ -100,12 +100,10 @@ def create_candidate(
     if match == "email":
         _serialize_on_email(session, company_id, data.email)
         existing = find_by_email(session, company_id, data.email)
-    else:
-        existing = find_by_identity(
-            session, company_id, data.email, data.first_name, data.last_name
-        )
-    if existing is not None:
-        return existing, False
+        if existing is not None:
+            return existing, False
+    # match="identity" needs no lookup first: the INSERT below does nothing when the
+    # identity key (company, email, names) is taken, and the lookup after it finds the row.
     company = session.get(Company, company_id)  # usually already loaded with the API key
     draft = Candidate(company_id=company_id)
     _apply(draft, data, company.default_country if company else None)
