@@ -1,5 +1,6 @@
 """The campaign view's candidate list in headless Chromium against a live server: search,
 folders, label and score filters, selection and bulk actions (label, move, refresh PIN),
+"select all" with the script (checkbox, mixed state, count, keyboard) and without it,
 a script in a candidate name shown as text, permissions and tenancy, empty states, the
 phone layout. ``HIRELOOP_SCREENSHOTS=<dir>`` saves campaign-view.png there.
 
@@ -202,8 +203,8 @@ def test_select_and_bulk_actions(live: dict[str, Any], page: Page) -> None:
     page.goto(f"{base}/app/campaigns/{ids['job']}?location=manila")
     expect(page.locator(".cv-row")).to_have_count(3)  # José, Pedro, Eve
 
-    # Select all on the page, label them.
-    page.get_by_role("link", name="Select all on this page").click()
+    # Select all on the page (the header checkbox), label them.
+    page.get_by_role("checkbox", name="Select all on this page").check()
     expect(page.locator(".cv-check:checked")).to_have_count(3)
     page.get_by_text("Actions for the selected candidates").click()
     page.get_by_label("Label to add").fill("Manila pool")
@@ -297,3 +298,75 @@ def test_phone_layout(live: dict[str, Any], browser: Browser) -> None:
         expect(back).to_be_visible()
         back.click()
         expect(page.locator(".cv-list")).to_be_visible()
+
+
+# --- Select all on this page: the script's checkbox, and the link without scripts ---------
+
+
+def test_select_all_checkbox(live: dict[str, Any], page: Page) -> None:
+    base, ids = live["base"], live["ids"]
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    sign_in(page, base)
+    page.goto(f"{base}/app/campaigns/{ids['job']}?folder=all&location=manila")
+    expect(page.locator(".cv-row")).to_have_count(3)
+    toggle = page.get_by_role("checkbox", name="Select all on this page")
+    count = page.get_by_test_id("selected-count")
+    # The script replaces the link.
+    expect(toggle).to_be_visible()
+    expect(page.get_by_role("link", name="Select all on this page")).to_be_hidden()
+    expect(count).to_have_text("")
+
+    # Keyboard: Tab reaches it, Space checks every row.
+    page.get_by_label("Search candidates").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "cv-select-all":
+            break
+    assert page.evaluate("document.activeElement.id") == "cv-select-all"
+    page.keyboard.press("Space")
+    expect(page.locator(".cv-check:checked")).to_have_count(3)
+    expect(toggle).to_be_checked()
+    expect(count).to_have_text("3 selected")
+
+    # One row unchecked: mixed.
+    page.get_by_label("Select José Reyes").uncheck()
+    expect(count).to_have_text("2 selected")
+    assert toggle.evaluate("el => el.indeterminate && !el.checked")
+    # Checking it again from mixed selects every row; again, none.
+    toggle.check()
+    expect(page.locator(".cv-check:checked")).to_have_count(3)
+    assert not toggle.evaluate("el => el.indeterminate")
+    page.keyboard.press("Space")  # the focus stays on the checkbox
+    expect(page.locator(".cv-check:checked")).to_have_count(0)
+    expect(count).to_have_text("")
+    # Row by row up to all: checked, not mixed.
+    for name in ("José Reyes", "Pedro Lim"):
+        page.get_by_label(f"Select {name}").check()
+    assert toggle.evaluate("el => el.indeterminate")
+    page.locator(".cv-check:not(:checked)").check()
+    expect(toggle).to_be_checked()
+    assert not toggle.evaluate("el => el.indeterminate")
+
+    # The selection goes with the bulk form.
+    page.get_by_text("Actions for the selected candidates").click()
+    page.get_by_label("Label to add").fill("Everyone here")
+    page.get_by_role("button", name="Label", exact=True).click()
+    expect(page.locator(".flash-success")).to_have_text("The label was added.")
+    expect(page.locator(".cv-row .cv-label", has_text="Everyone here")).to_have_count(3)
+    assert problems == [], problems  # no CSP refusal, no script error
+
+
+def test_select_all_without_scripts(live: dict[str, Any], browser: Browser) -> None:
+    base, ids = live["base"], live["ids"]
+    for page in _page(browser, java_script_enabled=False):
+        sign_in(page, base)
+        page.goto(f"{base}/app/campaigns/{ids['job']}?folder=all&location=manila")
+        expect(page.get_by_role("checkbox", name="Select all on this page")).to_have_count(0)
+        page.get_by_role("link", name="Select all on this page").click()
+        expect(page.locator(".cv-check:checked")).to_have_count(3)
+        assert "all=1" in page.url and "location=manila" in page.url
+        expect(page.locator(".cv-row")).to_have_count(3)
+        page.get_by_role("link", name="Clear the selection").click()
+        expect(page.locator(".cv-check:checked")).to_have_count(0)

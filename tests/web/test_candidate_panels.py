@@ -12,12 +12,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
 from hireloop.domain.applications import share
-from hireloop.domain.applications.models import Application, ApplicationEvent, ShareLink
+from hireloop.domain.applications.labels import clean_label_name, create_label, labels_for
+from hireloop.domain.applications.models import (
+    Application,
+    ApplicationEvent,
+    Label,
+    ShareLink,
+)
 from hireloop.domain.candidates.models import Comment
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.files.models import File
@@ -25,7 +31,9 @@ from hireloop.domain.files.storage import local_storage
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging.library import create_quick_reply
 from hireloop.domain.messaging.models import Message
-from hireloop.errors import NotFound
+from hireloop.domain.messaging.service import queue_message
+from hireloop.errors import Conflict, Invalid, NotFound, Unprocessable
+from hireloop.web.app.candidate_panels import domain_message
 from tests.factories import Factory
 from tests.web.conftest import csrf_from
 
@@ -482,3 +490,203 @@ def test_the_campaign_view_includes_both_panels(
     # Another company's candidate selected: 404.
     other = f"/app/campaigns/{world['job'].id}?selected={world['other_app'].id}"
     assert client.get(other).status_code == 404
+
+
+# --- Labels in the profile, audio on the share page, refusals in the user's language -------
+
+
+def labels_of(session: Session, application: Application) -> list[str]:
+    session.expire_all()
+    return labels_for(session, [application.id]).get(application.id, [])
+
+
+def test_profile_labels_add_and_remove(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    create_label(session, world["company"].id, "Bilingual")
+    create_label(session, world["company"].id, "Night shift")
+    session.commit()
+    sign_in(client, "olga@acme.com")
+    application = world["application"]
+    path = page_of(application)
+    html = client.get(path).text
+    assert 'action="' + path + '/labels"' in html
+    assert '<option value="Bilingual">' in html and '<option value="Night shift">' in html
+
+    # One of the company's labels, whatever the case typed: no second label is made.
+    r = post(client, path + "/labels", {"label": "  bilingual ", "return_to": path}, path)
+    assert r.status_code == 303 and r.headers["location"] == path
+    assert labels_of(session, application) == ["Bilingual"]
+    assert session.scalar(select(func.count()).select_from(Label)) == 2
+    # A new name makes the label.
+    r = post(client, path + "/labels", {"label": "Call back"}, path)
+    assert r.status_code == 303
+    assert labels_of(session, application) == ["Bilingual", "Call back"]
+    html = client.get(path).text
+    assert "The label was added." in html
+    assert 'aria-label="Remove the label Call back"' in html
+    # The datalist offers the labels the candidate does not have yet.
+    assert '<option value="Night shift">' in html and '<option value="Bilingual">' not in html
+
+    # Remove one: an application event by the user, as the list's labels.
+    r = post(client, path + "/labels", {"remove": "Bilingual"}, path)
+    assert r.status_code == 303
+    assert labels_of(session, application) == ["Call back"]
+    assert "The label was removed." in client.get(path).text
+    event = session.scalars(
+        select(ApplicationEvent)
+        .where(ApplicationEvent.kind == "labeled")
+        .order_by(ApplicationEvent.id.desc())
+    ).first()
+    assert event is not None and event.data == {"added": [], "removed": ["Bilingual"]}
+    assert event.actor_type == "user" and event.actor_id == world["owner"].id
+
+    # Refusals are shown in the profile, nothing changes.
+    r = post(client, path + "/labels", {"label": "a,b"}, path)
+    assert r.status_code == 400 and "Name is invalid" in r.text
+    assert 'value="a,b"' in r.text  # kept in the field
+    r = post(client, path + "/labels", {"remove": "Ghost"}, path)
+    assert r.status_code == 400 and "This label does not exist: Ghost" in r.text
+    assert labels_of(session, application) == ["Call back"]
+
+    # From the campaign view, the form comes back to it and the row shows the label.
+    view = f"/app/campaigns/{world['job'].id}?selected={application.id}"
+    r = post(client, path + "/labels", {"label": "Night shift", "return_to": view}, view)
+    assert r.status_code == 303 and r.headers["location"] == view
+    html = client.get(view).text
+    assert 'class="cv-label"' in html and "Night shift" in html
+
+
+def test_profile_labels_need_csrf_permission_and_the_company(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    r = client.post(path + "/labels", data={"label": "Forged"})
+    assert r.status_code == 403
+    r = client.post(path + "/labels", data={"label": "Forged", "csrf_token": "1.forged"})
+    assert r.status_code == 403
+    assert session.scalars(select(Label)).all() == []
+    # Another company's candidate: 404, nothing made.
+    other = page_of(world["other_app"])
+    for data in ({"label": "Sneaky"}, {"remove": "Sneaky"}):
+        assert post(client, other + "/labels", data, path).status_code == 404
+    assert session.scalars(select(Label)).all() == []
+    # A manager not permitted to the campaign: 404; once permitted, the label goes on.
+    client.cookies.clear()
+    sign_in(client, "mia@acme.com")
+    assert post(client, path + "/labels", {"label": "Mia's"}, "/app").status_code == 404
+    job: Job = world["job"]
+    job.campaign_settings = {**(job.campaign_settings or {}), "manager_ids": [world["manager"].id]}
+    session.commit()
+    assert post(client, path + "/labels", {"label": "Mia's"}, path).status_code == 303
+    assert labels_of(session, world["application"]) == ["Mia's"]
+
+
+def test_share_page_plays_the_audio_answers(
+    client: TestClient,
+    app: Any,
+    session: Session,
+    factory: Factory,
+    world: dict[str, Any],
+    settings: Any,
+) -> None:
+    company_id, application = world["company"].id, world["application"]
+    with_answers = share.create_link(session, company_id, application.id, fields=["answers"])
+    without = share.create_link(session, company_id, application.id, fields=["resume"])
+    # Another application's audio file, of the same company.
+    second = factory.application(world["job"], factory.candidate(world["company"]))
+    blob = local_storage(settings.files_dir).put(b"RIFF other", prefix="test")
+    foreign = File(
+        company_id=company_id,
+        candidate_id=second.candidate_id,
+        application_id=second.id,
+        kind="audio",
+        name="other.wav",
+        media_type="audio/wav",
+        size=blob.size,
+        sha256=blob.sha256,
+        storage_key=blob.key,
+    )
+    session.add(foreign)
+    session.commit()
+    audio_id = world["audio"].id
+    cv_id = application.cv_file_id
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        token = with_answers.token
+        html = anonymous.get(f"/share/{token}").text
+        assert f'<audio controls preload="none" src="/share/{token}/audio/{audio_id}"' in html
+        r = anonymous.get(f"/share/{token}/audio/{audio_id}")
+        assert r.status_code == 200 and r.content == b"RIFF....WAVEfmt fake audio"
+        assert r.headers["content-type"] == "audio/wav"
+        assert r.headers["content-disposition"].startswith("inline")
+        assert r.headers["cache-control"] == "no-store"
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+        # Only the files the answers name: not the CV, not another application's audio.
+        for file_id in (cv_id, foreign.id, 999999):
+            assert anonymous.get(f"/share/{token}/audio/{file_id}").status_code == 404
+        # A link that does not share the responses: no player, no file.
+        assert "<audio" not in anonymous.get(f"/share/{without.token}").text
+        assert anonymous.get(f"/share/{without.token}/audio/{audio_id}").status_code == 404
+        assert anonymous.get(f"/share/not-a-token/audio/{audio_id}").status_code == 404
+
+    # Revoked, or expired: gone.
+    sign_in(client, "olga@acme.com")
+    path = page_of(application)
+    r = post(client, f"{path}/share/{with_answers.link.id}/revoke", {}, path)
+    assert r.status_code == 303
+    without.link.expires_at = utcnow() - timedelta(seconds=1)
+    session.commit()
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        assert anonymous.get(f"/share/{with_answers.token}/audio/{audio_id}").status_code == 410
+        assert anonymous.get(f"/share/{without.token}/audio/{audio_id}").status_code == 410
+
+
+def test_service_refusals_are_shown_in_the_users_language(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    world["owner"].language = "es"
+    candidate = world["candidate"]
+    candidate.email = None
+    session.commit()
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    r = post(client, path + "/messages", {"text": "Hola", "channel": "email"}, path)
+    assert r.status_code == 400
+    assert "El candidato no tiene dirección de correo electrónico." in r.text
+    assert "no email address" not in r.text
+    candidate.do_not_contact = True
+    session.commit()
+    r = post(client, path + "/messages", {"text": "Hola", "channel": "sms"}, path)
+    assert "El candidato pidió no ser contactado." in r.text
+    r = post(client, path + "/labels", {"label": "a#b"}, path)
+    assert r.status_code == 400 and "El nombre no es válido." in r.text
+    r = post(client, path + "/labels", {"remove": "Fantasma"}, path)
+    assert "Esta etiqueta no existe: Fantasma" in r.text
+    # A refusal outside a form: the error page, in Spanish too.
+    r = post(client, path + "/share/999999/revoke", {}, path)
+    assert r.status_code == 404 and "Enlace para compartir no encontrado." in r.text
+    assert "Share link not found." not in r.text
+
+    # The services (and so the API faces) keep their English texts.
+    with pytest.raises(Invalid) as refused:
+        queue_message(
+            session, application=world["application"], channel="sms", kind="manual", text="x"
+        )
+    assert refused.value.message == "The candidate asked not to be contacted."
+    with pytest.raises(Unprocessable) as invalid:
+        clean_label_name("a#b")
+    assert invalid.value.message == "Name is invalid"
+
+
+def test_a_service_text_without_translation_becomes_a_general_sentence() -> None:
+    odd = Conflict("A label with name X already exists.")
+    assert domain_message("en", odd) == "A label with name X already exists."
+    assert domain_message("fr", odd) == "Cela entre en conflit avec ce qui existe déjà."
+    assert domain_message("pt", NotFound("Job 12 not found.")) == (
+        "O que você pediu já não existe."
+    )
+    assert domain_message("es", Invalid("Unknown channel 'fax'.")) == (
+        "No se pudo hacer. Revise lo que escribió e inténtelo de nuevo."
+    )

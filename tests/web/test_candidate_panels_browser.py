@@ -1,8 +1,9 @@
 """The candidate panels in headless Chromium against a live ``hireloop serve`` (with its
 worker): a comment shown apart and never sent, a quick reply with its tokens rendered, a
 move with the notify prompt, a share link opened signed out in a fresh browser context
-(only the chosen fields) and refused once revoked, a script in a candidate's name and
-message shown as text, another company's candidate refused.
+(only the chosen fields, the audio answers playing) and refused once revoked, labels added
+and removed from the profile, a script in a candidate's name and message shown as text,
+another company's candidate refused.
 
 ``HIRELOOP_SCREENSHOTS=<dir>`` (or ``HIRELOOP_TEST_SCREENSHOTS``, which the test
 conftest keeps) saves candidate-profile.png and share-link.png there."""
@@ -211,7 +212,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 Actor.system(),
             )
             session.flush()
-            ids = {"ana": application.id, "xss": xss_app.id, "other": other_app.id}
+            ids = {
+                "ana": application.id,
+                "xss": xss_app.id,
+                "other": other_app.id,
+                "job": job.id,
+            }
     finally:
         db.dispose()
 
@@ -401,3 +407,97 @@ def test_another_companys_candidate_is_not_found(live: dict[str, Any], page: Pag
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert "Hidden" not in page.locator("body").inner_text()
+
+
+# --- Labels in the profile, audio answers on the share page --------------------------------
+
+
+def test_profile_labels_add_and_remove(live: dict[str, Any], page: Page) -> None:
+    base, app_id, job_id = live["base"], live["ana"], live["job"]
+    view = f"/app/campaigns/{job_id}?folder=all&selected={app_id}"
+    sign_in(page, base, f"/app/applications/{app_id}")
+    page.goto(f"{base}{view}")
+    profile = page.get_by_test_id("profile-panel")
+    labels = profile.get_by_test_id("profile-labels")  # names in .cp-label > span
+
+    # With the keyboard: type a new name, Enter.
+    profile.get_by_label("Add a label").fill("Top pick")
+    profile.get_by_label("Add a label").press("Enter")
+    expect(page.locator(".flash-success")).to_have_text("The label was added.")
+    expect(labels.locator(".cp-label > span")).to_have_text(["Top pick"])
+    # Back on the campaign view: the row in the list has it too.
+    assert page.url == f"{base}{view}"
+    row = page.locator(".cv-row", has_text="Ana Cruz")
+    expect(row.locator(".cv-label")).to_have_text(["Top pick"])
+
+    # The company's labels are offered; a second one.
+    profile.get_by_label("Add a label").fill("Second round")
+    profile.get_by_role("button", name="Add", exact=True).click()
+    expect(labels.locator(".cp-label > span")).to_have_text(["Second round", "Top pick"])
+
+    # Remove one by its button's accessible name (focus + Enter).
+    remove = profile.get_by_role("button", name="Remove the label Top pick")
+    remove.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash-success")).to_have_text("The label was removed.")
+    expect(labels.locator(".cp-label > span")).to_have_text(["Second round"])
+    expect(page.locator(".cv-row", has_text="Ana Cruz").locator(".cv-label")).to_have_text(
+        ["Second round"]
+    )
+    options = profile.locator("#cp-label-names option").evaluate_all("els => els.map(e => e.value)")
+    assert "Top pick" in options and "Second round" not in options
+
+    # An invalid name: the profile says why, in place.
+    profile.get_by_label("Add a label").fill("a#b")
+    profile.get_by_label("Add a label").press("Enter")
+    expect(labels.get_by_role("alert")).to_have_text("Name is invalid")
+    expect(labels.locator(".cp-label > span")).to_have_text(["Second round"])
+
+
+def test_share_page_plays_the_audio_answers(
+    live: dict[str, Any], page: Page, browser: Browser
+) -> None:
+    base, app_id = live["base"], live["ana"]
+    path = f"/app/applications/{app_id}"
+    sign_in(page, base, path)
+    profile = page.get_by_test_id("profile-panel")
+    profile.get_by_label("Contact details").uncheck()
+    profile.get_by_label("Résumé").uncheck()
+    profile.get_by_label("AI score").uncheck()
+    profile.get_by_label("Interview responses").check()
+    profile.get_by_role("button", name="Create a share link").click()
+    url = page.get_by_test_id("new-share-link").input_value()
+
+    fresh = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        shared = fresh.new_page()
+        response = shared.goto(url)
+        assert response is not None and response.status == 200
+        answers = shared.get_by_test_id("shared-answers")
+        expect(answers).to_contain_text("Describe a difficult customer call.")
+        audio = answers.locator("audio[controls]")
+        expect(audio).to_have_count(1)
+        expect(audio).to_have_attribute("src", re.compile(r"^/share/[\w-]{40,}/audio/\d+$"))
+        expect(audio).to_have_accessible_name("Audio answer")
+        # The player loads the answer signed out (the CSP allows media from this origin).
+        audio.evaluate("a => a.load()")
+        shared.wait_for_function(
+            "() => document.querySelector('audio').readyState >= 1"
+            " || document.querySelector('audio').error !== null"
+        )
+        assert audio.evaluate("a => a.error === null && a.duration > 0.4")
+        source = audio.get_attribute("src")
+        expect(shared.get_by_test_id("shared-resume")).to_have_count(0)
+    finally:
+        fresh.close()
+
+    # Revoked: the audio goes with the page.
+    page.reload()
+    page.get_by_test_id("share-links").get_by_role("button", name="Revoke").first.click()
+    expect(page.locator(".flash-success")).to_contain_text("The share link was revoked.")
+    fresh = browser.new_context()
+    try:
+        assert fresh.request.get(f"{base}{source}").status == 410
+        assert fresh.request.get(url).status == 410
+    finally:
+        fresh.close()

@@ -2,7 +2,9 @@
 fields the recruiter chose, for someone without an account. No session, no form (so no
 CSRF); ``noindex``, no-store, the app's security headers, no referrer (the token is in
 the URL). An unknown token is 404, a revoked or expired one 410. The CV is served under
-the same token when the link shares the résumé. See domain/applications/share.py."""
+the same token when the link shares the résumé, and the audio answers when it shares the
+interview responses (only the files those answers name, of that application). See
+domain/applications/share.py."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from hireloop.web.app.candidate_panels import (
     Panel,
     ai_details,
     application_cv,
+    application_file,
     interview_answers,
     parsed_resume,
 )
@@ -104,6 +107,16 @@ def shared_profile(token: str, request: Request, session: SessionDep) -> Respons
     )
 
 
+def _file(data: bytes, name: str, media_type: str, disposition: str) -> Response:
+    return _headers(
+        Response(
+            data,
+            media_type=media_type,
+            headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}"},
+        )
+    )
+
+
 @router.get(PREFIX + "/{token}/cv")
 def shared_cv(token: str, request: Request, session: SessionDep) -> Response:
     """The CV of a link that shares the résumé, as an attachment."""
@@ -120,10 +133,30 @@ def shared_cv(token: str, request: Request, session: SessionDep) -> Response:
         data = local_storage(settings_of(request).files_dir).get(file.storage_key)
     except (FileNotFoundError, ValueError):
         return _refused(request, NotFound(share.LINK_NOT_FOUND))
-    return _headers(
-        Response(
-            data,
-            media_type=file.media_type or "application/octet-stream",
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.name)}"},
-        )
+    return _file(data, file.name, file.media_type or "application/octet-stream", "attachment")
+
+
+@router.get(PREFIX + "/{token}/audio/{file_id}")
+def shared_audio(token: str, file_id: int, request: Request, session: SessionDep) -> Response:
+    """An audio answer, for the page's ``<audio>`` players: only while the link is
+    valid, only when it shares the interview responses, and only a file one of this
+    application's answers names (an audio file of that application)."""
+    try:
+        link, application = share.open_link(session, token)
+    except (NotFound, share.Gone) as exc:
+        return _refused(request, exc)
+    job = session.get(Job, application.job_id)
+    assert job is not None
+    named = (
+        {a.audio_file_id for a in interview_answers(application, job)}
+        if "answers" in link.fields
+        else set()
     )
+    file = application_file(session, application, file_id) if file_id in named else None
+    if file is None or not (file.media_type or "").startswith("audio/"):
+        return _refused(request, NotFound(share.LINK_NOT_FOUND))
+    try:
+        data = local_storage(settings_of(request).files_dir).get(file.storage_key)
+    except (FileNotFoundError, ValueError):
+        return _refused(request, NotFound(share.LINK_NOT_FOUND))
+    return _file(data, file.name, file.media_type, "inline")

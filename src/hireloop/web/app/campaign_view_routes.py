@@ -6,7 +6,10 @@ candidate (``?selected=<application id>``, rendered by ``candidate_panels``).
 Every route checks the session, the company (another company's campaign or candidate is a
 404) and the manager's permission on the campaign (``campaigns.can_see``: a campaign the
 manager may not see is a 404 too). Posts are CSRF-checked and end in a redirect back to
-the list with its filters. See docs/web-app.md."""
+the list with its filters; a service's refusal is an error page in the user's language
+(``candidate_panels.refusals_as_pages``). The page loads ``static/campaign_view.js`` (the
+"select all" checkbox), so it is sent with ``script-src 'self'``. See
+docs/campaign-view.md."""
 
 from __future__ import annotations
 
@@ -52,8 +55,15 @@ from hireloop.web.app.pages import (
     text,
 )
 from hireloop.web.app.shell_routes import FOLDER_NAMES, STATUS_NAMES
+from hireloop.web.security import CONTENT_SECURITY_POLICY
 
 router = APIRouter(include_in_schema=False, route_class=AppRoute)
+
+# The page loads one script of ours (static/campaign_view.js: the "select all on this
+# page" checkbox): static files only, inline script stays refused.
+SCRIPT_CSP = CONTENT_SECURITY_POLICY.replace(
+    "default-src 'none'; ", "default-src 'none'; script-src 'self'; "
+)
 
 CAMPAIGNS = APP_PREFIX + "/campaigns"
 ALL = "all"
@@ -299,6 +309,7 @@ def campaign_page(request: Request, session: Session, scope: Scope) -> Response:
         user=scope.who.user,
         company=scope.who.company,
     )
+    response.headers["Content-Security-Policy"] = SCRIPT_CSP
     if panel is not None:
         candidate_panels.forget_new_share(request, response)  # a new share link shows once
     return response
@@ -375,12 +386,12 @@ def _each(applications: list[Application], send: Callable[[Application], bool]) 
 
 
 def _label(session: Session, company_id: int, raw: str) -> str | None:
+    # The company's label of that name (any case), or a new one: the + menu and the bulk
+    # action let the recruiter type one. None for an invalid name.
     try:
-        name = labels_service.clean_label_name(raw)
+        return candidate_panels.label_to_add(session, company_id, raw)
     except DomainError:
         return None
-    # A new name creates the label (the + menu lets the recruiter type one).
-    return labels_service.ensure_label(session, company_id, name).name
 
 
 def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Response:
@@ -454,14 +465,18 @@ def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Re
 
 @router.post(CAMPAIGNS + "/" + ALL + "/bulk")
 def bulk_all(request: Request, session: SessionDep, form: CsrfForm) -> Response:
-    return bulk(request, session, _scope(request, session, ALL), form)
+    scope = _scope(request, session, ALL)
+    with candidate_panels.refusals_as_pages(request, scope.who):
+        return bulk(request, session, scope, form)
 
 
 @router.post(CAMPAIGNS + "/{campaign_id:int}/bulk")
 def bulk_campaign(
     campaign_id: int, request: Request, session: SessionDep, form: CsrfForm
 ) -> Response:
-    return bulk(request, session, _scope(request, session, str(campaign_id)), form)
+    scope = _scope(request, session, str(campaign_id))
+    with candidate_panels.refusals_as_pages(request, scope.who):
+        return bulk(request, session, scope, form)
 
 
 def add_label(
@@ -481,7 +496,9 @@ def add_label(
 def add_label_all(
     application_id: int, request: Request, session: SessionDep, form: CsrfForm
 ) -> Response:
-    return add_label(request, session, _scope(request, session, ALL), application_id, form)
+    scope = _scope(request, session, ALL)
+    with candidate_panels.refusals_as_pages(request, scope.who):
+        return add_label(request, session, scope, application_id, form)
 
 
 @router.post(CAMPAIGNS + "/{campaign_id:int}/applications/{application_id:int}/labels")
@@ -489,4 +506,5 @@ def add_label_campaign(
     campaign_id: int, application_id: int, request: Request, session: SessionDep, form: CsrfForm
 ) -> Response:
     scope = _scope(request, session, str(campaign_id))
-    return add_label(request, session, scope, application_id, form)
+    with candidate_panels.refusals_as_pages(request, scope.who):
+        return add_label(request, session, scope, application_id, form)

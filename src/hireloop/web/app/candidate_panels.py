@@ -9,20 +9,23 @@ The forms of the panels post to candidate_routes.py and come back to ``panel.ret
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from fastapi import Request
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from hireloop.domain.applications import labels as label_service
 from hireloop.domain.applications import reasons as reason_service
 from hireloop.domain.applications import share
 from hireloop.domain.applications.labels import labels_for
-from hireloop.domain.applications.models import Application
+from hireloop.domain.applications.models import Application, Label
 from hireloop.domain.applications.service import get_application
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies import accounts
@@ -34,13 +37,14 @@ from hireloop.domain.messaging import automatic, library
 from hireloop.domain.messaging.conversation import ConversationEntry, conversation
 from hireloop.domain.messaging.sanitize import clean_html
 from hireloop.domain.messaging.service import last_channel
-from hireloop.errors import NotFound
-from hireloop.web.app.i18n import N_
+from hireloop.errors import DomainError, NotFound, Unprocessable
+from hireloop.web.app.i18n import DEFAULT_LANGUAGE, N_, gettext_for
 from hireloop.web.app.pages import (
     APP_PREFIX,
     FLASHES,
     PageExit,
     error_page,
+    error_text,
     request_secret,
     safe_next,
 )
@@ -56,8 +60,41 @@ FLASHES.update(
         "candidate_moved": N_("The candidate was moved."),
         "share_created": N_("The share link was created. Copy it now: it is shown only once."),
         "share_revoked": N_("The share link was revoked."),
+        "label_added": N_("The label was added."),
+        "label_removed": N_("The label was removed."),
     }
 )
+
+# What the domain services raise, in English, when a recruiter's action on these pages is
+# refused. The API faces show these texts as they are (the vendors' formats); the web shows
+# them in the reader's language: the msgids are the services' exact texts (see
+# ``domain_message``).
+DOMAIN_MESSAGES = (
+    N_("The candidate asked not to be contacted."),
+    N_("The candidate has no valid mobile phone number."),
+    N_("The candidate has no email address."),
+    N_("The message is empty."),
+    N_("Quick Reply not found"),
+    N_("Template not found."),
+    N_("Name can't be blank"),
+    N_("Name is invalid"),
+    N_("Choose at least one part of the profile to share."),
+    N_("Choose how long the link stays valid."),
+    N_("This profile has too many active links: revoke one first."),
+    N_("Share link not found."),
+    N_("Application not found."),
+    N_("Campaign Invitation not found for this company"),
+    N_("Unknown folder."),
+    N_("Folder not found."),
+    N_("Manager not found."),
+)
+UNKNOWN_LABELS = N_("This label does not exist: %(labels)s")
+# A service text no catalog has (one with a name or a number in it): a general sentence.
+GENERAL_ERRORS = {
+    "not_found": N_("What you asked for no longer exists."),
+    "conflict": N_("This conflicts with what is already there."),
+}
+GENERAL_ERROR = N_("This could not be done. Check what you entered and try again.")
 
 # The cookie that carries a link just made back to the page, once (signed, 2 minutes).
 NEW_SHARE_COOKIE = "hireloop_new_share"
@@ -158,6 +195,7 @@ class Panel:
     resume: dict[str, Any]
     cv_file: File | None
     answers: list[Answer]
+    company_labels: list[str]
     share_links: list[Any]
     share_fields: dict[str, str]
     share_days: tuple[int, ...]
@@ -211,6 +249,36 @@ def return_target(request: Request, raw: str | None, application_id: int) -> str
     return target if target != APP_PREFIX else f"{APP_PREFIX}/applications/{application_id}"
 
 
+# --- Errors of the services ---------------------------------------------------------------
+
+
+def domain_message(language: str, exc: DomainError) -> str:
+    """A service's refusal in the reader's language. The services speak English (their
+    texts are the API faces' too, which must not change); a text with a catalog entry is
+    translated, an unknown label is named, any other text becomes a general sentence
+    (English readers get the service's text as it is)."""
+    _ = gettext_for(language)
+    unknown = exc.data.get("unknown_labels") if isinstance(exc, Unprocessable) else None
+    if isinstance(unknown, list) and unknown:
+        return _(UNKNOWN_LABELS) % {"labels": ", ".join(str(name) for name in unknown)}
+    if language == DEFAULT_LANGUAGE or _(exc.message) != exc.message:
+        return error_text(language, exc)
+    return _(GENERAL_ERRORS.get(exc.kind, GENERAL_ERROR))
+
+
+@contextmanager
+def refusals_as_pages(request: Request, current: accounts.Current) -> Iterator[None]:
+    """A service error inside becomes the app's error page (403, 404 or 400) with its
+    message in the user's language (instead of AppRoute's page with the English text)."""
+    try:
+        yield
+    except DomainError as exc:
+        status = {"forbidden": 403, "not_found": 404}.get(exc.kind, 400)
+        message = domain_message(current.user.language, exc)
+        page = error_page(request, status, message, user=current.user, company=current.company)
+        raise PageExit(page) from None
+
+
 # --- Read queries -------------------------------------------------------------------------
 
 
@@ -223,6 +291,28 @@ def _author_names(session: Session, company_id: int, ids: set[int]) -> dict[int,
         )
     )
     return {uid: name or email for uid, name, email in rows}
+
+
+def company_label_names(session: Session, company_id: int) -> list[str]:
+    """The company's labels by name (the profile's add-a-label choices)."""
+    return list(
+        session.scalars(
+            select(Label.name).where(Label.company_id == company_id).order_by(Label.name).limit(500)
+        )
+    )
+
+
+def label_to_add(session: Session, company_id: int, raw: str) -> str:
+    """The label a recruiter typed: the company's label of that name whatever its case,
+    else a new one (Unprocessable for an empty or invalid name)."""
+    name = label_service.clean_label_name(raw)
+    existing = session.scalar(
+        select(Label.name)
+        .where(Label.company_id == company_id, func.lower(Label.name) == name.lower())
+        .order_by(Label.id)
+        .limit(1)
+    )
+    return existing or label_service.ensure_label(session, company_id, name).name
 
 
 def application_cv(session: Session, application: Application, candidate: Candidate) -> File | None:
@@ -439,6 +529,7 @@ def panel_context(
         notify_available=any(a.notify_available for a in folder_actions),
         reasons=reasons,
         labels=labels_for(session, [application.id]).get(application.id, []),
+        company_labels=company_label_names(session, company_id),
         ai_reasons=ai_reasons,
         ai_components=ai_components,
         resume=parsed_resume(candidate),

@@ -1,12 +1,13 @@
 """One candidate's chat history and profile (campaign view, issue 6 §3): the page of its
 own, and the forms of the two panels — send a message or a quick reply, add a comment,
-stop / resume the bot, move through folders, make and revoke share links — and the CV
-and audio answers, served only to users who may see the application.
+stop / resume the bot, move through folders, add and remove labels, make and revoke share
+links — and the CV and audio answers, served only to users who may see the application.
 
 Every route starts with ``signed_in`` (session + IP allow-list) and
 ``candidate_panels.visible_application`` (tenant + ``campaigns.can_see``: a 404
 otherwise). Forms go back to the page they were posted from (``return_to``, an ``/app``
-path only). See docs/web-app.md.
+path only). A service's refusal is shown in the user's language
+(``candidate_panels.domain_message``). See docs/candidate-panels.md.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hireloop.api.deps import SessionDep
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications import share
 from hireloop.domain.applications.chatbot import set_bot_paused
+from hireloop.domain.applications.labels import apply_labels
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.accounts import Current
 from hireloop.domain.files.storage import local_storage
@@ -35,8 +37,11 @@ from hireloop.web.app.candidate_panels import (
     NEW_SHARE_MAX_AGE,
     application_cv,
     application_file,
+    domain_message,
     forget_new_share,
+    label_to_add,
     panel_context,
+    refusals_as_pages,
     return_target,
     visible_application,
 )
@@ -47,7 +52,6 @@ from hireloop.web.app.pages import (
     CsrfForm,
     PageExit,
     error_page,
-    error_text,
     redirect,
     render,
     request_secret,
@@ -173,7 +177,7 @@ def send_message(
             who,
             application.id,
             status=404 if isinstance(exc, NotFound) else 400,
-            errors={"message": error_text(who.user.language, exc)},
+            errors={"message": domain_message(who.user.language, exc)},
             values=values,
             return_to=back,
         )
@@ -202,7 +206,8 @@ def add_comment(
         )
     # The service keeps sanitized HTML; what a recruiter types here is text.
     html = escape(body).replace("\r\n", "\n").replace("\n", "<br>")
-    leads.add_comment(session, who.company.id, application.id, who.user.email, html)
+    with refusals_as_pages(request, who):
+        leads.add_comment(session, who.company.id, application.id, who.user.email, html)
     return redirect(request, back, flash="comment_added")
 
 
@@ -238,16 +243,48 @@ def move(application_id: int, request: Request, session: SessionDep, form: CsrfF
     kind, _, name = picked.partition(":")
     if name and kind == reason_types[action]:
         reason = name
-    leads.change_status(
-        session,
-        who.company.id,
-        application.id,
-        action,
-        Actor("user", who.user.id),
-        reason=reason,
-        notify=form.get("notify") == "1",
-    )
+    with refusals_as_pages(request, who):
+        leads.change_status(
+            session,
+            who.company.id,
+            application.id,
+            action,
+            Actor("user", who.user.id),
+            reason=reason,
+            notify=form.get("notify") == "1",
+        )
     return redirect(request, back, flash="candidate_moved")
+
+
+@router.post(BASE + "/labels")
+def edit_labels(
+    application_id: int, request: Request, session: SessionDep, form: CsrfForm
+) -> Response:
+    """Add a label (``label``: one of the company's, whatever its case, or a new name) or
+    remove one (``remove``: its name), through the label service (an application event)."""
+    who = signed_in(request, session)
+    application, _ = visible_application(request, session, who, application_id)
+    back = return_target(request, text(form, "return_to", 500), application.id)
+    actor = Actor("user", who.user.id)
+    removed = text(form, "remove", 200)
+    try:
+        if removed:
+            apply_labels(session, application, actor, remove=[removed])
+        else:
+            name = label_to_add(session, who.company.id, text(form, "label", 200))
+            apply_labels(session, application, actor, add=[name])
+    except DomainError as exc:
+        return _page(
+            request,
+            session,
+            who,
+            application.id,
+            status=400,
+            errors={"labels": domain_message(who.user.language, exc)},
+            values={"label": text(form, "label", 200)},
+            return_to=back,
+        )
+    return redirect(request, back, flash="label_removed" if removed else "label_added")
 
 
 @router.post(BASE + "/share")
@@ -271,7 +308,7 @@ def create_share(
             who,
             application.id,
             status=400,
-            errors={"share": error_text(who.user.language, exc)},
+            errors={"share": domain_message(who.user.language, exc)},
             return_to=back,
         )
     response = redirect(request, back, flash="share_created")
@@ -294,7 +331,8 @@ def revoke_share(
     who = signed_in(request, session)
     application, _ = visible_application(request, session, who, application_id)
     back = return_target(request, text(form, "return_to", 500), application.id)
-    share.revoke_link(session, who.company.id, application.id, link_id)
+    with refusals_as_pages(request, who):
+        share.revoke_link(session, who.company.id, application.id, link_id)
     response = redirect(request, back, flash="share_revoked")
     response.delete_cookie(NEW_SHARE_COOKIE, path=APP_PREFIX)
     return response
