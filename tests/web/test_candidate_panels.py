@@ -33,7 +33,7 @@ from hireloop.domain.messaging.library import create_quick_reply
 from hireloop.domain.messaging.models import Message
 from hireloop.domain.messaging.service import queue_message
 from hireloop.errors import Conflict, Invalid, NotFound, Unprocessable
-from hireloop.web.app.candidate_panels import domain_message
+from hireloop.web.app.pages import domain_message
 from tests.factories import Factory
 from tests.web.conftest import csrf_from
 
@@ -690,3 +690,26 @@ def test_a_service_text_without_translation_becomes_a_general_sentence() -> None
     assert domain_message("es", Invalid("Unknown channel 'fax'.")) == (
         "No se pudo hacer. Revise lo que escribió e inténtelo de nuevo."
     )
+
+
+def test_a_refusal_no_route_handles_is_an_error_page_in_the_readers_language() -> None:
+    from fastapi import APIRouter, FastAPI
+
+    from hireloop.config import Settings
+    from hireloop.web.app.pages import AppRoute
+
+    router = APIRouter(route_class=AppRoute)
+
+    @router.get("/app/refused")
+    def refused() -> None:
+        raise NotFound("Share link not found.")
+
+    app = FastAPI()
+    app.state.settings = Settings(database_url="sqlite://")
+    app.include_router(router)
+    with TestClient(app) as anyone:
+        r = anyone.get("/app/refused", headers={"Accept-Language": "es-ES,es;q=0.9"})
+        assert r.status_code == 404
+        assert "Enlace para compartir no encontrado." in r.text
+        r = anyone.get("/app/refused", headers={"Accept-Language": "en"})
+        assert "Share link not found." in r.text

@@ -37,14 +37,14 @@ from hireloop.domain.messaging import automatic, library
 from hireloop.domain.messaging.conversation import ConversationEntry, conversation
 from hireloop.domain.messaging.sanitize import clean_html
 from hireloop.domain.messaging.service import last_channel
-from hireloop.errors import DomainError, NotFound, Unprocessable
-from hireloop.web.app.i18n import DEFAULT_LANGUAGE, N_, gettext_for
+from hireloop.errors import DomainError, NotFound
+from hireloop.web.app.i18n import N_
 from hireloop.web.app.pages import (
     APP_PREFIX,
     FLASHES,
     PageExit,
+    domain_message,
     error_page,
-    error_text,
     request_secret,
     safe_next,
 )
@@ -88,13 +88,6 @@ DOMAIN_MESSAGES = (
     N_("Folder not found."),
     N_("Manager not found."),
 )
-UNKNOWN_LABELS = N_("This label does not exist: %(labels)s")
-# A service text no catalog has (one with a name or a number in it): a general sentence.
-GENERAL_ERRORS = {
-    "not_found": N_("What you asked for no longer exists."),
-    "conflict": N_("This conflicts with what is already there."),
-}
-GENERAL_ERROR = N_("This could not be done. Check what you entered and try again.")
 
 # The cookie that carries a link just made back to the page, once (signed, 2 minutes).
 NEW_SHARE_COOKIE = "hireloop_new_share"
@@ -250,20 +243,6 @@ def return_target(request: Request, raw: str | None, application_id: int) -> str
 
 
 # --- Errors of the services ---------------------------------------------------------------
-
-
-def domain_message(language: str, exc: DomainError) -> str:
-    """A service's refusal in the reader's language. The services speak English (their
-    texts are the API faces' too, which must not change); a text with a catalog entry is
-    translated, an unknown label is named, any other text becomes a general sentence
-    (English readers get the service's text as it is)."""
-    _ = gettext_for(language)
-    unknown = exc.data.get("unknown_labels") if isinstance(exc, Unprocessable) else None
-    if isinstance(unknown, list) and unknown:
-        return _(UNKNOWN_LABELS) % {"labels": ", ".join(str(name) for name in unknown)}
-    if language == DEFAULT_LANGUAGE or _(exc.message) != exc.message:
-        return error_text(language, exc)
-    return _(GENERAL_ERRORS.get(exc.kind, GENERAL_ERROR))
 
 
 @contextmanager

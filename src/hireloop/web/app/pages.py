@@ -25,7 +25,7 @@ from hireloop.config import Settings
 from hireloop.domain.companies import accounts
 from hireloop.domain.companies.access import IP_REFUSED, LoginLimiter, ip_allowed
 from hireloop.domain.companies.models import Company, User
-from hireloop.errors import DomainError
+from hireloop.errors import DomainError, Unprocessable
 from hireloop.web.app.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -94,7 +94,8 @@ class AppRoute(APIRoute):
                 return exc.response
             except DomainError as exc:
                 status = {"forbidden": 403, "not_found": 404}.get(exc.kind, 400)
-                return error_page(request, status, exc.message)
+                language = getattr(request.state, "language", None) or page_language(request, None)
+                return error_page(request, status, domain_message(language, exc))
 
         return handle
 
@@ -288,6 +289,8 @@ def signed_in(request: Request, session: Session) -> accounts.Current:
                 gettext_for(language)(IP_REFUSED),
             )
         )
+    # For a service error the route leaves to AppRoute: its page in the user's language.
+    request.state.language = page_language(request, current.user)
     return current
 
 
@@ -335,3 +338,26 @@ def error_text(language: str, exc: DomainError) -> str:
         value = next(iter(exc.details.values()), "") if exc.details else ""
         message = message % {"value": value}
     return message
+
+
+UNKNOWN_LABELS = N_("This label does not exist: %(labels)s")
+# A service text no catalog has (one with a name or a number in it): a general sentence.
+GENERAL_ERRORS = {
+    "not_found": N_("What you asked for no longer exists."),
+    "conflict": N_("This conflicts with what is already there."),
+}
+GENERAL_ERROR = N_("This could not be done. Check what you entered and try again.")
+
+
+def domain_message(language: str, exc: DomainError) -> str:
+    """A service's refusal in the reader's language. The services speak English (their
+    texts are the API faces' too, which must not change); a text with a catalog entry is
+    translated, an unknown label is named, any other text becomes a general sentence
+    (English readers get the service's text as it is)."""
+    _ = gettext_for(language)
+    unknown = exc.data.get("unknown_labels") if isinstance(exc, Unprocessable) else None
+    if isinstance(unknown, list) and unknown:
+        return _(UNKNOWN_LABELS) % {"labels": ", ".join(str(name) for name in unknown)}
+    if language == DEFAULT_LANGUAGE or _(exc.message) != exc.message:
+        return error_text(language, exc)
+    return _(GENERAL_ERRORS.get(exc.kind, GENERAL_ERROR))
