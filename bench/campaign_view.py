@@ -6,10 +6,13 @@ What it does:
 
 1. Reuses the 1M-lead database that ``bench/leads_search.py`` builds
    (``hireloop_bench_leads``; loaded by this script the same way when it is missing):
-   200 campaigns of ~5,000 leads each, real names, emails and phones, trigram indexes.
+   200 campaigns of ~5,000 leads on average (skewed: the biggest has ~50,000), real
+   names, emails and phones, trigram indexes.
 2. Adds an owner user to the data set's company (kept for later runs) to sign in with.
 3. Measures, in process, each query the list panel runs (the functions of
-   ``web/app/campaign_view_queries.py``, on the same database):
+   ``web/app/campaign_view_queries.py``, on the same database), its latency and its CPU
+   time per call (``cpu_ms``: this process + its PostgreSQL backend, which unlike the
+   latency does not grow with the machine's load):
    - ``list: campaign inbox`` — page 1 of a campaign's Inbox (total from folder counts)
    - ``list: campaign page 20`` — a deep page of a campaign's every folder
    - ``list: campaign filtered`` — a campaign with source + score range (counted rows)
@@ -50,6 +53,7 @@ from typing import Any
 
 import httpx
 import psycopg
+import sqlalchemy.exc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -136,6 +140,17 @@ def samples(url: str, company_id: int, count: int, seed: int) -> dict[str, list[
     return {"jobs": picked, "selected": selected, **terms}
 
 
+def backend_cpu(pid: int) -> float:
+    """CPU seconds used so far by a PostgreSQL backend (Linux /proc; 0 elsewhere). Counted
+    in clock ticks: a single query's share is coarse, the sum over a query's calls is not."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_queries(
     url: str, company_id: int, data: dict[str, list[Any]], iterations: int
 ) -> tuple[dict[str, dict[str, float]], list[str]]:
@@ -151,15 +166,20 @@ def measure_queries(
     db = Database(url)
     errors: list[str] = []
     timings: dict[str, list[float]] = {}
+    cpu: dict[str, float] = {}
 
     def timed(name: str, call: Callable[[Any], Any], expect_rows: bool = True) -> None:
         with db.unit_of_work() as session:
+            backend = session.connection().connection.dbapi_connection.info.backend_pid
+            cpu0 = time.process_time() + backend_cpu(backend)
             t = time.perf_counter()
             result = call(session)
             elapsed = time.perf_counter() - t
+            cpu1 = time.process_time() + backend_cpu(backend)
         if expect_rows and hasattr(result, "page") and not result.page.items:
             errors.append(f"{name}: no row")
         timings.setdefault(name, []).append(elapsed)
+        cpu[name] = cpu.get(name, 0.0) + cpu1 - cpu0
 
     try:
         # Warm the caches and the connection pool the way a running server is warm.
@@ -230,7 +250,10 @@ def measure_queries(
     finally:
         db.dispose()
     timings.pop("warm", None)
-    return {name: stats(values) for name, values in timings.items()}, errors
+    return {
+        name: {**stats(values), "cpu_ms": round(cpu[name] * 1000 / len(values), 2)}
+        for name, values in timings.items()
+    }, errors
 
 
 def sign_in(port: int) -> str:
@@ -333,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     url = args.database_url
-    with contextlib.suppress(psycopg.OperationalError):
+    with contextlib.suppress(psycopg.OperationalError, sqlalchemy.exc.OperationalError):
         ensure_indexes(url)
     dataset = find_dataset(url)
     if dataset is None:
@@ -382,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
     print(f"\ncampaign view at {dataset.n:,} leads, {dataset.jobs} campaigns (1 client)")
-    print(f"{'':30}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    print(f"{'':30}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'CPU ms':>9}")
     rows = [(name, s) for name, s in queries.items()]
     rows += [("GET /healthz", pages["healthz"])] + [(t, pages[t]) for t in page_tags]
     for title, s in rows:
@@ -391,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{title:30}{s['requests']:>6}{s['p50_ms']:>9.2f}{s['p95_ms']:>9.2f}"
             f"{s['p99_ms']:>9.2f}{s['max_ms']:>9.2f}"
+            + (f"{s['cpu_ms']:>9.2f}" if "cpu_ms" in s else "")
         )
     print(
         f"CPU ms per page (server / PostgreSQL): {pages['cpu_ms_per_page']}; healthz "

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import sqlalchemy.exc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -229,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.reload:
         # Migrate first: find_dataset would otherwise create tables added since the load
         # straight from the models, which a later migration then fails to create.
-        with contextlib.suppress(psycopg.OperationalError):
+        with contextlib.suppress(psycopg.OperationalError, sqlalchemy.exc.OperationalError):
             ensure_indexes(url)
     dataset: Dataset | None = None if args.reload else find_dataset(url)
     load_stats = None

@@ -55,8 +55,16 @@ class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("job_id", "candidate_id"),
-        # The campaign view / job-candidates page: newest first within a job.
-        Index("ix_applications_job_created", "job_id", "created_at", "id"),
+        # The campaign view / job-candidates page: newest first within a job. On PostgreSQL
+        # it covers the campaign list's filters, so a filtered list is read and counted from
+        # the index alone (migration 0008).
+        Index(
+            "ix_applications_job_list",
+            "job_id",
+            "created_at",
+            "id",
+            postgresql_include=["company_id", "folder", "custom_folder_id", "source", "ai_score"],
+        ),
         Index("ix_applications_job_folder", "job_id", "folder"),
         Index("ix_applications_candidate", "candidate_id"),
         Index("ix_applications_company_created", "company_id", "created_at"),

@@ -2,7 +2,9 @@
 folders with their counts, and a page of candidates through the leads search (the same
 filters as the Leads API, so the same indexes and the same counting strategy: the
 maintained folder counts when only a campaign and a folder are asked for, a count of the
-matching rows otherwise)."""
+matching rows otherwise). On PostgreSQL a campaign's list, filtered or not, is read from
+the covering index of migration 0008 alone (its count and its page are index-only scans:
+the filters on folder, source, dates and AI score are columns of the index)."""
 
 from __future__ import annotations
 
