@@ -169,7 +169,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(url: str, port: int, workers: int, scorer: str) -> Iterator[subprocess.Popen[bytes]]:
+def serve(
+    url: str, port: int, workers: int, scorer: str, ml_threads: int = 0
+) -> Iterator[subprocess.Popen[bytes]]:
     with tempfile.TemporaryDirectory(prefix="hireloop-bench-careers-") as tmp:
         env = dict(os.environ)
         env.update(
@@ -177,6 +179,7 @@ def serve(url: str, port: int, workers: int, scorer: str) -> Iterator[subprocess
             HIRELOOP_DATA_DIR=str(Path(tmp) / "data"),
             HIRELOOP_LOG_LEVEL="WARNING",
             HIRELOOP_SCORER=scorer,
+            HIRELOOP_ML_THREADS=str(ml_threads),
             # One client address sends everything here: the per-IP limit would measure 429s.
             HIRELOOP_CAREER_RATE_LIMIT_PER_IP="100000000",
             PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
@@ -338,7 +341,7 @@ def run_scorer(
         )
         return head.encode(), body
 
-    with serve(url, port, args.workers, scorer):
+    with serve(url, port, args.workers, scorer, args.ml_threads):
         log(f"[{scorer}] warm-up")
         asyncio.run(phase(port, args.concurrency, 3.0, apply, (201,)))
         args.offset[scorer] += 1_000_000
@@ -373,9 +376,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scorers", default="default,ml")
     parser.add_argument(
+        "--ml-threads",
+        type=int,
+        default=None,
+        help="HIRELOOP_ML_THREADS of the server (default: cores / workers, so the workers' "
+        "torch threads do not outnumber the cores); the raw embedding baseline uses torch's "
+        "default (every core in one process)",
+    )
+    parser.add_argument(
         "--variants", type=int, default=300, help="distinct CVs cycled through (no cache hits)"
     )
     args = parser.parse_args()
+    if args.ml_threads is None:
+        args.ml_threads = max(1, (os.cpu_count() or 1) // max(1, args.workers))
 
     from hireloop.domain.screening import semantic
 
@@ -418,6 +431,7 @@ def main() -> None:
             "duration_s": args.duration,
             "concurrency": args.concurrency,
             "workers": args.workers,
+            "ml_threads": args.ml_threads,
             "cv_bytes": len(cvs[0]),
             "cv_variants": len(cvs),
         },

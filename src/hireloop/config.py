@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         description="AI screening scorer: 'default' (no model) or 'ml' (sentence embeddings; "
         "needs the ml extra).",
     )
+    ml_threads: int = Field(
+        default=0,
+        ge=0,
+        description="CPU threads the ml scorer's model may use in each process (0: torch's "
+        "default, one per core). With several server processes, cores / processes avoids "
+        "threads waiting for each other.",
+    )
     llm_base_url: str | None = Field(
         default=None,
         description="OpenAI-compatible API base URL (e.g. http://127.0.0.1:8080/v1). Unset: "

@@ -125,3 +125,21 @@ def test_ml_score_is_name_blind(model: semantic_mod.EmbeddingSimilarity) -> None
     a = score_candidate(build("Aisha Bello", "Female", "She"), JOB, semantic=model, today=TODAY)
     b = score_candidate(build("Tom Becker", "Male", "He"), JOB, semantic=model, today=TODAY)
     assert a.score == b.score and a.breakdown == b.breakdown
+
+
+def test_ml_threads_caps_the_models_threads_in_its_process() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import torch\n"
+        "from hireloop.config import Settings\n"
+        "from hireloop.domain.screening.service import semantic_model\n"
+        "model, warnings = semantic_model(Settings(scorer='ml', ml_threads=1))\n"
+        "assert model is not None and not warnings, warnings\n"
+        "print(torch.get_num_threads())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "1"

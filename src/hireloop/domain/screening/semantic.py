@@ -54,8 +54,9 @@ _model_lock = threading.Lock()
 _model: Any = None
 
 
-def load_model() -> Any:
-    """The SentenceTransformer, loaded once per process, offline, on the CPU."""
+def load_model(threads: int = 0) -> Any:
+    """The SentenceTransformer, loaded once per process, offline, on the CPU; ``threads``
+    (when > 0) caps torch's intra-op threads for the process."""
     global _model
     if _model is not None:
         return _model
@@ -63,6 +64,10 @@ def load_model() -> Any:
         if _model is None:
             if not is_available():
                 raise MissingExtraError(MISSING_REASON)
+            if threads > 0:
+                import torch
+
+                torch.set_num_threads(threads)
             # Never reach a model hub: the weights are in the package.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -110,9 +115,15 @@ class EmbeddingSimilarity:
     name = "ml"
 
     def __init__(
-        self, model: Any = None, *, job_cache_size: int = 512, cv_cache_size: int = 128
+        self,
+        model: Any = None,
+        *,
+        job_cache_size: int = 512,
+        cv_cache_size: int = 128,
+        threads: int = 0,
     ) -> None:
         self._model = model
+        self._threads = threads
         self.jobs = _LRU(job_cache_size)
         self.cvs = _LRU(cv_cache_size)
         self._encode_lock = threading.Lock()
@@ -120,7 +131,7 @@ class EmbeddingSimilarity:
     @property
     def model(self) -> Any:
         if self._model is None:
-            self._model = load_model()
+            self._model = load_model(self._threads)
         return self._model
 
     @property
@@ -232,8 +243,9 @@ _shared: EmbeddingSimilarity | None = None
 _shared_lock = threading.Lock()
 
 
-def get_semantic_model() -> EmbeddingSimilarity:
-    """The process-wide ``EmbeddingSimilarity`` (loads the model on first use).
+def get_semantic_model(threads: int = 0) -> EmbeddingSimilarity:
+    """The process-wide ``EmbeddingSimilarity`` (loads the model on first use, with
+    ``threads`` torch threads when > 0: the first caller's setting holds).
 
     Raises ``MissingExtraError`` when the ``ml`` extra is not installed."""
     global _shared
@@ -241,5 +253,5 @@ def get_semantic_model() -> EmbeddingSimilarity:
         raise MissingExtraError(MISSING_REASON)
     with _shared_lock:
         if _shared is None:
-            _shared = EmbeddingSimilarity()
+            _shared = EmbeddingSimilarity(threads=threads)
     return _shared

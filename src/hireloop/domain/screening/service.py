@@ -67,7 +67,7 @@ def semantic_model(settings: Settings) -> tuple[SemanticModel | None, list[str]]
             f"ml scorer unavailable: {semantic_mod.MISSING_REASON}; used the default scorer"
         ]
     try:
-        model = semantic_mod.get_semantic_model()
+        model = semantic_mod.get_semantic_model(settings.ml_threads)
         _ = model.model  # load now, so a broken install is caught here
     except Exception as e:  # a broken torch install must not break an apply
         log.warning("ml scorer failed to load: %s", e)
