@@ -9,11 +9,16 @@ import time
 from hireloop.config import Settings
 from hireloop.db import get_database
 from hireloop.domain.applications.pins import sweep_expired_pins
+from hireloop.domain.files.storage import local_storage
+from hireloop.domain.intake.background import sweep_previews
 from hireloop.domain.outbox.service import relay_outbox
 
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 60.0
+# How long an idle consumer waits at most between looks at the queue (SQLite storage
+# polls; Redis blocks): a CSV import queued from the web app starts within a second.
+QUEUE_MAX_DELAY = 1.0
 
 
 class Worker:
@@ -26,7 +31,9 @@ class Worker:
         self.settings = settings
         self.db = get_database(settings.resolved_database_url)
         self.consumer = huey.create_consumer(
-            workers=settings.worker_threads, worker_type=settings.worker_type
+            workers=settings.worker_threads,
+            worker_type=settings.worker_type,
+            max_delay=QUEUE_MAX_DELAY,
         )
         self._stop = threading.Event()
         self._relay = threading.Thread(target=self._relay_loop, name="outbox-relay", daemon=True)
@@ -43,8 +50,7 @@ class Worker:
             try:
                 handled = relay_outbox(self.db, max_attempts=self.settings.outbox_max_attempts)
                 if time.monotonic() >= next_sweep:
-                    self._requeue_stale_work()
-                    sweep_expired_pins(self.db)  # expired interview PINs -> No Response
+                    self.sweep()
                     next_sweep = time.monotonic() + SWEEP_SECONDS
             except Exception:  # noqa: BLE001 - a database hiccup must not kill the loop
                 log.exception("outbox relay failed")
@@ -52,16 +58,27 @@ class Worker:
             if not handled:
                 self._stop.wait(self.settings.outbox_poll_seconds)
 
+    def sweep(self) -> None:
+        """The periodic chores, every SWEEP_SECONDS."""
+        self._requeue_stale_work()
+        sweep_expired_pins(self.db)  # expired interview PINs -> No Response
+        # CSV previews never imported: file and row deleted after a day
+        sweep_previews(self.db, local_storage(self.settings.files_dir))
+
     def _requeue_stale_work(self) -> None:
         """Tasks can be lost (a queue flushed, a worker killed); the database knows what
         is still to do, so it is handed to the queue again."""
         from hireloop.domain.batches.service import stale_item_ids
-        from hireloop.worker.tasks import parse_batch_item
+        from hireloop.domain.intake.background import stale_queued_run_ids
+        from hireloop.worker.tasks import import_csv_file, parse_batch_item
 
         with self.db.unit_of_work() as session:
             stale = stale_item_ids(session)
+            imports = stale_queued_run_ids(session)
         for item_id in stale:
             parse_batch_item(item_id)
+        for run_id in imports:
+            import_csv_file(run_id)
 
     def _sheets_loop(self) -> None:
         """Import new Google Sheet rows every ``sheets_poll_seconds``."""

@@ -33,6 +33,21 @@ def parse_batch_item(item_id: int) -> bool | None:
     )
 
 
+@huey.task()
+def import_csv_file(run_id: int) -> str | None:
+    """Run a CSV import the web app queued (``intake.background.run_import``: a run taken
+    by another delivery of this task is skipped; the run ends completed or failed)."""
+    from hireloop.domain.intake.background import run_import
+
+    settings = get_settings()
+    return run_import(
+        get_database(settings.resolved_database_url),
+        run_id,
+        storage=local_storage(settings.files_dir),
+        ttl_hours=settings.pin_ttl_hours,
+    )
+
+
 @huey.task(retries=2, retry_delay=30)
 def read_candidate_resume(candidate_id: int, url: str) -> bool:
     """Fetch a candidate's résumé URL (through the SSRF guard, with no transaction open),

@@ -23,7 +23,10 @@ class ImportRun(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10))  # csv | sheet
     filename: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default="running")  # | completed | failed
+    # preview | queued | running | completed | failed; preview and queued are the web
+    # app's CSV imports waiting for their confirmation and for the worker
+    # (domain/intake/background.py); the API, the CLI and sheet syncs start at running.
+    status: Mapped[str] = mapped_column(String(20), default="running")
     total_rows: Mapped[int] = mapped_column(Integer, default=0)
     processed_rows: Mapped[int] = mapped_column(Integer, default=0)
     created_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -435,15 +435,22 @@ def _permissions_page(
 ) -> Response:
     team = list_managers(session, who.company.id, role="manager", per_page=100).items
     owners = list_managers(session, who.company.id, role="owner", per_page=100).items
+    chosen = set(selected)
+    managers = [(u.id, display_name(u), u.email) for u in team]
     return _page(
         request,
         who,
         job,
         "permissions.html",
         {
-            "managers": [(u.id, display_name(u), u.email) for u in team],
+            "managers": managers,
+            # The two lists of the page: with access (ticked) and the others.
+            "groups": {
+                "in": [m for m in managers if m[0] in chosen],
+                "out": [m for m in managers if m[0] not in chosen],
+            },
             "owners": [display_name(u) for u in owners],
-            "selected": set(selected),
+            "selected": chosen,
             **extra,
         },
         section="permissions",

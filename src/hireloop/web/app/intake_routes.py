@@ -5,10 +5,12 @@
 - **manual**: first and last name, email, phone and a CV file, through
   ``leads.service.create_lead`` (the API's rules: dedupe, PIN, invitation);
 - **csv**: a two-step form. The upload is read by ``intake.csv_import.read_csv`` and kept
-  in the file storage under the company's prefix; the preview shows how the file was read
-  (encoding, delimiter, header), its first rows and the rows that will fail; "Import"
-  runs ``intake.service.import_csv`` and ends on the run's result page (created,
-  duplicates, failed, per-row errors);
+  (``intake.background.keep_preview``: the file under the company's prefix and a
+  ``preview`` ImportRun); the preview shows how the file was read (encoding, delimiter,
+  header), its first rows and the rows that will fail; "Import" queues the run for the
+  worker (once, however often it is posted) and ends on the run's page, which follows
+  its progress (a meta refresh without JavaScript, ``static/intake.js`` polling the
+  status route with it) until the result (created, duplicates, failed, per-row errors);
 - **cv**: many CV files in one form; each is read with the résumé services and becomes a
   lead through ``create_lead``, in its own savepoint, so one bad file fails alone; the
   result is the list of files with what happened to each.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,23 +35,26 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 
 from hireloop.api.deps import SessionDep
+from hireloop.db import on_commit
 from hireloop.domain.actor import Actor
 from hireloop.domain.candidates.identity import normalize_email
 from hireloop.domain.companies.accounts import Current
 from hireloop.domain.files.storage import FileStorage, local_storage
+from hireloop.domain.intake import background
 from hireloop.domain.intake import service as intake
 from hireloop.domain.intake.csv_import import COLUMNS as CSV_COLUMNS
 from hireloop.domain.intake.csv_import import CsvFile, read_csv
+from hireloop.domain.intake.models import ImportRun
 from hireloop.domain.jobs.campaigns import can_see, get_campaign
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads import export
 from hireloop.domain.leads.schemas import CvUpload, LeadInput
 from hireloop.domain.leads.service import create_lead, phone_region
 from hireloop.domain.resumes.extract import ExtractionError
-from hireloop.domain.resumes.service import read_resume
+from hireloop.domain.resumes.service import apply_resume, read_resume, store_cv
 from hireloop.errors import DomainError, Invalid, NotFound
 from hireloop.web.app.i18n import N_, gettext_for
 from hireloop.web.app.pages import (
@@ -65,6 +71,7 @@ from hireloop.web.app.pages import (
     signed_in,
 )
 from hireloop.web.security import (
+    CONTENT_SECURITY_POLICY,
     CSRF_COOKIE,
     CSRF_FIELD,
     add_security_headers,
@@ -83,10 +90,14 @@ MAX_CV_UPLOAD_BYTES = 60 * 1024 * 1024
 MAX_CV_BYTES = 10 * 1024 * 1024
 PREVIEW_ROWS = 10
 PREVIEW_CHECKED_ROWS = 1000
-PENDING_PREFIX = "intake-pending"
 _PENDING_ID = re.compile(r"^[0-9a-f]{32}$")
 SOURCE_MANUAL = "manual"
 SOURCE_CV = "cv_upload"
+REFRESH_SECONDS = 3  # the import page reloads itself this often while the run is not done
+# The import page may load static/intake.js, which polls the run's status route.
+SCRIPT_CSP = CONTENT_SECURITY_POLICY.replace(
+    "default-src 'none'; ", "default-src 'none'; script-src 'self'; connect-src 'self'; "
+)
 
 FLASHES.update(
     {
@@ -163,6 +174,15 @@ CSV_ERRORS = {
     "malformed": N_("The file is not valid CSV (check the quotes)."),
 }
 CSV_UNREADABLE = N_("This file could not be read.")
+IMPORT_FAILED = N_("The import failed and nothing was added. Please try again.")
+IMPORT_FAILURES = {
+    background.FILE_GONE: UPLOAD_EXPIRED,
+    background.INTERRUPTED: N_(
+        "The import was interrupted and nothing was added. Please send the file again."
+    ),
+    "archived": CAMPAIGN_ARCHIVED,
+    **CSV_ERRORS,
+}
 
 
 # --- Scope, uploads -----------------------------------------------------------------------
@@ -397,13 +417,10 @@ def _csv_failed(
     )
 
 
-def _pending_key(company_id: int, pending_id: str) -> str:
-    return f"company-{company_id}/{PENDING_PREFIX}/{pending_id}"
-
-
 @router.post(CAMPAIGNS + "/{campaign_id:int}/add/csv")
 async def csv_preview(campaign_id: int, request: Request, session: SessionDep) -> Response:
-    """Step 1: read the file, keep it, and show how it was read with its first rows."""
+    """Step 1: read the file, keep it (a ``preview`` run), and show how it was read with
+    its first rows."""
     who, job = _campaign(request, session, campaign_id)
     form = await read_upload(request, who, max_bytes=MAX_CSV_BYTES, max_files=1)
     try:
@@ -423,14 +440,21 @@ async def csv_preview(campaign_id: int, request: Request, session: SessionDep) -
         if (exc.details or {}).get("campaign_id"):
             return _csv_failed(request, who, job, None, CAMPAIGN_ARCHIVED)
         return _csv_failed(request, who, job, exc, CSV_ERRORS.get(reason, CSV_UNREADABLE))
-    blob = _storage(request).put(data, prefix=f"company-{who.company.id}/{PENDING_PREFIX}")
-    pending_id = blob.key.rsplit("/", 1)[1]
+    run = background.keep_preview(
+        session,
+        _storage(request),
+        job,
+        data,
+        filename=filename,
+        total_rows=table.total_rows,
+        actor=Actor("user", who.user.id),
+    )
     return _add_page(
         request,
         who,
         job,
         "csv",
-        {"preview": _preview(table, filename, pending_id)},
+        {"preview": _preview(table, filename, uuid.UUID(run.public_id).hex)},
     )
 
 
@@ -458,54 +482,81 @@ def _preview(table: CsvFile, filename: str, pending_id: str) -> dict[str, Any]:
 
 @router.post(CAMPAIGNS + "/{campaign_id:int}/add/csv/import")
 async def csv_import(campaign_id: int, request: Request, session: SessionDep) -> Response:
-    """Step 2: import the kept file, then show the run's result."""
+    """Step 2: hand the kept file to the worker and show the run's progress. Posting it
+    again (a double click, the back button) leads to the same run."""
     who, job = _campaign(request, session, campaign_id)
     form = await read_upload(request, who, max_bytes=64 * 1024, max_files=0)
     pending_id = _field(form, "pending_id", 40)
-    filename = _field(form, "filename", 300) or None
     await form.close()
-    storage = _storage(request)
-    if not _PENDING_ID.match(pending_id):
+    public_id = background.public_id_of(pending_id) if _PENDING_ID.match(pending_id) else None
+    run, queued = background.queue_preview(session, job, public_id) if public_id else (None, False)
+    if run is None:
         return _csv_failed(request, who, job, None, UPLOAD_EXPIRED)
-    key = _pending_key(who.company.id, pending_id)
-    try:
-        data = storage.get(key)
-    except (OSError, ValueError):
-        return _csv_failed(request, who, job, None, UPLOAD_EXPIRED)
-    try:
-        with session.begin_nested():
-            run = intake.import_csv(
-                session,
-                who.company,
-                job,
-                data,
-                filename=filename,
-                actor=Actor("user", who.user.id),
-                ttl_hours=settings_of(request).pin_ttl_hours,
-            )
-    except Invalid as exc:
-        reason = next(iter((exc.details or {}).values()), "")
-        return _csv_failed(request, who, job, exc, CSV_ERRORS.get(reason, CSV_UNREADABLE))
-    storage.delete(key)
+    if queued:
+        from hireloop.worker.tasks import import_csv_file
+
+        run_id = run.id
+        on_commit(session, lambda: import_csv_file(run_id))
     return redirect(request, f"{CAMPAIGNS}/{job.id}/imports/{run.public_id}")
 
 
-@router.get(CAMPAIGNS + "/{campaign_id:int}/imports/{run_id}")
-def import_result(campaign_id: int, run_id: str, request: Request, session: SessionDep) -> Response:
+def _run_of(
+    request: Request, session: Session, campaign_id: int, run_id: str
+) -> tuple[Current, Job, ImportRun]:
+    """(who, job, run) of a started import of the campaign, else a 404 page."""
     who, job = _campaign(request, session, campaign_id)
     try:
         run = intake.get_run(session, who.company.id, run_id[:40])
     except NotFound:
         run = None
-    if run is None or run.job_id != job.id:
-        return error_page(request, 404, user=who.user, company=who.company)
-    return render(
+    if run is None or run.job_id != job.id or run.status == background.PREVIEW:
+        raise PageExit(error_page(request, 404, user=who.user, company=who.company))
+    return who, job, run
+
+
+@router.get(CAMPAIGNS + "/{campaign_id:int}/imports/{run_id}")
+def import_result(campaign_id: int, run_id: str, request: Request, session: SessionDep) -> Response:
+    """The run: waiting, its progress (the page reloads itself every few seconds without
+    JavaScript; static/intake.js polls the status route instead), then its result."""
+    who, job, run = _run_of(request, session, campaign_id, run_id)
+    _ = gettext_for(who.user.language)
+    reason = background.failure_reason(run)
+    response = render(
         request,
         "app/intake/import_result.html",
-        {"job": job, "run": run},
+        {
+            "job": job,
+            "run": run,
+            "active": run.status in background.ACTIVE,
+            "failure": _(IMPORT_FAILURES.get(reason or "", IMPORT_FAILED))
+            if run.status == background.FAILED
+            else None,
+            "row_errors": [e for e in run.errors or [] if e.get("row") is not None],
+            "refresh_seconds": REFRESH_SECONDS,
+        },
         user=who.user,
         company=who.company,
     )
+    response.headers["Content-Security-Policy"] = SCRIPT_CSP
+    return response
+
+
+@router.get(CAMPAIGNS + "/{campaign_id:int}/imports/{run_id}/status")
+def import_status(campaign_id: int, run_id: str, request: Request, session: SessionDep) -> Response:
+    """The run's counts as JSON, for the progress bar of static/intake.js."""
+    _who, _job, run = _run_of(request, session, campaign_id, run_id)
+    response = JSONResponse(
+        {
+            "status": run.status,
+            "total_rows": run.total_rows,
+            "processed_rows": run.processed_rows,
+            "created": run.created_count,
+            "duplicates": run.duplicate_count,
+            "failed": run.failed_count,
+        }
+    )
+    add_security_headers(response, no_store=True)
+    return response
 
 
 # --- CV files -----------------------------------------------------------------------------
@@ -523,7 +574,9 @@ class CvResult:
 def _cv_lead(
     request: Request, session: Session, who: Current, job: Job, name: str, data: bytes
 ) -> CvResult:
-    """One CV file made a lead (in its own savepoint)."""
+    """One CV file made a lead (in its own savepoint). The file is read and parsed once:
+    its names and contact make the lead, then the same reading is attached to the new
+    lead (what ``create_lead`` does with a CV, without reading it a second time)."""
     region = phone_region(who.company, job)
     try:
         resume = read_resume(data, default_region=region)
@@ -544,8 +597,8 @@ def _cv_lead(
         email=parsed.email,
         phone=parsed.phone,
         source=SOURCE_CV,
-        cv=CvUpload(filename=name, content_type="application/octet-stream", data=data),
     )
+    storage = _storage(request)
     try:
         with session.begin_nested():
             result = create_lead(
@@ -554,9 +607,23 @@ def _cv_lead(
                 job.id,
                 data_in,
                 Actor("user", who.user.id),
-                storage=_storage(request),
+                storage=storage,
                 pin_ttl_hours=settings_of(request).pin_ttl_hours,
             )
+            if result.created:
+                lead = result.lead
+                file = store_cv(
+                    session,
+                    storage,
+                    lead.candidate,
+                    data,
+                    filename=name,
+                    media_type=resume.extracted.media_type,
+                    application_id=lead.application.id,
+                )
+                apply_resume(lead.candidate, resume)
+                lead.application.cv_file_id = file.id
+                session.flush()
     except Invalid as exc:
         if (exc.details or {}).get("campaign_id"):
             return CvResult(name, "failed", error=CAMPAIGN_ARCHIVED)
