@@ -338,6 +338,37 @@ def test_known_person_fills_what_they_lack_and_is_labelled_when_elsewhere(
     }
 
 
+def test_known_people_of_one_chunk_each_fill_their_own_gaps(
+    session: Session, factory: Factory
+) -> None:
+    company = factory.company(default_country="PH")
+    job = factory.job(company)
+    no_phone = factory.candidate(company, email="a@example.com")
+    no_referee = factory.candidate(company, email="b@example.com", phone="+639170000002")
+    complete = factory.candidate(
+        company, email="c@example.com", phone="+639170000003", referrer_name="Kept"
+    )
+    other_company = factory.company(default_country="PH")
+    stranger = factory.candidate(other_company, email="a@example.com")
+    _import(
+        session,
+        company,
+        job,
+        _csv(
+            "A,A,a@example.com,63,9171110001,",
+            "B,B,b@example.com,63,9171110002,Ref B",
+            "C,C,c@example.com,63,9171110003,Ref C",
+        ),
+    )
+    for candidate in (no_phone, no_referee, complete, stranger):
+        session.refresh(candidate)
+    assert (no_phone.phone, no_phone.phone_e164) == ("+639171110001", "+639171110001")
+    assert no_phone.referrer_name is None
+    assert (no_referee.phone_e164, no_referee.referrer_name) == ("+639170000002", "Ref B")
+    assert (complete.phone_e164, complete.referrer_name) == ("+639170000003", "Kept")
+    assert stranger.phone_e164 is None, "another company's candidate is not touched"
+
+
 def test_archived_campaign_takes_no_import(session: Session, factory: Factory) -> None:
     company = factory.company()
     job = factory.job(company, status="archived")

@@ -157,6 +157,8 @@ def sniff_delimiter(text: str) -> str:
 
 def _trimmed(cells: list[str]) -> list[str]:
     """Trailing empty cells past the sixth dropped (spreadsheets pad rows)."""
+    if len(cells) <= len(COLUMNS):
+        return cells
     cells = list(cells)
     while len(cells) > len(COLUMNS) and not cells[-1].strip():
         cells.pop()
@@ -199,7 +201,7 @@ def read_csv(data: bytes, *, default_region: str | None = None) -> CsvFile:
     try:
         for raw in reader:
             number += 1
-            if not any(c.strip() for c in raw):
+            if not "".join(raw).strip():  # a blank line
                 continue
             cells = _trimmed(raw)
             if first:

@@ -11,7 +11,12 @@ from typing import Any
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from hireloop.domain.candidates.identity import clean_name, normalize_email, normalize_phone
+from hireloop.domain.candidates.identity import (
+    clean_name,
+    name_key,
+    normalize_email,
+    normalize_phone,
+)
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets
 # when the data is exported and opened again (CSV injection). Such cells are stored with
@@ -22,13 +27,23 @@ MAX_NAME = 200  # candidates.first_name / last_name / referrer_name
 MAX_CELL = 2000  # any other stored cell (others[...])
 
 
+# Names repeat a lot in a file of leads: their keys are computed once per name.
+_name_key = lru_cache(maxsize=32_768)(name_key)
+
+# The same (cell, region) always gives the same E.164 form: a number repeated in a file
+# (or in the next one) is parsed once. Phone parsing is most of the cost of checking a row.
+_normalize_phone = lru_cache(maxsize=16_384)(normalize_phone)
+
+
 class RowInvalid(ValueError):
     """A row that cannot be imported; the message is shown to the user with the row number."""
 
 
 @dataclass(slots=True)
 class IntakeRow:
-    """A valid row, normalized: what the bulk import inserts."""
+    """A valid row, normalized: what the bulk import inserts. The name keys (identity
+    matching) are computed here, where rows are checked, so that a large import computes
+    them while earlier rows are being written."""
 
     row: int  # 1-based row number in the file / sheet (the header row counts)
     first_name: str
@@ -39,6 +54,12 @@ class IntakeRow:
     referrer_email: str | None = None
     referrer_phone: str | None = None
     others: dict[str, Any] = field(default_factory=dict)
+    first_name_key: str = field(init=False)
+    last_name_key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.first_name_key = _name_key(self.first_name)
+        self.last_name_key = _name_key(self.last_name)
 
 
 @dataclass(slots=True)
@@ -132,7 +153,7 @@ def clean_phone(value: object, region: str | None, label: str = "phone number") 
     text = str(value or "").strip()
     if not text:
         return None
-    e164 = normalize_phone(text, region)
+    e164 = _normalize_phone(text, region)
     if e164 is None:
         raise RowInvalid(f"Invalid {label} {text[:40]!r}")
     return e164

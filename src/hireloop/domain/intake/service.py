@@ -33,7 +33,7 @@ import orjson
 from sqlalchemy import String, and_, bindparam, cast, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from hireloop.db import insert_for, new_public_id, utcnow
+from hireloop.db import insert_for, utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.labels import DUPLICATE, ensure_label
 from hireloop.domain.applications.models import (
@@ -42,11 +42,10 @@ from hireloop.domain.applications.models import (
     ApplicationLabel,
     JobFolderCount,
 )
-from hireloop.domain.applications.pins import new_pin, pin_expiry
-from hireloop.domain.candidates.identity import name_key
+from hireloop.domain.applications.pins import pin_expiry
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.models import Company
-from hireloop.domain.intake.bulk import insert_rows, read_ahead
+from hireloop.domain.intake.bulk import insert_rows, pins, public_ids, read_ahead
 from hireloop.domain.intake.csv_import import read_csv
 from hireloop.domain.intake.models import ImportRun
 from hireloop.domain.intake.rows import IntakeRow, RowError
@@ -218,8 +217,6 @@ def import_chunks(
     duplicate_label: int | None = None
     invite = invitation_enabled(job)
     for rows, errors in chunks:
-        record_errors(run, errors)
-        run.processed_rows += len(errors)
         if rows:
             created, duplicates = _import_chunk(
                 session, job, rows, seen, source=source, actor=actor, ttl_hours=ttl_hours
@@ -238,6 +235,9 @@ def import_chunks(
             run.created_count += len(created)
             run.duplicate_count += len(rows) - len(created)
             run.processed_rows += len(rows)
+        # Counted after the chunk's statements: the run is written once per chunk.
+        record_errors(run, errors)
+        run.processed_rows += len(errors)
         session.flush()
         if progress is not None:
             progress(run)
@@ -276,9 +276,12 @@ def _import_chunk(
     creators = {id(row) for row in new_rows.values()}
     _fill_missing(session, company_id, [r for r in chunk if id(r) not in creators], seen)
 
+    # A candidate this import created has no application but those it made (in ``seen``).
     candidate_ids = {cid for row in chunk if (cid := _candidate_of(row, seen)) is not None}
     existing = _applications_in_job(
-        session, job.id, [c for c in candidate_ids if c not in seen.applications]
+        session,
+        job.id,
+        [c for c in candidate_ids if c not in seen.applications and c not in seen.created],
     )
     duplicates: dict[int, str] = {}
     to_create: dict[int, IntakeRow] = {}
@@ -347,6 +350,9 @@ def _fill_missing(
                 fills.setdefault(cid, {}).setdefault(name, value)
     if not fills:
         return
+    if session.get_bind().dialect.name == "postgresql":
+        _fill_missing_pg(session, company_id, fills)
+        return
     table = Candidate.__table__
     param = {f: cast(bindparam(f), String) for f in _FILLABLE}
     lacking = [and_(table.c[f].is_(None), param[f].is_not(None)) for f in _FILLABLE]
@@ -359,6 +365,23 @@ def _fill_missing(
             **{f: func.coalesce(table.c[f], param[f]) for f in _FILLABLE},
         ),
         [{"cid": cid, **{f: values.get(f) for f in _FILLABLE}} for cid, values in fills.items()],
+    )
+
+
+def _fill_missing_pg(session: Session, company_id: int, fills: dict[int, dict[str, str]]) -> None:
+    """_fill_missing in one statement: the values as one JSON parameter."""
+    values = [{"cid": cid, **{f: v.get(f) for f in _FILLABLE}} for cid, v in fills.items()]
+    record = ", ".join(f"{f} TEXT" for f in _FILLABLE)
+    lacking = " OR ".join(f"(c.{f} IS NULL AND x.{f} IS NOT NULL)" for f in _FILLABLE)
+    session.execute(
+        text(
+            f"UPDATE candidates AS c SET phone = coalesce(c.phone, x.phone_e164), "
+            f"{', '.join(f'{f} = coalesce(c.{f}, x.{f})' for f in _FILLABLE)}, "
+            f"updated_at = :now "
+            f"FROM json_to_recordset(CAST(:values AS JSON)) AS x(cid BIGINT, {record}) "
+            f"WHERE c.id = x.cid AND c.company_id = :company AND ({lacking})"
+        ),
+        {"values": orjson.dumps(values).decode(), "company": company_id, "now": utcnow()},
     )
 
 
@@ -408,7 +431,7 @@ def _first_candidates(
             ),
             {"values": orjson.dumps(sorted(values)).decode(), "company": company_id},
         )
-        return [(value, cid) for value, cid in rows if cid is not None]
+        return [(value, cid) for value, cid in rows.all() if cid is not None]
     col = Candidate.__table__.c[column]
     rows = session.execute(
         select(col, func.min(Candidate.id))
@@ -427,11 +450,11 @@ def _insert_candidates(
         Candidate.__table__,
         [
             {
-                "public_id": new_public_id(),
+                "public_id": public_id,
                 "first_name": r.first_name,
                 "last_name": r.last_name,
-                "first_name_key": name_key(r.first_name),
-                "last_name_key": name_key(r.last_name),
+                "first_name_key": r.first_name_key,
+                "last_name_key": r.last_name_key,
                 "email": r.email,
                 "phone": r.phone_e164,
                 "phone_e164": r.phone_e164,
@@ -439,7 +462,7 @@ def _insert_candidates(
                 "referrer_email": r.referrer_email,
                 "referrer_phone": r.referrer_phone,
             }
-            for r in rows
+            for r, public_id in zip(rows, public_ids(len(rows)), strict=True)
         ],
         constants={
             "company_id": company_id,
@@ -511,13 +534,10 @@ def _insert_applications(
         session,
         Application.__table__,
         [
-            {
-                "public_id": new_public_id(),
-                "candidate_id": cid,
-                "pin": new_pin(),
-                "others": r.others,
-            }
-            for cid, r in rows.items()
+            {"public_id": public_id, "candidate_id": cid, "pin": pin, "others": r.others}
+            for (cid, r), public_id, pin in zip(
+                rows.items(), public_ids(len(rows)), pins(len(rows)), strict=True
+            )
         ],
         constants={
             "company_id": job.company_id,
