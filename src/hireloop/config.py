@@ -81,6 +81,13 @@ class Settings(BaseSettings):
         description="Requests per minute per client IP across the career-site routes "
         "(fixed window).",
     )
+    career_apply_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Career-site applies (API and career pages) each server process works on "
+        "at once; more wait their turn. An apply is mostly CPU (CV text, parsing, scoring): "
+        "more threads than that only take turns on Python's interpreter lock, slower.",
+    )
     rate_limit_storage_url: str | None = Field(
         default=None,
         description="Where rate-limit counters live: memory:// or a Redis URL. Unset: the "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -425,18 +426,26 @@ def _service_error(exc: DomainError) -> tuple[int, dict[str, str]]:
     return 500, {"form": MSG["server"]}
 
 
-def _submit(session: Session, company_id: int, form: ApplicationForm, settings: Settings) -> Any:
-    """The careers service in a worker thread; on any error the unit of work is rolled
-    back here, since the page answers the error itself (and the session dependency would
+def _submit(
+    slots: threading.BoundedSemaphore,
+    session: Session,
+    company_id: int,
+    form: ApplicationForm,
+    settings: Settings,
+) -> Any:
+    """The careers service in a worker thread, once one of the process's apply slots is
+    free (shared with the career-site API); on any error the unit of work is rolled back
+    here, since the page answers the error itself (and the session dependency would
     otherwise commit)."""
     try:
-        return service.submit_application(
-            session,
-            company_id,
-            form,
-            storage=local_storage(settings.files_dir),
-            settings=settings,
-        )
+        with slots:
+            return service.submit_application(
+                session,
+                company_id,
+                form,
+                storage=local_storage(settings.files_dir),
+                settings=settings,
+            )
     except BaseException:
         session.rollback()
         raise
@@ -544,7 +553,9 @@ async def apply(slug: str, job_uuid: str, request: Request, session: SessionDep)
     )
     settings: Settings = request.app.state.settings
     try:
-        submission = await run_in_threadpool(_submit, session, company.id, form, settings)
+        submission = await run_in_threadpool(
+            _submit, request.app.state.apply_slots, session, company.id, form, settings
+        )
     except DomainError as exc:
         if exc.kind in ("not_found", "forbidden"):  # the offer went away meanwhile
             return _not_found(request, company)

@@ -517,3 +517,28 @@ def test_api_log_rows(client, auth, session, company, job) -> None:  # type: ign
     ]
     assert rows[0].user_agent == "curl/8.5.0" and rows[0].ip and rows[0].face == "career"
     assert all(r.latency_ms >= 0 for r in rows)
+
+
+# --- Applies at once ----------------------------------------------------------------------
+
+
+def test_an_apply_waits_for_a_free_slot_of_the_process(client, auth, job) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    slots = client.app.state.apply_slots
+    held = client.app.state.settings.career_apply_concurrency
+    for _ in range(held):  # every slot busy, as with that many applies under way
+        slots.acquire()
+    answers: list[int] = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(apply(client, auth, job.public_id).status_code)
+    )
+    try:
+        waiting.start()
+        waiting.join(timeout=1.0)
+        assert waiting.is_alive() and answers == []  # queued, not refused
+    finally:
+        for _ in range(held):
+            slots.release()
+    waiting.join(timeout=60)
+    assert answers == [201]

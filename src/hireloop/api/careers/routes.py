@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from typing import Annotated, Any
 
@@ -277,6 +278,15 @@ async def _read_form(request: Request) -> tuple[ApplicationForm, str]:
     return parsed, digest
 
 
+def _apply_in_turn(
+    slots: threading.BoundedSemaphore, *args: Any
+) -> tuple[int, dict[str, Any], bool]:
+    """``_apply`` once one of the process's apply slots is free (``app.state.apply_slots``,
+    ``HIRELOOP_CAREER_APPLY_CONCURRENCY``): a waiting thread does not compete for the CPU."""
+    with slots:
+        return _apply(*args)
+
+
 def _apply(
     session: Session,
     key: ApiKey,
@@ -371,7 +381,14 @@ async def create_job_application(request: Request, session: SessionDep) -> JSONR
             )
     form, request_hash = await _read_form(request)
     status, body, replayed = await run_in_threadpool(
-        _apply, session, key, form, request.app.state.settings, idempotency_key, request_hash
+        _apply_in_turn,
+        request.app.state.apply_slots,
+        session,
+        key,
+        form,
+        request.app.state.settings,
+        idempotency_key,
+        request_hash,
     )
     headers = {"Idempotent-Replayed": "true"} if replayed else None
     return JSONResponse(body, status_code=status, headers=headers)
