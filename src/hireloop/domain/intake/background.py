@@ -42,7 +42,7 @@ from hireloop.domain.actor import Actor
 from hireloop.domain.companies.models import Company
 from hireloop.domain.files.storage import FileStorage
 from hireloop.domain.intake.models import ImportRun
-from hireloop.domain.intake.service import import_csv
+from hireloop.domain.intake.service import import_csv, start_run
 from hireloop.domain.jobs.models import Job
 from hireloop.errors import Invalid
 
@@ -93,24 +93,16 @@ def keep_preview(
     """Store an uploaded file for a later import and record it as a ``preview`` run."""
     blob = storage.put(data, prefix=f"company-{job.company_id}/{PENDING_PREFIX}")
     on_rollback(session, lambda: storage.delete(blob.key))
-    run = ImportRun(
-        public_id=str(uuid.UUID(hex=blob.key.rsplit("/", 1)[1])),
-        company_id=job.company_id,
-        job_id=job.id,
+    return start_run(
+        session,
+        job,
         kind="csv",
-        filename=(filename or "")[:300] or None,
-        status=PREVIEW,
+        filename=filename,
+        actor=actor,
         total_rows=total_rows,
-        processed_rows=0,
-        created_count=0,
-        duplicate_count=0,
-        failed_count=0,
-        errors=[],
-        created_by_user_id=actor.id if actor.type == "user" else None,
+        status=PREVIEW,
+        public_id=str(uuid.UUID(hex=blob.key.rsplit("/", 1)[1])),
     )
-    session.add(run)
-    session.flush()
-    return run
 
 
 def queue_preview(session: Session, job: Job, public_id: str) -> tuple[ImportRun | None, bool]:

@@ -86,14 +86,17 @@ def start_run(
     filename: str | None,
     actor: Actor,
     total_rows: int = 0,
+    status: str = "running",
+    public_id: str | None = None,
 ) -> ImportRun:
-    """A new ImportRun (status running) of the campaign ``job``."""
+    """A new ImportRun of the campaign ``job`` (``status`` running, or the web app's
+    ``preview``; ``public_id`` when the caller names it)."""
     run = ImportRun(
         company_id=job.company_id,
         job_id=job.id,
         kind=kind,
         filename=(filename or "")[:300] or None,
-        status="running",
+        status=status,
         total_rows=total_rows,
         processed_rows=0,
         created_count=0,
@@ -102,6 +105,8 @@ def start_run(
         errors=[],
         created_by_user_id=actor.id if actor.type == "user" else None,
     )
+    if public_id is not None:
+        run.public_id = public_id
     session.add(run)
     session.flush()
     return run
