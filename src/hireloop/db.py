@@ -13,13 +13,25 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    create_engine,
+    event,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+_M = TypeVar("_M")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -192,6 +204,28 @@ def _after_transaction_end(session: Session, transaction: Any) -> None:
         return  # a savepoint; the outer transaction decides
     session.info.pop("on_commit", None)
     _run(session.info.pop("on_rollback", []))
+
+
+def insert_returning(
+    session: Session,
+    model: type[_M],
+    values: dict[str, Any],
+    *,
+    unless_exists: list[str] | None = None,
+) -> _M | None:
+    """Insert one ``model`` row from ``values`` (column keys) and return it as a persistent
+    object of the session, in one ``INSERT ... RETURNING``. With ``unless_exists`` (the
+    columns of a unique key) a row that already has that key is left alone and None is
+    returned.
+
+    Cheaper than ``session.add`` + flush for a row written once per request: the statement
+    is compiled once and reused, and the unit of work's per-object bookkeeping is skipped.
+    Column defaults apply as usual."""
+    table = model.__table__  # type: ignore[attr-defined]
+    stmt = insert_for(session, table)
+    if unless_exists:
+        stmt = stmt.on_conflict_do_nothing(index_elements=unless_exists)
+    return session.scalars(select(model).from_statement(stmt.returning(*table.c)), values).first()
 
 
 def insert_for(session: Session, model: Any) -> Any:

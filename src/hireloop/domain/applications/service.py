@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from hireloop.db import insert_for, utcnow
+from hireloop.db import insert_for, insert_returning, utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import (
     FOLDERS,
@@ -91,23 +91,20 @@ def create_application(
     """
     if job.company_id != candidate.company_id:
         raise NotFound("Job not found.")
-    stmt = (
-        insert_for(session, Application)
-        .values(
-            company_id=job.company_id,
-            job_id=job.id,
-            candidate_id=candidate.id,
-            folder=folder,
-            status=status,
-            step=step,
-            source=source,
-            cover_letter=cover_letter or "",
-            **(values or {}),
-        )
-        .on_conflict_do_nothing(index_elements=["job_id", "candidate_id"])
-        .returning(Application)
+    row = {
+        "company_id": job.company_id,
+        "job_id": job.id,
+        "candidate_id": candidate.id,
+        "folder": folder,
+        "status": status,
+        "step": step,
+        "source": source,
+        "cover_letter": cover_letter or "",
+        **(values or {}),
+    }
+    application = insert_returning(
+        session, Application, row, unless_exists=["job_id", "candidate_id"]
     )
-    application = session.scalars(stmt).first()
     if application is None:
         existing = find_application(session, job.id, candidate.id)
         if existing is None:  # pragma: no cover - the conflict row is committed or ours
@@ -139,17 +136,18 @@ def folder_key(application: Application) -> str:
 def _count(session: Session, application: Application, delta: int) -> None:
     """Keep the job's per-folder counts in step with the application's folder."""
     table = JobFolderCount.__table__
+    stmt = insert_for(session, table)
     session.execute(
-        insert_for(session, JobFolderCount)
-        .values(
-            job_id=application.job_id,
-            folder_key=folder_key(application),
-            company_id=application.company_id,
-            count=delta,
-        )
-        .on_conflict_do_update(
-            index_elements=["job_id", "folder_key"], set_={"count": table.c.count + delta}
-        )
+        stmt.on_conflict_do_update(
+            index_elements=["job_id", "folder_key"],
+            set_={"count": table.c.count + stmt.excluded.count},
+        ),
+        {
+            "job_id": application.job_id,
+            "folder_key": folder_key(application),
+            "company_id": application.company_id,
+            "count": delta,
+        },
     )
 
 

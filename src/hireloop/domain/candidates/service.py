@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from hireloop.db import LIKE_ESCAPE, contains_pattern, insert_for
+from hireloop.db import LIKE_ESCAPE, contains_pattern, insert_returning
 from hireloop.domain.applications.models import Application
 from hireloop.domain.candidates.identity import (
     clean_name,
@@ -114,14 +114,12 @@ def create_candidate(
     }
     # Losing a race with an identical insert is not an error: the unique identity key
     # turns the second insert into nothing, and the first one's candidate is returned.
-    candidate = session.scalars(
-        insert_for(session, Candidate)
-        .values(values)
-        .on_conflict_do_nothing(
-            index_elements=["company_id", "email", "first_name_key", "last_name_key"]
-        )
-        .returning(Candidate)
-    ).first()
+    candidate = insert_returning(
+        session,
+        Candidate,
+        values,
+        unless_exists=["company_id", "email", "first_name_key", "last_name_key"],
+    )
     if candidate is None:
         existing = find_by_identity(
             session, company_id, data.email, data.first_name, data.last_name

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hireloop.db import utcnow
+from hireloop.db import insert_returning, utcnow
 from hireloop.domain.applications.models import Application
 from hireloop.domain.candidates.identity import normalize_phone
 from hireloop.domain.candidates.models import Candidate
@@ -48,22 +48,25 @@ def queue_email(
     if not candidate.email or candidate.do_not_contact:
         return None
     rendered = templates.render(kind, candidate=candidate, job=job, company=company)
-    message = Message(
-        company_id=company.id,
-        application_id=application.id,
-        candidate_id=candidate.id,
-        job_id=job.id,
-        channel="email",
-        kind=kind,
-        from_name=company.name,
-        to_address=candidate.email,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        send_after=send_after or utcnow(),
+    message = insert_returning(
+        session,
+        Message,
+        {
+            "company_id": company.id,
+            "application_id": application.id,
+            "candidate_id": candidate.id,
+            "job_id": job.id,
+            "channel": "email",
+            "kind": kind,
+            "from_name": company.name,
+            "to_address": candidate.email,
+            "subject": rendered.subject,
+            "body_text": rendered.text,
+            "body_html": rendered.html,
+            "send_after": send_after or utcnow(),
+        },
     )
-    session.add(message)
-    session.flush()
+    assert message is not None
     emit(session, company.id, "message.queued", {"messageId": message.id, "kind": kind})
     return message
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hireloop.db import on_commit, on_rollback
+from hireloop.db import insert_returning, on_commit, on_rollback
 from hireloop.domain.candidates.identity import skills_index
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.candidates.schemas import CandidateData
@@ -59,31 +59,36 @@ def store_cv(
     """
     blob = storage.put(data, prefix=f"company-{candidate.company_id}/cv")
     on_rollback(session, lambda: storage.delete(blob.key))
+    file = insert_returning(
+        session,
+        File,
+        {
+            "company_id": candidate.company_id,
+            "candidate_id": candidate.id,
+            "application_id": application_id,
+            "kind": "cv",
+            "name": (filename or "cv")[:300],
+            "media_type": media_type,
+            "size": blob.size,
+            "sha256": blob.sha256,
+            "storage_key": blob.key,
+        },
+    )
+    assert file is not None
+    # The new row first: SQLite would otherwise give it the id of a deleted one.
     if replace_previous:
         previous = session.scalars(
             select(File).where(
                 File.company_id == candidate.company_id,
                 File.candidate_id == candidate.id,
                 File.kind == "cv",
+                File.id != file.id,
             )
         ).all()
         for old in previous:
             key = old.storage_key
             session.delete(old)
             on_commit(session, lambda key=key: storage.delete(key))
-    file = File(
-        company_id=candidate.company_id,
-        candidate_id=candidate.id,
-        application_id=application_id,
-        kind="cv",
-        name=(filename or "cv")[:300],
-        media_type=media_type,
-        size=blob.size,
-        sha256=blob.sha256,
-        storage_key=blob.key,
-    )
-    session.add(file)
-    session.flush()
     candidate.resume_file_id = file.id
     return file
 
