@@ -15,10 +15,10 @@ class Candidate(Base):
     __tablename__ = "candidates"
     __table_args__ = (
         # Dedupe key (see candidates.identity): one person per email + names in a company.
+        # Its leading (company_id, email) also serves every lookup by email.
         UniqueConstraint(
             "company_id", "email", "first_name_key", "last_name_key", name="uq_candidates_identity"
         ),
-        Index("ix_candidates_company_email", "company_id", "email"),
         Index("ix_candidates_company_phone", "company_id", "phone_e164"),
         Index("ix_candidates_company_created", "company_id", "created_at", "id"),
     )

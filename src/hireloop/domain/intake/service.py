@@ -424,9 +424,10 @@ def _first_candidates(
     session: Session, company_id: int, column: str, values: set[str]
 ) -> list[tuple[str, int]]:
     """(value, oldest candidate id) of the company's candidates whose ``column`` is one of
-    ``values``. On PostgreSQL each value is looked up on its own in the (company_id,
-    column) btree: with a long ``IN`` list the planner picks lead search's trigram index
-    (slow right after a large insert) or a scan of all the company's candidates."""
+    ``values``. On PostgreSQL each value is looked up on its own in a btree led by
+    (company_id, column) (for email, the identity key): with a long ``IN`` list the planner
+    picks lead search's trigram index (slow right after a large insert) or a scan of all the
+    company's candidates."""
     if session.get_bind().dialect.name == "postgresql":
         rows = session.execute(
             text(
