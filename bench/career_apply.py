@@ -12,7 +12,9 @@ PDF) throughput and latency, against ``GET /healthz`` of the same server as the 
    the CV, scores it and creates an application with its confirmation email).
 4. With ``ml``: the raw embedding throughput of the same model in this process (the CV's
    chunks encoded, CVs/s), and the ratio of ml applies/s to it.
-5. Prints a table and writes JSON to ``bench/results/career_apply-<timestamp>.json``.
+5. Prints a table and writes JSON to ``bench/results/career_apply-<timestamp>.json``, with
+   the CPU milliseconds each request cost the server, PostgreSQL and the load generator
+   (from /proc): comparable between machines where requests/s are not.
 
 Targets (default scorer): >= 150 applications/s and p99 <= 150 ms. The load generator runs
 on the same machine as the server and PostgreSQL: on a small box it takes CPU from them.
@@ -222,6 +224,45 @@ def serve(
                         proc.wait(timeout=5)
 
 
+# --- CPU accounting -----------------------------------------------------------------------
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes ``pids`` have used (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command name) of every process (Linux /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                name, _, rest = (entry / "stat").read_text().partition(" (")[2].rpartition(") ")
+                out.append((int(entry.name), int(rest.split()[1]), name))
+    return out
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server (its process and children) and of PostgreSQL (every
+    ``postgres`` process: the backends and the background writers). Machines differ by
+    2-3x in speed; CPU per request says what one apply costs whatever the machine."""
+    procs = _processes()
+    tree, grew = {server_pid}, True
+    while grew:
+        more = {pid for pid, ppid, _ in procs if ppid in tree} - tree
+        tree |= more
+        grew = bool(more)
+    postgres = [pid for pid, _, name in procs if name == "postgres"]
+    return {"server": _cpu_seconds(sorted(tree)), "postgres": _cpu_seconds(postgres)}
+
+
 # --- Client -------------------------------------------------------------------------------
 
 
@@ -353,14 +394,26 @@ def run_scorer(
         )
         return head.encode(), body
 
-    with serve(url, port, args.workers, scorer, args.ml_threads):
+    def measured(make: Any, expect: tuple[int, ...]) -> dict[str, Any]:
+        before, client = cpu_snapshot(proc.pid), time.process_time()
+        result = asyncio.run(phase(port, args.concurrency, args.duration, make, expect))
+        after, client = cpu_snapshot(proc.pid), time.process_time() - client
+        n = max(1, result["requests"])
+        result["cpu_ms_per_request"] = {
+            "server": round((after["server"] - before["server"]) / n * 1000, 2),
+            "postgres": round((after["postgres"] - before["postgres"]) / n * 1000, 2),
+            "client": round(client / n * 1000, 2),
+        }
+        return result
+
+    with serve(url, port, args.workers, scorer, args.ml_threads) as proc:
         log(f"[{scorer}] warm-up")
         asyncio.run(phase(port, args.concurrency, 3.0, apply, (201,)))
         args.offset[scorer] += 1_000_000
         log(f"[{scorer}] GET /healthz for {args.duration} s")
-        health = asyncio.run(phase(port, args.concurrency, args.duration, healthz, (200,)))
+        health = measured(healthz, (200,))
         log(f"[{scorer}] POST /api/job_applications for {args.duration} s")
-        applies = asyncio.run(phase(port, args.concurrency, args.duration, apply, (201,)))
+        applies = measured(apply, (201,))
     return {"healthz": health, "apply": applies}
 
 
@@ -451,14 +504,17 @@ def main() -> None:
         "targets": targets,
     }
     print(
-        f"{'scorer':8} {'phase':8} {'req/s':>8} {'p50':>8} {'p90':>8} {'p99':>8} {'max':>8} errors"
+        f"{'scorer':8} {'phase':8} {'req/s':>8} {'p50':>8} {'p90':>8} {'p99':>8} {'max':>8}"
+        f" {'errors':>6}   CPU ms/request: server + postgres + client"
     )
     for scorer, r in results.items():
         for name in ("healthz", "apply"):
             m = r[name]
+            cpu = m["cpu_ms_per_request"]
             print(
                 f"{scorer:8} {name:8} {m['per_second']:8.1f} {m['p50_ms']:8.1f} {m['p90_ms']:8.1f}"
-                f" {m['p99_ms']:8.1f} {m['max_ms']:8.1f} {sum(m['errors'].values())}"
+                f" {m['p99_ms']:8.1f} {m['max_ms']:8.1f} {sum(m['errors'].values()):6}"
+                f"   {cpu['server']} + {cpu['postgres']} + {cpu['client']}"
             )
         if "raw_embedding" in r:
             print(
