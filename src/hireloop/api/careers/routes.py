@@ -233,8 +233,9 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-async def _read_form(request: Request) -> tuple[ApplicationForm, str]:
-    """The apply form and the SHA-256 of its content (for Idempotency-Key)."""
+async def _read_form(request: Request, *, digest: bool) -> tuple[ApplicationForm, str]:
+    """The apply form and, with ``digest``, the SHA-256 of its content (for an
+    Idempotency-Key; "" otherwise: hashing a 10 MB CV is not free)."""
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() != "multipart/form-data":
         raise service.UnsupportedMediaType(errors.UNSUPPORTED_CONTENT_TYPE)
@@ -258,7 +259,8 @@ async def _read_form(request: Request) -> tuple[ApplicationForm, str]:
         for name, value in form.multi_items():
             if isinstance(value, UploadFile):
                 data = await value.read()
-                digest_items.append((name, [value.filename, hashlib.sha256(data).hexdigest()]))
+                if digest:
+                    digest_items.append((name, [value.filename, hashlib.sha256(data).hexdigest()]))
                 if name == "cv" and cv is None:
                     cv, cv_data = value, data
             else:
@@ -272,10 +274,10 @@ async def _read_form(request: Request) -> tuple[ApplicationForm, str]:
         cv_filename=cv.filename if cv is not None else None,
         source=service.detect_source(request.headers.get("origin"), request.headers.get("referer")),
     )
-    digest = hashlib.sha256(
-        json.dumps(sorted(digest_items, key=lambda i: i[0]), ensure_ascii=False).encode()
-    ).hexdigest()
-    return parsed, digest
+    if not digest:
+        return parsed, ""
+    content = json.dumps(sorted(digest_items, key=lambda i: i[0]), ensure_ascii=False)
+    return parsed, hashlib.sha256(content.encode()).hexdigest()
 
 
 def _apply_in_turn(
@@ -379,7 +381,7 @@ async def create_job_application(request: Request, session: SessionDep) -> JSONR
             raise service.BadRequest(
                 f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters"
             )
-    form, request_hash = await _read_form(request)
+    form, request_hash = await _read_form(request, digest=idempotency_key is not None)
     status, body, replayed = await run_in_threadpool(
         _apply_in_turn,
         request.app.state.apply_slots,
