@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, insert, or_, select
 from sqlalchemy.orm import Session, defer
 
 from hireloop.db import insert_for, insert_returning, utcnow
@@ -36,6 +36,10 @@ def evaluation_status(application: Application) -> str:
     return "PENDING"
 
 
+# Events are only ever appended: one plain INSERT, compiled once.
+_INSERT_EVENT = insert(ApplicationEvent.__table__)
+
+
 def _record(
     session: Session,
     application: Application,
@@ -45,18 +49,19 @@ def _record(
     from_folder: str | None = None,
     reason: str | None = None,
 ) -> None:
-    session.add(
-        ApplicationEvent(
-            company_id=application.company_id,
-            application_id=application.id,
-            job_id=application.job_id,
-            kind=kind,
-            from_folder=from_folder,
-            to_folder=application.folder,
-            reason=reason,
-            actor_type=actor.type,
-            actor_id=actor.id,
-        )
+    session.execute(
+        _INSERT_EVENT,
+        {
+            "company_id": application.company_id,
+            "application_id": application.id,
+            "job_id": application.job_id,
+            "kind": kind,
+            "from_folder": from_folder,
+            "to_folder": application.folder,
+            "reason": reason,
+            "actor_type": actor.type,
+            "actor_id": actor.id,
+        },
     )
 
 

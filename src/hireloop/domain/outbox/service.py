@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from hireloop.db import Database, utcnow
@@ -50,8 +50,16 @@ class RetryLater(Exception):
         self.reason = reason
 
 
+# One statement, compiled once: an apply emits three events, a bulk action one per row.
+_INSERT_EVENT = insert(OutboxEvent.__table__)
+
+
 def emit(session: Session, company_id: int, event_type: str, payload: dict[str, Any]) -> None:
-    session.add(OutboxEvent(company_id=company_id, event_type=event_type, payload=payload))
+    """Write an event in the caller's transaction, at once (a plain INSERT: no object for
+    the session to track until the next flush)."""
+    session.execute(
+        _INSERT_EVENT, {"company_id": company_id, "event_type": event_type, "payload": payload}
+    )
 
 
 def backoff(attempts: int) -> timedelta:
