@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from hireloop.domain.actor import Actor
-from hireloop.domain.applications.models import ApplicationEvent
+from hireloop.domain.applications.models import Application, ApplicationEvent
 from hireloop.domain.applications.service import (
+    change_job,
     create_application,
     evaluation_status,
     move_application,
 )
+from hireloop.domain.jobs.models import Job
 from hireloop.domain.outbox.models import OutboxEvent
 from hireloop.errors import Invalid, NotFound
 
@@ -66,3 +68,40 @@ def test_a_candidate_cannot_join_another_companys_job(factory, session):
     a, b = factory.company(), factory.company()
     with pytest.raises(NotFound):
         create_application(session, factory.job(b), factory.candidate(a), Actor.system())
+
+
+def _history(session, application_id):
+    return session.execute(
+        select(ApplicationEvent.kind, ApplicationEvent.job_id)
+        .where(ApplicationEvent.application_id == application_id)
+        .order_by(ApplicationEvent.id)
+    ).all()
+
+
+def test_history_outlives_a_campaign_the_application_left(factory, session):
+    """An event names the campaign the application was in then; deleting that campaign
+    later leaves the history of the application (now elsewhere) whole."""
+    company = factory.company()
+    old, new = factory.job(company), factory.job(company)
+    application = factory.application(old, factory.candidate(company))
+    change_job(session, application, new, Actor("user", 3), reason="Better fit")
+    session.execute(delete(Job).where(Job.id == old.id))
+    session.expire_all()
+    assert _history(session, application.id) == [
+        ("created", old.id),
+        ("campaign_changed", new.id),
+    ]
+
+
+def test_history_goes_with_its_application(factory, session):
+    company = factory.company()
+    job = factory.job(company)
+    kept = factory.application(job, factory.candidate(company))
+    gone = factory.application(job, factory.candidate(company))
+    move_application(session, gone, "shortlisted", Actor("user", 3))
+    session.execute(delete(Application).where(Application.id == gone.id))
+    assert _history(session, gone.id) == []
+    assert _history(session, kept.id) == [("created", job.id)]
+    # A deleted campaign takes its applications, and they their history.
+    session.execute(delete(Job).where(Job.id == job.id))
+    assert _history(session, kept.id) == []

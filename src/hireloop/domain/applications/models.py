@@ -161,9 +161,13 @@ class ApplicationEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    # The application's company and its job at the time of the event (tenant filters and
+    # per-campaign analytics without a join). Plain columns, no foreign keys: the row lives
+    # and dies with its application (ON DELETE CASCADE below), and a history entry of an
+    # application later moved to another campaign names the campaign it was in then.
+    company_id: Mapped[int] = mapped_column(BigId)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
-    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    job_id: Mapped[int] = mapped_column(BigId)
     kind: Mapped[str] = mapped_column(String(40))  # created | moved | labeled | ...
     from_folder: Mapped[str | None] = mapped_column(String(30))
     to_folder: Mapped[str | None] = mapped_column(String(30))
