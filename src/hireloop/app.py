@@ -85,6 +85,26 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         session_factory or get_database(settings.resolved_database_url).session_factory
     )
 
+    # Routes are matched in order, and each included router below costs a scan of its
+    # routes: the health check and the static files (polled and fetched most often)
+    # come first.
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+    app.mount(WEB_STATIC_PREFIX, StaticFiles(directory=str(WEB_STATIC_DIR)), name="web-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="hireloop API",
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
+        )
+
+    @app.get("/healthz", tags=["Operations"], summary="Liveness check")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
     register_face(partner_face)
     register_face(profiles_face)
     register_face(leads_face)
@@ -123,23 +143,6 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         response_for=_career_too_many_requests,
     )
     _install_error_handlers(app)
-
-    app.mount("/static/swagger-ui", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
-    app.mount(WEB_STATIC_PREFIX, StaticFiles(directory=str(WEB_STATIC_DIR)), name="web-static")
-
-    @app.get("/docs", include_in_schema=False)
-    def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="hireloop API",
-            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/swagger-ui/favicon-32x32.png",
-        )
-
-    @app.get("/healthz", tags=["Operations"], summary="Liveness check")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app
 
