@@ -110,21 +110,24 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     register_face(leads_face)
     for face in careers_faces:  # /api/job_offers and /api/job_applications, one format
         register_face(face)
-    app.include_router(partner_router)
-    app.include_router(partner_batch_router)
-    app.include_router(partner_resume_router)
-    app.include_router(partner_question_router)
-    app.include_router(profiles_router)
+    # The API faces and the public career pages (most of the traffic) before the recruiters'
+    # pages: no two routers share a path, so the order only decides how many routes a
+    # request passes on its way.
     app.include_router(careers_router)
     app.include_router(careers_pages_router)
-    app.include_router(recruiter_app_router)
-    app.include_router(share_pages_router)
     app.include_router(leads_lead_router)
     app.include_router(leads_campaign_router)
     app.include_router(leads_company_router)
     app.include_router(leads_messaging_router)
     app.include_router(leads_intake_router)
+    app.include_router(partner_router)
+    app.include_router(partner_batch_router)
+    app.include_router(partner_resume_router)
+    app.include_router(partner_question_router)
+    app.include_router(profiles_router)
     app.include_router(sms_hooks_router)
+    app.include_router(share_pages_router)
+    app.include_router(recruiter_app_router)
     app.add_middleware(
         BodyLimitMiddleware,
         limit=settings.max_json_body_bytes,
