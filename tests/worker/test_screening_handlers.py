@@ -120,6 +120,60 @@ def test_new_applications_are_scored_by_the_worker(db: Database) -> None:
         assert "Maria" not in application.ai_summary  # name-blind
 
 
+def test_imported_leads_are_scored_from_one_event_per_chunk(db: Database) -> None:
+    """A CSV import writes one ``intake.leads_created`` event per chunk; relaying it
+    scores every application of the chunk, and a second relay changes nothing."""
+    from hireloop.domain.companies.models import Company
+    from hireloop.domain.intake.service import LEADS_CREATED_EVENT, import_csv
+    from hireloop.domain.jobs.models import Job
+    from hireloop.domain.outbox.models import OutboxEvent
+
+    application_id, _ = _job_and_candidate(db, email="maria@example.com")
+    relay_outbox(db)  # the existing application: scored on its own event
+    rows = "".join(f"Lead{i},Person{i},lead{i}@example.com,63,91712345{i:02d},\n" for i in range(5))
+    with db.unit_of_work() as session:
+        job = session.get(Job, session.get(Application, application_id).job_id)
+        company = session.get(Company, job.company_id)
+        import_csv(
+            session,
+            company,
+            job,
+            ("first name,last name,email,country code,phone number,referee\n" + rows).encode(),
+            filename="leads.csv",
+            actor=Actor.system(),
+            ttl_hours=72,
+        )
+    with db.unit_of_work() as session:
+        imported = session.scalars(
+            select(Application)
+            .where(Application.job_id == job.id, Application.id != application_id)
+            .order_by(Application.id)
+        ).all()
+        assert len(imported) == 5 and all(a.ai_score is None for a in imported)
+        events = session.scalars(
+            select(OutboxEvent).where(
+                OutboxEvent.company_id == job.company_id, OutboxEvent.status == "pending"
+            )
+        ).all()
+        assert [e.event_type for e in events] == [LEADS_CREATED_EVENT]
+        assert events[0].payload["applicationIds"] == [a.id for a in imported]
+        # Scored meanwhile (say, by an earlier attempt): left as it is.
+        session.get(Application, imported[0].id).ai_score = 1
+    assert relay_outbox(db) == 1
+    with db.unit_of_work() as session:
+        first, *scored = [session.get(Application, a.id) for a in imported]
+        assert first.ai_score == 1 and not first.ai_summary
+        assert all(a.ai_score is not None and a.ai_breakdown.get("reasons") for a in scored)
+        assert all(a.ai_summary for a in scored)
+        event = session.scalars(
+            select(OutboxEvent).where(
+                OutboxEvent.company_id == job.company_id,
+                OutboxEvent.event_type == LEADS_CREATED_EVENT,
+            )
+        ).one()
+        assert event.status == "done" and event.attempts == 1
+
+
 def test_a_resume_url_is_fetched_parsed_and_rescored(db: Database) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), CVServer)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -38,6 +38,24 @@ def screen_new_application(session: Session, event: OutboxEvent) -> None:
     )
 
 
+@handles("intake.leads_created")
+def screen_imported_applications(session: Session, event: OutboxEvent) -> None:
+    """A bulk import's chunk (CSV, Google Sheet): one event for its new candidates and
+    applications instead of one ``candidate.created`` and ``application.created`` each.
+    Scores the chunk's applications as ``screen_new_application`` does one, in this
+    event's transaction; a retry skips those already scored."""
+    from hireloop.domain.screening.service import screen_applications
+
+    ids = [int(i) for i in event.payload.get("applicationIds") or []]
+    scored = screen_applications(session, event.company_id, ids)
+    log.info(
+        "job %s: %s imported applications scored (%s new candidates)",
+        event.payload.get("jobId"),
+        scored,
+        len(event.payload.get("candidateIds") or []),
+    )
+
+
 @handles("candidate.resume_submitted")
 def enqueue_submitted_resume(session: Session, event: OutboxEvent) -> None:
     """A résumé given as a URL: downloaded and parsed by a task (outside any transaction)."""

@@ -105,21 +105,18 @@ def test_good_file_creates_leads_with_pins_counts_events(
         (a1.id, "created", "inbox", "user"),
         (a2.id, "created", "inbox", "user"),
     ]
-    created = _events(session, company.id, "application.created")
-    assert created == [
+    # One event for the chunk's new leads, not one per candidate and application.
+    assert _events(session, company.id, intake.LEADS_CREATED_EVENT) == [
         {
-            "applicationId": a.id,
             "jobId": job.id,
-            "candidateId": c.id,
-            "folder": "inbox",
             "source": "csv",
+            "folder": "inbox",
+            "applicationIds": [a1.id, a2.id],
+            "candidateIds": [c1.id, c2.id],
         }
-        for a, c in apps
     ]
-    assert _events(session, company.id, "candidate.created") == [
-        {"candidateId": c1.id},
-        {"candidateId": c2.id},
-    ]
+    assert _events(session, company.id, "application.created") == []
+    assert _events(session, company.id, "candidate.created") == []
     assert _events(session, company.id, intake.INVITATIONS_EVENT) == [], "invitation off"
 
 
@@ -246,6 +243,16 @@ def test_chunks_report_progress_and_invitations(
         {"jobId": job.id, "applicationIds": ids[3:5]},
         {"jobId": job.id, "applicationIds": ids[5:]},
     ]
+    # Each chunk's invitations come before its leads_created event: the relay takes events
+    # in order, so invitations are not queued behind the scoring of the whole import.
+    kinds = session.scalars(
+        select(OutboxEvent.event_type)
+        .where(OutboxEvent.company_id == company.id, OutboxEvent.event_type.like("intake.%"))
+        .order_by(OutboxEvent.id)
+    ).all()
+    assert kinds == [intake.INVITATIONS_EVENT, intake.LEADS_CREATED_EVENT] * 3
+    leads = _events(session, company.id, intake.LEADS_CREATED_EVENT)
+    assert [e["applicationIds"] for e in leads] == [ids[:3], ids[3:5], ids[5:]]
 
 
 def test_rejected_file_writes_nothing(session: Session, factory: Factory) -> None:

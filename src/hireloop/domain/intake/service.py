@@ -12,12 +12,15 @@ instead of one ORM object per row. The rules are those of
   E.164 phone, else a new one; rows of the same file match each other the same way;
 * a candidate already in the campaign (before the import, or earlier in the file) is a
   duplicate: its application gets the automatic label Duplicate and nothing else changes;
-* a new application goes to the Inbox with a PIN, counts in the folder totals, has a
-  ``created`` ApplicationEvent and an ``application.created`` outbox event, and a new
-  candidate a ``candidate.created`` one;
-* the campaign's invitation is not sent row by row: when it is enabled, each chunk emits
-  one ``intake.invitations_requested`` outbox event with the chunk's new applications,
-  which the messaging side turns into invitations.
+* a new application goes to the Inbox with a PIN, counts in the folder totals and has a
+  ``created`` ApplicationEvent;
+* outbox events are per chunk, not per row: when the campaign's invitation is enabled, one
+  ``intake.invitations_requested`` event with the chunk's new applications, which the
+  messaging side turns into invitations; then one ``intake.leads_created`` event with the
+  chunk's new candidates and applications, which stands for their ``candidate.created``
+  and ``application.created`` events (its handler scores the applications, as the
+  ``application.created`` one does). A 100k-row file writes 100 events, not 200k that
+  the relay would work through one by one before the last chunk's invitations.
 
 Services flush and never commit: a failed import leaves nothing behind.
 """
@@ -27,7 +30,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import orjson
 from sqlalchemy import String, and_, bindparam, cast, func, or_, select, text, update
@@ -51,12 +53,13 @@ from hireloop.domain.intake.models import ImportRun
 from hireloop.domain.intake.rows import IntakeRow, RowError
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.service import CAMPAIGN_NOT_FOUND, CLOSED_CAMPAIGN, phone_region
-from hireloop.domain.outbox.models import OutboxEvent
+from hireloop.domain.outbox.service import emit
 from hireloop.errors import Invalid, NotFound
 
 CHUNK_ROWS = 2_000
 MAX_STORED_ERRORS = 1_000  # ImportRun.errors keeps the first ones; failed_count counts all
 INVITATIONS_EVENT = "intake.invitations_requested"
+LEADS_CREATED_EVENT = "intake.leads_created"
 INBOX = "inbox"
 
 Progress = Callable[[ImportRun], None]
@@ -230,13 +233,8 @@ def import_chunks(
                 if duplicate_label is None:
                     duplicate_label = ensure_label(session, job.company_id, DUPLICATE).id
                 _label_duplicates(session, job, duplicates, duplicate_label)
-            if created and invite:
-                _emit_many(
-                    session,
-                    job.company_id,
-                    INVITATIONS_EVENT,
-                    [{"jobId": job.id, "applicationIds": [a for a, _ in created]}],
-                )
+            if created:
+                _emit_created(session, job, created, seen, source=source, invite=invite)
             run.created_count += len(created)
             run.duplicate_count += len(rows) - len(created)
             run.processed_rows += len(rows)
@@ -490,9 +488,7 @@ def _insert_candidates(
         on_conflict=("company_id", "email", "first_name_key", "last_name_key"),
         returning=("id", "email", "phone_e164"),
     )
-    new_ids: list[int] = []
     for cid, email, phone in inserted:
-        new_ids.append(cid)
         seen.created.add(cid)
         if email:
             seen.by_email.setdefault(email, cid)
@@ -506,7 +502,6 @@ def _insert_candidates(
     for r in rows:
         if r.email and r.phone_e164:
             seen.by_phone.setdefault(r.phone_e164, seen.by_email[r.email])
-    _emit_many(session, company_id, "candidate.created", [{"candidateId": c} for c in new_ids])
 
 
 def _applications_in_job(
@@ -584,22 +579,43 @@ def _insert_applications(
             "created_at": now,
         },
     )
-    _emit_many(
+    return created
+
+
+def _emit_created(
+    session: Session,
+    job: Job,
+    created: list[tuple[int, int]],
+    seen: _Seen,
+    *,
+    source: str,
+    invite: bool,
+) -> None:
+    """The chunk's outbox events: invitations first (the relay takes events in order, so
+    candidates hear from the campaign before their applications are scored), then the
+    new leads."""
+    application_ids = [app_id for app_id, _ in created]
+    if invite:
+        emit(
+            session,
+            job.company_id,
+            INVITATIONS_EVENT,
+            {"jobId": job.id, "applicationIds": application_ids},
+        )
+    emit(
         session,
         job.company_id,
-        "application.created",
-        [
-            {
-                "applicationId": app_id,
-                "jobId": job.id,
-                "candidateId": cid,
-                "folder": INBOX,
-                "source": source,
-            }
-            for app_id, cid in created
-        ],
+        LEADS_CREATED_EVENT,
+        {
+            "jobId": job.id,
+            "source": source,
+            "folder": INBOX,
+            "applicationIds": application_ids,
+            # The new candidates among them: a candidate the import created gets its
+            # application in the same chunk; a known person's has only the application.
+            "candidateIds": [cid for _, cid in created if cid in seen.created],
+        },
     )
-    return created
 
 
 def _add_to_folder_count(session: Session, job: Job, folder: str, delta: int) -> None:
@@ -647,26 +663,6 @@ def _label_duplicates(
             "actor_type": system.type,
             "actor_id": system.id,
             "data": {"added": [DUPLICATE], "removed": []},
-            "created_at": now,
-        },
-    )
-
-
-def _emit_many(
-    session: Session, company_id: int, event_type: str, payloads: list[dict[str, Any]]
-) -> None:
-    """The bulk form of outbox.service.emit: the same rows, in the caller's transaction."""
-    now = utcnow()
-    insert_rows(
-        session,
-        OutboxEvent.__table__,
-        [{"payload": p} for p in payloads],
-        constants={
-            "company_id": company_id,
-            "event_type": event_type,
-            "status": "pending",
-            "attempts": 0,
-            "available_at": now,
             "created_at": now,
         },
     )

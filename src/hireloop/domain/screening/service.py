@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hireloop.config import Settings, get_settings
@@ -217,3 +218,54 @@ def screen_application(
     for field, value in result.application_fields().items():
         setattr(application, field, value)
     return result
+
+
+def screen_applications(
+    session: Session,
+    company_id: int,
+    application_ids: list[int],
+    settings: Settings | None = None,
+) -> int:
+    """``screen_application`` for many applications of the company (a bulk import's
+    chunk): applications, candidates and jobs loaded in three statements, the results
+    written by one flush. Applications that already have a score are left alone. Returns
+    how many were scored."""
+    from hireloop.domain.applications.models import Application
+    from hireloop.domain.candidates.models import Candidate
+    from hireloop.domain.jobs.models import Job
+
+    if not application_ids:
+        return 0
+    applications = [
+        a
+        for a in session.scalars(
+            select(Application).where(
+                Application.id.in_(application_ids), Application.company_id == company_id
+            )
+        )
+        if a.ai_score is None
+    ]
+    # Held here: the session keeps loaded objects only while something refers to them.
+    candidates = {
+        c.id: c
+        for c in session.scalars(
+            select(Candidate).where(Candidate.id.in_({a.candidate_id for a in applications}))
+        )
+    }
+    jobs = {
+        j.id: j
+        for j in session.scalars(select(Job).where(Job.id.in_({a.job_id for a in applications})))
+    }
+    scored = 0
+    with session.no_autoflush:
+        for application in applications:
+            candidate = candidates.get(application.candidate_id)
+            job = jobs.get(application.job_id)
+            if candidate is None or job is None:
+                continue
+            result = screen(ScreeningProfile.from_candidate(candidate), job, settings)
+            for field, value in result.application_fields().items():
+                setattr(application, field, value)
+            scored += 1
+    session.flush()
+    return scored
