@@ -221,11 +221,23 @@ def insert_returning(
     Cheaper than ``session.add`` + flush for a row written once per request: the statement
     is compiled once and reused, and the unit of work's per-object bookkeeping is skipped.
     Column defaults apply as usual."""
-    table = model.__table__  # type: ignore[attr-defined]
-    stmt = insert_for(session, table)
-    if unless_exists:
-        stmt = stmt.on_conflict_do_nothing(index_elements=unless_exists)
-    return session.scalars(select(model).from_statement(stmt.returning(*table.c)), values).first()
+    dialect = session.get_bind().dialect.name
+    key = (model, dialect, tuple(unless_exists or ()))
+    stmt = _insert_returning_statements.get(key)
+    if stmt is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        insert = insert_for(session, table)
+        if unless_exists:
+            insert = insert.on_conflict_do_nothing(index_elements=unless_exists)
+        stmt = _insert_returning_statements[key] = select(model).from_statement(
+            insert.returning(*table.c)
+        )
+    return session.scalars(stmt, values).first()
+
+
+# Built once per model and conflict rule: building the statement and its cache key again
+# on every call costs more than running it.
+_insert_returning_statements: dict[tuple[Any, str, tuple[str, ...]], Any] = {}
 
 
 def insert_for(session: Session, model: Any) -> Any:
