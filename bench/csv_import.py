@@ -368,7 +368,7 @@ def main() -> None:
             select(func.count()).select_from(Application).where(Application.job_id == job_id)
         )
         inbox = session.scalar(
-            select(JobFolderCount.count).where(
+            select(func.sum(JobFolderCount.count)).where(
                 JobFolderCount.job_id == job_id, JobFolderCount.folder_key == "inbox"
             )
         )

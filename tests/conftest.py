@@ -33,8 +33,9 @@ from tests.factories import Factory  # noqa: E402
 from tests.fakes.llm import llm_server  # noqa: E402, F401 (a fixture for every test)
 
 
-def create_database(name: str) -> str:
-    """A fresh, migrated database: ``name`` on the test PostgreSQL server, else SQLite."""
+def create_database(name: str, revision: str = "head") -> str:
+    """A fresh database migrated to ``revision``: ``name`` on the test PostgreSQL server,
+    else SQLite."""
     pg_url = os.environ.get("HIRELOOP_TEST_DATABASE_URL")
     if pg_url:
         import psycopg
@@ -47,7 +48,7 @@ def create_database(name: str) -> str:
         rendered = url.render_as_string(hide_password=False)
     else:
         rendered = f"sqlite:///{_TMP / (name + '.db')}"
-    upgrade(rendered)
+    upgrade(rendered, revision)
     return rendered
 
 

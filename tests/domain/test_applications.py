@@ -6,11 +6,17 @@ import pytest
 from sqlalchemy import delete, select
 
 from hireloop.domain.actor import Actor
-from hireloop.domain.applications.models import Application, ApplicationEvent
+from hireloop.domain.applications.models import (
+    FOLDER_COUNT_SLOTS,
+    Application,
+    ApplicationEvent,
+    JobFolderCount,
+)
 from hireloop.domain.applications.service import (
     change_job,
     create_application,
     evaluation_status,
+    folder_totals,
     move_application,
 )
 from hireloop.domain.jobs.models import Job
@@ -105,3 +111,49 @@ def test_history_goes_with_its_application(factory, session):
     # A deleted campaign takes its applications, and they their history.
     session.execute(delete(Job).where(Job.id == job.id))
     assert _history(session, kept.id) == []
+
+
+def test_folder_counts_are_spread_over_slots_and_summed(factory, session):
+    """Each application counts in its own slot (concurrent applies to one campaign do not
+    wait on one row); the totals are the slots' sums, also after moves, and with counts
+    written before the slots existed (all in slot 0)."""
+    company = factory.company()
+    job = factory.job(company)
+    apps = [factory.application(job, factory.candidate(company)) for _ in range(20)]
+    assert folder_totals(session, [job.id]) == {job.id: {"inbox": 20}}
+    slots = session.scalars(
+        select(JobFolderCount.slot).where(JobFolderCount.job_id == job.id)
+    ).all()
+    assert sorted(slots) == sorted({a.id % FOLDER_COUNT_SLOTS for a in apps})
+    assert len(slots) == min(20, FOLDER_COUNT_SLOTS)
+
+    for a in apps[:5]:
+        move_application(session, a, "shortlisted", Actor("user", 3))
+    move_application(session, apps[0], "hired", Actor("user", 3))
+    assert folder_totals(session, [job.id]) == {job.id: {"inbox": 15, "shortlisted": 4, "hired": 1}}
+
+    # Counts from before migration 0011 sit in slot 0: moving out through another slot
+    # leaves that slot negative, and the sum right.
+    session.execute(delete(JobFolderCount).where(JobFolderCount.job_id == job.id))
+    session.add_all(
+        [
+            JobFolderCount(job_id=job.id, folder_key=k, company_id=company.id, count=n)
+            for k, n in (("inbox", 15), ("shortlisted", 4), ("hired", 1))
+        ]
+    )
+    session.flush()
+    moved = next(a for a in apps[5:] if a.id % FOLDER_COUNT_SLOTS != 0)
+    move_application(session, moved, "rejected", Actor("user", 3))
+    assert folder_totals(session, [job.id]) == {
+        job.id: {"inbox": 14, "shortlisted": 4, "hired": 1, "rejected": 1}
+    }
+    assert (
+        session.scalar(
+            select(JobFolderCount.count).where(
+                JobFolderCount.job_id == job.id,
+                JobFolderCount.folder_key == "inbox",
+                JobFolderCount.slot == moved.id % FOLDER_COUNT_SLOTS,
+            )
+        )
+        == -1
+    )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hireloop.db import utcnow
 from hireloop.domain.actor import Actor
-from hireloop.domain.applications.models import Application, ApplicationEvent, JobFolderCount
+from hireloop.domain.applications.models import Application, ApplicationEvent
 from hireloop.domain.applications.pins import (
     expire_pins,
     issue_pin,
@@ -19,6 +19,7 @@ from hireloop.domain.applications.pins import (
     refresh_pins,
     sweep_expired_pins,
 )
+from hireloop.domain.applications.service import folder_totals
 from tests.factories import Factory
 
 
@@ -39,14 +40,7 @@ def _leads(factory: Factory, session: Session, n: int) -> list[Application]:
 
 
 def _count(session: Session, job_id: int, key: str) -> int:
-    return (
-        session.scalar(
-            select(JobFolderCount.count).where(
-                JobFolderCount.job_id == job_id, JobFolderCount.folder_key == key
-            )
-        )
-        or 0
-    )
+    return folder_totals(session, [job_id])[job_id].get(key, 0)
 
 
 def test_expired_pins_move_waiting_leads_to_no_response(factory: Factory, session: Session) -> None:

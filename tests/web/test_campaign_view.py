@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.folders import associate_folder, create_custom_folder
 from hireloop.domain.applications.labels import apply_labels, create_label
-from hireloop.domain.applications.models import Application, ApplicationLabel, JobFolderCount
-from hireloop.domain.applications.service import move_application
+from hireloop.domain.applications.models import Application, ApplicationLabel
+from hireloop.domain.applications.service import folder_totals, move_application
 from hireloop.domain.companies.models import Company, User
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.jobs.models import Job
@@ -300,13 +300,7 @@ def test_bulk_move_and_never_into_the_inbox(
     assert r.status_code == 303 and r.headers["location"] == back
     session.expire_all()
     assert session.get(Application, apps["maria"].id).folder == "hired"  # type: ignore[union-attr]
-    counts = dict(
-        session.execute(
-            select(JobFolderCount.folder_key, JobFolderCount.count).where(
-                JobFolderCount.job_id == job.id
-            )
-        ).all()
-    )
+    counts = folder_totals(session, [job.id])[job.id]
     assert counts["hired"] == 2 and counts["inbox"] == 1
     page = client.get(back)
     assert "The selected candidates were moved." in page.text

@@ -16,8 +16,8 @@ from hireloop.domain.applications.models import (
     CampaignFolder,
     CustomFolder,
     DocumentTag,
-    JobFolderCount,
 )
+from hireloop.domain.applications.service import folder_totals
 from hireloop.domain.candidates.models import Candidate, Comment
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.files.models import File
@@ -31,12 +31,7 @@ def lead_url(lead: dict[str, Any], suffix: str = "") -> str:
 
 
 def folder_counts(session: Session, job_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(JobFolderCount.folder_key, JobFolderCount.count).where(
-            JobFolderCount.job_id == job_id, JobFolderCount.count != 0
-        )
-    )
-    return {key: count for key, count in rows}
+    return folder_totals(session, [job_id])[job_id]
 
 
 # --- PATCH ----------------------------------------------------------------------------------

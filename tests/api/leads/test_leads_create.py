@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
 from hireloop.domain.applications.labels import create_label
-from hireloop.domain.applications.models import Application, ApplicationEvent, JobFolderCount
+from hireloop.domain.applications.models import Application, ApplicationEvent
+from hireloop.domain.applications.service import folder_totals
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.files.models import File
 from hireloop.domain.messaging.models import Message
@@ -92,12 +93,7 @@ def test_seed_form_encoded_request_creates_a_lead_with_pin(
         select(ApplicationEvent).where(ApplicationEvent.application_id == app.id)
     )
     assert event is not None and event.kind == "created" and event.actor_type == "api_key"
-    count = session.scalar(
-        select(JobFolderCount.count).where(
-            JobFolderCount.job_id == t.job.id, JobFolderCount.folder_key == "inbox"
-        )
-    )
-    assert count == 1
+    assert folder_totals(session, [t.job.id])[t.job.id] == {"inbox": 1}
 
 
 def test_v2_json_body_with_key_in_body_and_labels(

@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from hireloop.db import Database
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.labels import labels_for
-from hireloop.domain.applications.models import Application, ApplicationEvent
-from hireloop.domain.applications.service import folder_totals
+from hireloop.domain.applications.models import (
+    FOLDER_COUNT_SLOTS,
+    Application,
+    ApplicationEvent,
+)
+from hireloop.domain.applications.service import create_application, folder_totals
 from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.candidates.schemas import CandidateData
+from hireloop.domain.candidates.service import create_candidate
+from hireloop.domain.companies.models import Company
+from hireloop.domain.companies.service import create_company
 from hireloop.domain.intake import service as intake
 from hireloop.domain.intake.models import ImportRun
 from hireloop.domain.intake.service import import_csv
+from hireloop.domain.jobs.models import Job
+from hireloop.domain.jobs.schemas import JobData
+from hireloop.domain.jobs.service import create_job
 from hireloop.domain.outbox.models import OutboxEvent
 from hireloop.errors import Invalid, NotFound
+from tests.conftest import create_database
 from tests.factories import Factory
 
 HEADER = "first name,last name,email,country code,phone number,referee\n"
@@ -389,3 +403,55 @@ def test_archived_campaign_takes_no_import(session: Session, factory: Factory) -
             actor=Actor.system(),
             ttl_hours=1,
         )
+
+
+@pytest.mark.skipif(
+    not os.environ.get("HIRELOOP_TEST_DATABASE_URL"),
+    reason="concurrent writers need PostgreSQL (SQLite has one writer at a time)",
+)
+def test_applies_to_the_campaign_do_not_wait_for_a_running_import(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The import adds to the folder counts at its very end: while it runs (one long
+    transaction), a lead applying to the same campaign is not held up by its locks."""
+    # The first chunk's applications fill every slot of the Inbox count.
+    monkeypatch.setattr(intake, "CHUNK_ROWS", FOLDER_COUNT_SLOTS)
+    db = Database(create_database(f"hireloop_import_locks_{os.getpid()}"))
+    try:
+        with db.unit_of_work() as setup:
+            company = create_company(setup, "Locks Co")
+            job = create_job(
+                setup, company.id, JobData(title="Agent", status="open"), Actor.system()
+            )
+            company_id, job_id = company.id, job.id
+        applied: list[int] = []
+
+        def apply_meanwhile(run: ImportRun) -> None:
+            if applied:
+                return
+            with db.unit_of_work() as other:
+                other.execute(text("SET LOCAL lock_timeout = '3s'"))
+                person, _ = create_candidate(
+                    other,
+                    company_id,
+                    CandidateData(first_name="Walk", last_name="In", email="walk.in@example.com"),
+                )
+                app, _ = create_application(other, other.get(Job, job_id), person, Actor.system())
+                applied.append(app.id)
+
+        with db.unit_of_work() as session:
+            import_csv(
+                session,
+                session.get(Company, company_id),
+                session.get(Job, job_id),
+                _csv(*(f"N{i},L{i},n{i}@example.com,,," for i in range(FOLDER_COUNT_SLOTS + 4))),
+                filename="leads.csv",
+                actor=Actor("user", None),
+                ttl_hours=72,
+                progress=apply_meanwhile,
+            )
+        assert applied, "the walk-in applied while the import ran"
+        with db.unit_of_work() as session:
+            assert folder_totals(session, [job_id])[job_id] == {"inbox": FOLDER_COUNT_SLOTS + 5}
+    finally:
+        db.dispose()

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hireloop.db import Base, BigId, JSONType, UTCDateTime, new_public_id, utcnow
@@ -113,15 +122,24 @@ class Application(Base):
     folder_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+FOLDER_COUNT_SLOTS = 16
+
+
 class JobFolderCount(Base):
     """How many applications each folder of a job holds, kept up to date by every creation
-    and move, so that the campaign view and list totals never count rows."""
+    and move, so that the campaign view and list totals never count rows.
+
+    A folder's count is the sum of its rows (``slot`` 0 to FOLDER_COUNT_SLOTS - 1): an
+    application adds to the slot ``id % FOLDER_COUNT_SLOTS``, so concurrent applies to one
+    campaign rarely wait for each other's row lock (migration 0011). A slot may be
+    negative (an application counted in by one slot and moved out through another)."""
 
     __tablename__ = "job_folder_counts"
 
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
     # A system folder ("inbox") or "custom:<id>".
     folder_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True, default=0, server_default="0")
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
     count: Mapped[int] = mapped_column(Integer, default=0)
 

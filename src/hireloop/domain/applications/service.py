@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, defer
 from hireloop.db import insert_for, insert_returning, utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import (
+    FOLDER_COUNT_SLOTS,
     FOLDERS,
     Application,
     ApplicationEvent,
@@ -139,21 +140,43 @@ def folder_key(application: Application) -> str:
 
 
 def _count(session: Session, application: Application, delta: int) -> None:
-    """Keep the job's per-folder counts in step with the application's folder."""
-    table = JobFolderCount.__table__
-    stmt = insert_for(session, table)
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["job_id", "folder_key"],
-            set_={"count": table.c.count + stmt.excluded.count},
-        ),
-        {
-            "job_id": application.job_id,
-            "folder_key": folder_key(application),
-            "company_id": application.company_id,
-            "count": delta,
-        },
+    """Keep the job's per-folder counts in step with the application's folder (in the
+    application's own slot, see JobFolderCount)."""
+    add_to_folder_counts(
+        session,
+        application.company_id,
+        application.job_id,
+        {(folder_key(application), application.id % FOLDER_COUNT_SLOTS): delta},
     )
+
+
+def add_to_folder_counts(
+    session: Session, company_id: int, job_id: int, deltas: dict[tuple[str, int], int]
+) -> None:
+    """Move the job's folder counts by ``deltas`` ({(folder key, slot): delta}), in one
+    statement."""
+    rows = [
+        {"job_id": job_id, "folder_key": key, "slot": slot, "company_id": company_id, "count": n}
+        for (key, slot), n in sorted(deltas.items())
+    ]
+    if rows:
+        session.execute(_count_statement(session), rows[0] if len(rows) == 1 else rows)
+
+
+_count_statements: dict[str, Any] = {}
+
+
+def _count_statement(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    stmt = _count_statements.get(dialect)
+    if stmt is None:
+        table = JobFolderCount.__table__
+        insert = insert_for(session, table)
+        stmt = _count_statements[dialect] = insert.on_conflict_do_update(
+            index_elements=["job_id", "folder_key", "slot"],
+            set_={"count": table.c.count + insert.excluded.count},
+        )
+    return stmt
 
 
 def move_application(
@@ -255,13 +278,15 @@ def folder_totals(session: Session, job_ids: list[int]) -> dict[int, dict[str, i
     totals: dict[int, dict[str, int]] = {job_id: {} for job_id in job_ids}
     if not job_ids:
         return totals
+    total = func.sum(JobFolderCount.count)
     rows = session.execute(
-        select(JobFolderCount.job_id, JobFolderCount.folder_key, JobFolderCount.count).where(
-            JobFolderCount.job_id.in_(job_ids), JobFolderCount.count != 0
-        )
+        select(JobFolderCount.job_id, JobFolderCount.folder_key, total)
+        .where(JobFolderCount.job_id.in_(job_ids))
+        .group_by(JobFolderCount.job_id, JobFolderCount.folder_key)
+        .having(total != 0)
     )
     for job_id, key, count in rows:
-        totals[job_id][key] = count
+        totals[job_id][key] = int(count)
     return totals
 
 

@@ -28,6 +28,7 @@ Services flush and never commit: a failed import leaves nothing behind.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -35,16 +36,17 @@ import orjson
 from sqlalchemy import String, and_, bindparam, cast, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from hireloop.db import insert_for, utcnow
+from hireloop.db import utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.labels import DUPLICATE, ensure_label
 from hireloop.domain.applications.models import (
+    FOLDER_COUNT_SLOTS,
     Application,
     ApplicationEvent,
     ApplicationLabel,
-    JobFolderCount,
 )
 from hireloop.domain.applications.pins import pin_expiry
+from hireloop.domain.applications.service import add_to_folder_counts
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.models import Company
 from hireloop.domain.intake.bulk import insert_rows, pins, public_ids, read_ahead
@@ -191,6 +193,10 @@ class _Seen:
     by_phone: dict[str, int] = field(default_factory=dict)
     applications: dict[int, int] = field(default_factory=dict)  # candidate -> application
     created: set[int] = field(default_factory=set)  # candidates this import created
+    # The new applications by folder-count slot, added to the counts once at the end: the
+    # count rows stay locked until the import commits, so they are written last, and
+    # concurrent applies to the campaign wait for them only while the import commits.
+    counted: Counter[tuple[str, int]] = field(default_factory=Counter)
 
 
 def chunked(rows: Sequence[IntakeRow], errors: Sequence[RowError]) -> Iterator[Chunk]:
@@ -244,6 +250,7 @@ def import_chunks(
         session.flush()
         if progress is not None:
             progress(run)
+    add_to_folder_counts(session, job.company_id, job.id, dict(seen.counted))
     return run
 
 
@@ -563,7 +570,7 @@ def _insert_applications(
         return created
     for app_id, cid in created:
         seen.applications[cid] = app_id
-    _add_to_folder_count(session, job, INBOX, len(created))
+        seen.counted[(INBOX, app_id % FOLDER_COUNT_SLOTS)] += 1
     insert_rows(
         session,
         ApplicationEvent.__table__,
@@ -615,18 +622,6 @@ def _emit_created(
             # application in the same chunk; a known person's has only the application.
             "candidateIds": [cid for _, cid in created if cid in seen.created],
         },
-    )
-
-
-def _add_to_folder_count(session: Session, job: Job, folder: str, delta: int) -> None:
-    """The bulk form of applications.service._count: the folder's total moves by delta."""
-    table = JobFolderCount.__table__
-    session.execute(
-        insert_for(session, JobFolderCount)
-        .values(job_id=job.id, folder_key=folder, company_id=job.company_id, count=delta)
-        .on_conflict_do_update(
-            index_elements=["job_id", "folder_key"], set_={"count": table.c.count + delta}
-        )
     )
 
 
