@@ -89,7 +89,9 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(data_dir=_TMP / "data", database_url=database_url)
+    # API log rows written at once: the app shares the test's one connection, which a
+    # background writer thread must not use (tests/domain/test_api_log.py covers it).
+    return Settings(data_dir=_TMP / "data", database_url=database_url, api_log_flush_seconds=0)
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ from hireloop.api.profiles.routes import router as profiles_router
 from hireloop.api.rate_limit import RateLimitMiddleware
 from hireloop.config import Settings, get_settings
 from hireloop.db import get_database
+from hireloop.domain.audit.api_log import ApiLogWriter
 from hireloop.errors import DomainError
 from hireloop.web.app import router as recruiter_app_router
 from hireloop.web.careers import STATIC_DIR as WEB_STATIC_DIR
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         worker = getattr(app.state, "worker", None)
         if worker is not None:
             worker.stop()
+        app.state.api_log.close()  # the rows still in memory
 
     app = FastAPI(
         title="hireloop",
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.state.session_factory = (
         session_factory or get_database(settings.resolved_database_url).session_factory
     )
+    app.state.api_log = ApiLogWriter(app.state.session_factory, settings.api_log_flush_seconds)
 
     # Routes are matched in order, and each included router below costs a scan of its
     # routes: the health check and the static files (polled and fetched most often)

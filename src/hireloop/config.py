@@ -81,6 +81,13 @@ class Settings(BaseSettings):
         description="Requests per minute per client IP across the career-site routes "
         "(fixed window).",
     )
+    api_log_flush_seconds: float = Field(
+        default=0.25,
+        ge=0,
+        description="API log rows (the career-site face's api_logs) wait in memory up to this "
+        "long and are written in batches by a background thread of each server process; 0 "
+        "writes each row at once, in its own transaction.",
+    )
     career_apply_concurrency: int = Field(
         default=2,
         ge=1,

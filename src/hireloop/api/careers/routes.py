@@ -1,8 +1,9 @@
 """The Talqo career-site face: job offers and applications. See docs/careers-api.md.
 
 Every call to these routes — success or error, including a refused key — is written to
-``api_logs`` (endpoint, status, latency, IP, user agent) in its own transaction, by the
-``LoggedRoute`` route class below.
+``api_logs`` (endpoint, status, latency, IP, user agent) by the ``LoggedRoute`` route class
+below, through the app's ``ApiLogWriter`` (domain/audit/api_log.py: in batches, a moment
+after the response).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,9 +29,10 @@ from hireloop.api.careers import errors
 from hireloop.api.careers.face import APPLICATIONS_PREFIX, OFFERS_PREFIX
 from hireloop.api.deps import SessionDep
 from hireloop.config import Settings
-from hireloop.db import insert_for
+from hireloop.db import insert_for, utcnow
 from hireloop.domain.actor import Actor
-from hireloop.domain.audit.models import ApiLog, IdempotentRequest
+from hireloop.domain.audit.api_log import ApiLogWriter
+from hireloop.domain.audit.models import IdempotentRequest
 from hireloop.domain.careers import service
 from hireloop.domain.careers.schemas import ApplicationForm
 from hireloop.domain.companies.models import ApiKey
@@ -59,33 +61,24 @@ TEXT_FIELDS = (
 # --- API log ----------------------------------------------------------------------------
 
 
-def _write_log(request: Request, status: int, latency_ms: int) -> None:
-    """One ``api_logs`` row, in its own session: an error response is logged too. A plain
-    INSERT (no ORM object to track): it runs after every call of the face."""
-    session: Session = request.app.state.session_factory()
-    try:
-        client = request.client
-        session.execute(
-            insert(ApiLog).values(
-                company_id=getattr(request.state, "career_company_id", None),
-                api_key_id=getattr(request.state, "career_api_key_id", None),
-                face="career",
-                method=request.method,
-                endpoint=request.url.path[:300],
-                status=status,
-                latency_ms=latency_ms,
-                # The client's address as the rate-limit middleware read it (X-Forwarded-For
-                # from a trusted proxy), else the socket's peer.
-                ip=(getattr(request.state, "client_ip", None) or (client.host if client else None)),
-                user_agent=(request.headers.get("user-agent") or None),
-            )
-        )
-        session.commit()
-    except Exception:  # the log must never change the answer
-        session.rollback()
-        log.exception("could not write the API log row")
-    finally:
-        session.close()
+def _log_row(request: Request, status: int, latency_ms: int) -> dict[str, Any]:
+    """The ``api_logs`` row of a call (an error response is logged too)."""
+    client = request.client
+    # The client's address as the rate-limit middleware read it (X-Forwarded-For from a
+    # trusted proxy), else the socket's peer.
+    ip = getattr(request.state, "client_ip", None) or (client.host if client else None)
+    return {
+        "company_id": getattr(request.state, "career_company_id", None),
+        "api_key_id": getattr(request.state, "career_api_key_id", None),
+        "face": "career",
+        "method": request.method,
+        "endpoint": request.url.path[:300],
+        "status": status,
+        "latency_ms": latency_ms,
+        "ip": ip[:64] if ip else None,
+        "user_agent": (request.headers.get("user-agent") or "")[:500] or None,
+        "created_at": utcnow(),
+    }
 
 
 class LoggedRoute(APIRoute):
@@ -110,7 +103,12 @@ class LoggedRoute(APIRoute):
             raise
         finally:
             latency = round((time.perf_counter() - started) * 1000)
-            await run_in_threadpool(_write_log, Request(scope), status, latency)
+            writer: ApiLogWriter = scope["app"].state.api_log
+            row = _log_row(Request(scope), status, latency)
+            if writer.buffered:
+                writer.write(row)  # a queue append: no reason to leave the event loop
+            else:
+                await run_in_threadpool(writer.write, row)
 
 
 router = APIRouter(tags=["Career-site API (Talqo)"], route_class=LoggedRoute)
