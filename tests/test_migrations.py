@@ -25,6 +25,15 @@ def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
         engine.dispose()
 
 
+def _execute(url: str, sql: str, params: dict[str, object]) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql), params)
+    finally:
+        engine.dispose()
+
+
 def test_0011_folder_count_slots_keep_the_counts_up_and_down() -> None:
     from alembic import command
 
@@ -38,35 +47,27 @@ def test_0011_folder_count_slots_keep_the_counts_up_and_down() -> None:
         ]
     db.dispose()
     ids = {"c": company.id, "j1": jobs[0], "j2": jobs[1]}
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO job_folder_counts (job_id, folder_key, company_id, count) VALUES "
-                "(:j1, 'inbox', :c, 7), (:j1, 'hired', :c, 2), (:j2, 'inbox', :c, 3)"
-            ),
-            ids,
-        )
-    engine.dispose()
+    _execute(
+        url,
+        "INSERT INTO job_folder_counts (job_id, folder_key, company_id, count) VALUES "
+        "(:j1, 'inbox', :c, 7), (:j1, 'hired', :c, 2), (:j2, 'inbox', :c, 3)",
+        ids,
+    )
 
     command.upgrade(alembic_config(url), "0011")
     assert sorted(_rows(url, "SELECT job_id, folder_key, slot, count FROM job_folder_counts")) == [
-        (1, "hired", 0, 2),
-        (1, "inbox", 0, 7),
-        (2, "inbox", 0, 3),
+        (jobs[0], "hired", 0, 2),
+        (jobs[0], "inbox", 0, 7),
+        (jobs[1], "inbox", 0, 3),
     ]
 
     # Counts in several slots (as applications write them) are summed on the way down.
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO job_folder_counts (job_id, folder_key, slot, company_id, count) "
-                "VALUES (:j1, 'inbox', 5, :c, 4), (:j1, 'hired', 3, :c, -1)"
-            ),
-            ids,
-        )
-    engine.dispose()
+    _execute(
+        url,
+        "INSERT INTO job_folder_counts (job_id, folder_key, slot, company_id, count) "
+        "VALUES (:j1, 'inbox', 5, :c, 4), (:j1, 'hired', 3, :c, -1)",
+        ids,
+    )
     command.downgrade(alembic_config(url), "0010")
     assert sorted(_rows(url, "SELECT job_id, folder_key, count FROM job_folder_counts")) == [
         (jobs[0], "hired", 1),
