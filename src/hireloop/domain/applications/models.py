@@ -135,6 +135,8 @@ class JobFolderCount(Base):
     negative (an application counted in by one slot and moved out through another)."""
 
     __tablename__ = "job_folder_counts"
+    # Company-wide totals (lead list without a campaign, Show All) read one company's rows.
+    __table_args__ = (Index("ix_job_folder_counts_company_folder", "company_id", "folder_key"),)
 
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
     # A system folder ("inbox") or "custom:<id>".
