@@ -223,3 +223,32 @@ def test_node_fetch_formdata_client(live: Live) -> None:
     r = httpx.get(f"{live.base}/api/job_applications/{result['body']['data']['application_id']}",
                   headers={"Authorization": f"Bearer {live.key}"})  # fmt: skip
     assert r.status_code == 200 and r.json()["data"]["source"] == "careers.my-company.com"
+
+
+def test_log_rows_waiting_in_memory_are_written_when_the_server_stops(live: Live) -> None:
+    """With a long flush delay, a call's log row waits in the server's memory; stopping the
+    server (SIGTERM, as a process supervisor does) writes it before the process exits."""
+    tmp = Path(tempfile.mkdtemp(prefix="hireloop-careers-log-"))
+    env = {
+        "HIRELOOP_DATABASE_URL": live.db.url,
+        "HIRELOOP_DATA_DIR": str(tmp / "data"),
+        "HIRELOOP_LOG_LEVEL": "WARNING",
+        "HIRELOOP_API_LOG_FLUSH_SECONDS": "600",
+    }
+    agent = "shutdown-check/1.0"
+
+    def logged() -> int:
+        with live.db.unit_of_work() as session:
+            return len(session.scalars(select(ApiLog).where(ApiLog.user_agent == agent)).all())
+
+    try:
+        with live_server(env, tmp / "server.log") as base:
+            r = httpx.get(
+                f"{base}/api/job_offers", headers={"X-API-Key": live.key, "User-Agent": agent}
+            )
+            assert r.status_code == 200
+            time.sleep(0.5)
+            assert logged() == 0, "the row waits for its batch"
+        assert logged() == 1, (tmp / "server.log").read_text()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
