@@ -100,7 +100,22 @@ def test_a_row_the_database_refuses_loses_only_itself(db: Database) -> None:
     writer.close()
 
 
-def test_an_outage_keeps_the_latest_rows_only(db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_database_that_cannot_be_reached_loses_the_batch_once(caplog) -> None:  # type: ignore[no-untyped-def]
+    unreachable = Database("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
+    try:
+        writer = ApiLogWriter(unreachable.session_factory, delay=30)
+        for i in range(3):
+            writer.write(_row(f"/{i}"))
+        with caplog.at_level("ERROR", logger="hireloop.domain.audit.api_log"):
+            writer.flush()  # no exception reaches the caller
+        errors = [r for r in caplog.records if r.name == "hireloop.domain.audit.api_log"]
+        assert [r.getMessage() for r in errors] == ["could not write 3 API log row(s)"]
+        writer.close()
+    finally:
+        unreachable.dispose()
+
+
+def test_a_held_up_writer_keeps_the_latest_rows_only(db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(api_log, "MAX_PENDING", 3)
     writer = ApiLogWriter(db.session_factory, delay=30)
     for i in range(5):

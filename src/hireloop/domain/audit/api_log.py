@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from hireloop.domain.audit.models import ApiLog
@@ -27,8 +28,8 @@ from hireloop.domain.audit.models import ApiLog
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 500
-# Rows kept while the database cannot take them; beyond that the oldest are dropped (and
-# counted in the log), so that an outage never grows the process without bound.
+# Rows kept while the writer is held up (a slow or hanging database); beyond that the oldest
+# are dropped (and counted in the log), so that the process never grows without bound.
 MAX_PENDING = 50_000
 
 
@@ -107,15 +108,20 @@ class ApiLogWriter:
             self.flush()
 
     def _insert(self, rows: list[dict[str, Any]]) -> None:
-        """One INSERT for the batch; if the database refuses it (a company deleted
-        meanwhile, say), each row on its own so that one bad row loses only itself."""
+        """One INSERT for the batch. If the database refuses a row of it (a company deleted
+        meanwhile, say), each row on its own, so that one bad row loses only itself; if it
+        cannot take the batch at all (down, unreachable), the batch is logged as lost, once,
+        as a single row was when each call wrote its own."""
         try:
             self._commit(rows)
             return
-        except Exception:  # noqa: BLE001 - a log row must never fail anything else
+        except (IntegrityError, DataError):
             if len(rows) == 1:
                 log.exception("could not write the API log row")
                 return
+        except Exception:  # noqa: BLE001 - a log row must never fail anything else
+            log.exception("could not write %s API log row(s)", len(rows))
+            return
         for row in rows:
             try:
                 self._commit([row])
