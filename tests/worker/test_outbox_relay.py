@@ -194,3 +194,46 @@ def test_an_event_is_handled_once_even_when_two_relays_race(worker_db: Database)
         assert sorted(seen) == sorted(set(seen)) and len(seen) == 20
     finally:
         outbox._handlers.pop("test.once", None)
+
+
+def test_events_no_handler_takes_are_settled_together(worker_db: Database) -> None:
+    """Events without a handler (``candidate.created`` today) are marked done in one
+    statement per pass instead of a claim and a transaction each; handled events around
+    them are processed as before, in order."""
+    from sqlalchemy import event as sa_event
+
+    seen: list[int] = []
+
+    @outbox.handles("test.handled")
+    def handled(session, event) -> None:  # type: ignore[no-untyped-def]
+        seen.append(event.payload["n"])
+
+    try:
+        with worker_db.unit_of_work() as session:
+            company = create_company(session, "Quiet Co")
+            for n in range(30):
+                kind = "test.handled" if n % 10 == 0 else "test.nobody"
+                outbox.emit(session, company.id, kind, {"n": n})
+        statements: list[str] = []
+
+        def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+            if statement.lstrip().upper().startswith("UPDATE OUTBOX_EVENTS"):
+                statements.append(statement)
+
+        sa_event.listen(worker_db.engine, "before_cursor_execute", count)
+        try:
+            assert outbox.relay_outbox(worker_db) == 30
+        finally:
+            sa_event.remove(worker_db.engine, "before_cursor_execute", count)
+        assert seen == [0, 10, 20]
+        # One UPDATE for the 27 quiet events; a claim and a done mark for each handled one.
+        assert len(statements) == 1 + 2 * 3
+        with worker_db.unit_of_work() as session:
+            quiet = session.scalars(
+                select(OutboxEvent).where(OutboxEvent.event_type == "test.nobody")
+            ).all()
+            assert len(quiet) == 27
+            assert all(e.status == "done" and e.attempts == 1 and e.processed_at for e in quiet)
+        assert outbox.relay_outbox(worker_db) == 0, "nothing is settled twice"
+    finally:
+        outbox._handlers.pop("test.handled", None)
