@@ -63,6 +63,7 @@ format: install
 	$(BIN)/ruff format $(CODE)
 
 test-sqlite: install-ml install-browser
+	@echo "== SQLite =="
 	HIRELOOP_TEST_DATABASE_URL= $(BIN)/pytest
 
 test-postgres: install-ml install-browser
@@ -73,10 +74,12 @@ test-postgres: install-ml install-browser
 		echo "PostgreSQL not reachable at 127.0.0.1:5432: skipping the PostgreSQL run"; \
 	fi
 
-test: lint
-	@echo "== SQLite =="
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+# The two runs at once, one a core (~9 min instead of ~15 one after the other): they share
+# nothing but Redis, where the tests use keys of their own. Each run's output is printed
+# whole when it ends; the target fails when either run does.
+test: lint install-ml install-browser
+	@echo "== the suite on SQLite and on PostgreSQL, side by side (output of each when it ends) =="
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: install-ml
 	-$(BIN)/python bench/partner_api.py
