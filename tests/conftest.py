@@ -4,6 +4,7 @@ test, an app bound to it, and factories. HIRELOOP_TEST_DATABASE_URL selects Post
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,19 +33,29 @@ from hireloop.migrate import upgrade  # noqa: E402
 from tests.factories import Factory  # noqa: E402
 from tests.fakes.llm import llm_server  # noqa: E402, F401 (a fixture for every test)
 
+# Scratch PostgreSQL databases this run created; dropped when it ends (pytest_sessionfinish).
+_SCRATCH_DATABASES: list[str] = []
 
-def create_database(name: str, revision: str = "head") -> str:
+
+def _pg_admin(pg_url: str):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    admin = make_url(pg_url).set(database="postgres", drivername="postgresql")
+    return psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True)
+
+
+def create_database(name: str, revision: str = "head", *, keep: bool = False) -> str:
     """A fresh database migrated to ``revision``: ``name`` on the test PostgreSQL server,
-    else SQLite."""
+    else SQLite (in the run's temporary directory). Unless ``keep``, a PostgreSQL database
+    is dropped again when the run ends."""
     pg_url = os.environ.get("HIRELOOP_TEST_DATABASE_URL")
     if pg_url:
-        import psycopg
-
         url = make_url(pg_url).set(database=name)
-        admin = make_url(pg_url).set(database="postgres", drivername="postgresql")
-        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        with _pg_admin(pg_url) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
+        if not keep and name not in _SCRATCH_DATABASES:
+            _SCRATCH_DATABASES.append(name)
         rendered = url.render_as_string(hide_password=False)
     else:
         rendered = f"sqlite:///{_TMP / (name + '.db')}"
@@ -54,7 +65,26 @@ def create_database(name: str, revision: str = "head") -> str:
 
 @pytest.fixture(scope="session")
 def database_url() -> str:
-    return create_database(os.environ.get("HIRELOOP_TEST_DB_NAME", "hireloop_test"))
+    # Kept after the run (for a look at what the last test left); dropped by the next run.
+    return create_database(os.environ.get("HIRELOOP_TEST_DB_NAME", "hireloop_test"), keep=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """What the run made outside pytest's own tmp_path goes with it: the scratch PostgreSQL
+    databases (a run used to leave ~20 of them, ~28 MB each) and the temporary directory
+    of the SQLite databases and data files. Session fixtures are torn down by now; a
+    server a test left running loses its connections (FORCE)."""
+    pg_url = os.environ.get("HIRELOOP_TEST_DATABASE_URL")
+    if pg_url and _SCRATCH_DATABASES:
+        import psycopg
+
+        try:
+            with _pg_admin(pg_url) as conn:
+                for name in _SCRATCH_DATABASES:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except psycopg.Error as exc:  # the run's result stands; say what was left behind
+            print(f"\nscratch databases not dropped ({exc}): {', '.join(_SCRATCH_DATABASES)}")
+    shutil.rmtree(_TMP, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
