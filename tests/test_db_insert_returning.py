@@ -70,3 +70,23 @@ def test_rows_of_other_tables(session, factory):
     assert file is not None and file.kind == "cv"
     count = select(func.count()).select_from(File).where(File.candidate_id == candidate.id)
     assert session.scalar(count) == 1
+
+
+def test_the_object_holds_what_the_database_stored(session, factory):
+    """Only the id is read back; every other attribute is what was sent (Python-side
+    defaults included) and must equal a fresh read of the row."""
+    company = factory.company()
+    candidate = insert_returning(
+        session,
+        Candidate,
+        _person(company.id, phone="+5511912345678", links={"linkedin": "https://x.example/a"}),
+    )
+    assert candidate is not None
+    columns = [c.key for c in Candidate.__table__.c]
+    held = {name: getattr(candidate, name) for name in columns}
+    assert held["city"] is None and held["links"] == {"linkedin": "https://x.example/a"}
+    assert candidate in session and not session.dirty  # persistent, nothing pending
+    session.expire_all()
+    stored = session.get(Candidate, held["id"])
+    assert stored is candidate
+    assert {name: getattr(stored, name) for name in columns} == held

