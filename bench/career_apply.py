@@ -31,7 +31,6 @@ import contextlib
 import io
 import json
 import os
-import platform
 import random
 import signal
 import socket
@@ -455,7 +454,12 @@ def main() -> None:
     if args.ml_threads is None:
         args.ml_threads = max(1, (os.cpu_count() or 1) // max(1, args.workers))
 
+    sys.path.insert(0, str(ROOT))
+    from bench.machine import describe
     from hireloop.domain.screening import semantic
+
+    machine = describe()  # before the server and PostgreSQL load the machine
+    log(f"machine: {machine['cpus']} CPUs, Python loop {machine['python_loop_seconds']} s")
 
     scorers = [s.strip() for s in args.scorers.split(",") if s.strip()]
     if "ml" in scorers and not semantic.is_available():
@@ -491,7 +495,7 @@ def main() -> None:
     report = {
         "benchmark": "career_apply",
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": machine,
         "settings": {
             "duration_s": args.duration,
             "concurrency": args.concurrency,
@@ -521,6 +525,7 @@ def main() -> None:
                 f"ml raw embedding: {r['raw_embedding']['cvs_per_second']} CVs/s; "
                 f"applies/s ÷ raw = {r['ratio_to_raw_embedding']:.0%}"
             )
+    print(f"machine: {machine['cpus']} CPUs, Python loop {machine['python_loop_seconds']} s")
     for target, ok in targets.items():
         print(f"target {target}: {'PASS' if ok else 'MISS'}")
     RESULTS.mkdir(parents=True, exist_ok=True)
