@@ -5,12 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HIRELOOP_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="HIRELOOP_", env_file=".env", extra="ignore", validate_by_name=True
+    )
 
     data_dir: Path = Field(
         default=Path("var"), description="Directory for the SQLite database, files and queue."
@@ -78,8 +80,13 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="Logging level.")
     career_rate_limit_per_ip: int = Field(
         default=100,
+        ge=1,
+        # The seed's own name is read too, so a Talqo deployment's setting carries over.
+        validation_alias=AliasChoices(
+            "HIRELOOP_CAREER_RATE_LIMIT_PER_IP", "CAREER_API_RATE_LIMIT_PER_IP"
+        ),
         description="Requests per minute per client IP across the career-site routes "
-        "(fixed window).",
+        "(fixed window). Also read from CAREER_API_RATE_LIMIT_PER_IP, the seed's name.",
     )
     api_log_flush_seconds: float = Field(
         default=0.25,

@@ -86,6 +86,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     # Lists read JSON columns on every row; orjson decodes them several times faster.
     kwargs.setdefault("json_deserializer", orjson.loads)
@@ -104,6 +108,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            # SQLite's own lower() folds ASCII only, so a case-insensitive search for "île"
+            # would miss "Île"; PostgreSQL's folds every letter. Searches compare lower()ed
+            # text (ILIKE compiles to lower() LIKE lower() here): give them Python's.
+            dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:

@@ -265,3 +265,14 @@ def test_settings_choose_the_storage() -> None:
     assert settings.career_rate_limit_per_ip == 100 and settings.trusted_proxies == ""
     with pytest.raises(ValueError, match="unsupported"):
         make_app(storage_uri="memcached://127.0.0.1:11211").build_middleware_stack()
+
+
+def test_the_limit_is_read_from_the_seeds_variable_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREER_API_RATE_LIMIT_PER_IP", "5")
+    assert Settings().career_rate_limit_per_ip == 5
+    # Ours wins when both are set.
+    monkeypatch.setenv("HIRELOOP_CAREER_RATE_LIMIT_PER_IP", "7")
+    assert Settings().career_rate_limit_per_ip == 7
+    monkeypatch.setenv("HIRELOOP_CAREER_RATE_LIMIT_PER_IP", "0")
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        Settings()

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import select
+
+from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.candidates.schemas import CandidateData
 from hireloop.domain.candidates.service import create_candidate
+from hireloop.domain.resumes.schemas import ParsedResume
+from hireloop.domain.resumes.service import candidate_data
+from hireloop.errors import Invalid
 
 
 def test_email_match_finds_the_same_person_whatever_the_case(factory, session):
@@ -100,3 +107,26 @@ def test_concurrent_creations_with_one_email_make_one_candidate(tmp_path):
             assert session.scalar(select(func.count()).select_from(Candidate)) == 1
     finally:
         db.dispose()
+
+
+def test_a_value_longer_than_its_column_is_invalid_and_nothing_is_written(factory, session):
+    company = factory.company()
+    for field, value in (("first_name", "J" * 201), ("city", "C" * 201), ("phone", "1" * 51)):
+        data = CandidateData(first_name="Jean", last_name="Dupont", email="j@x.io")
+        setattr(data, field, value)
+        with pytest.raises(Invalid, match=f"{field} is too long"):
+            create_candidate(session, company.id, data)
+    assert session.scalars(select(Candidate)).all() == []
+
+
+def test_what_a_cv_says_is_cut_to_fit_not_refused():
+    parsed = ParsedResume(
+        parser_version="test",
+        name={"full": "J" * 250 + " Dupont", "first": "J" * 250, "last": "Dupont"},
+        email="x" * 600 + "@example.com",
+        phone="+33 1 23 45 67 89" + " ext. 1" * 10,
+        employment=[{"title": "T" * 400, "employer": "Acme"}],
+    )
+    data = candidate_data(parsed, source=None)
+    assert data.first_name == "J" * 200 and data.current_job_title == "T" * 300
+    assert data.email is None and data.phone is None  # a cut one would be wrong

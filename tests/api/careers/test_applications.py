@@ -322,6 +322,25 @@ def test_specific_errors_400(client, auth, job) -> None:  # type: ignore[no-unty
         "Invalid job_offer_id: expected a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")  # fmt: skip
 
 
+def test_values_too_long_for_the_database_are_a_bad_request(client, auth, session, job) -> None:  # type: ignore[no-untyped-def]
+    # PostgreSQL would refuse them (a 500 before); SQLite would keep them: both say why.
+    for field, value, limit in (("first_name", "J" * 201, 200), ("last_name", "D" * 201, 200),
+                                ("phone", "1" * 51, 50), ("email", "a" * 500 + "@example.com", 500)):  # fmt: skip
+        err(apply(client, auth, job.public_id, **{field: value}), 400,
+            f"{field} is too long (at most {limit} characters)")  # fmt: skip
+    assert session.scalars(select(Candidate)).all() == []
+    # At the limit it goes in.
+    assert apply(client, auth, job.public_id, first_name="J" * 200).status_code == 201
+
+
+def test_a_long_origin_hostname_is_cut_to_fit(client, auth, session, job) -> None:  # type: ignore[no-untyped-def]
+    host = "careers." + "x" * 120 + ".example.com"
+    r = apply(client, auth, job.public_id, headers={"Origin": f"https://{host}"})
+    assert r.status_code == 201, r.text
+    application = session.scalar(select(Application))
+    assert application.source == host[:100]
+
+
 def test_cv_over_10_mb(client, auth, session, job) -> None:  # type: ignore[no-untyped-def]
     big = CV_PDF + b"%" + b"x" * (10 * 1024 * 1024)
     err(

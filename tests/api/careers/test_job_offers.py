@@ -109,6 +109,21 @@ def test_location_job_type_and_dates(client, auth, factory: Factory, company) ->
     assert [o["title"] for o in data] == ["C", "B", "A"]
 
 
+def test_location_ignores_case_beyond_ascii(client, auth, factory: Factory, company) -> None:  # type: ignore[no-untyped-def]
+    factory.job(company, title="D", city="Paris", state="Île-de-France", country="France")
+    factory.job(company, title="E", city="Zürich", country="Schweiz")
+
+    def titles(q):
+        return sorted(
+            o["title"] for o in client.get("/api/job_offers?" + q, headers=auth).json()["data"]
+        )
+
+    # On SQLite too, whose own lower() folds ASCII only.
+    assert titles("location=%C3%AEle") == ["D"]  # "île"
+    assert titles("location=%C3%8ELE-DE") == ["D"]  # "ÎLE-DE"
+    assert titles("location=Z%C3%9CRICH") == ["E"]  # "ZÜRICH"
+
+
 def test_pagination_and_per_page_cap(client, auth, factory: Factory, company) -> None:  # type: ignore[no-untyped-def]
     for i in range(5):
         factory.job(company, title=f"Job {i}")
@@ -120,6 +135,12 @@ def test_pagination_and_per_page_cap(client, auth, factory: Factory, company) ->
     r = client.get("/api/job_offers?page=9", headers=auth).json()
     assert r["data"] == [] and r["pagination"]["total"] == 5
     assert client.get("/api/job_offers", headers=auth).json()["pagination"]["per_page"] == 20
+    # However large, per_page is capped and a page is a page (past the end: empty).
+    r = client.get("/api/job_offers?per_page=1000000000000000000000000", headers=auth)
+    assert r.status_code == 200 and r.json()["pagination"]["per_page"] == 100
+    r = client.get("/api/job_offers?page=100000000000000000000000&per_page=2", headers=auth)
+    assert r.status_code == 200 and r.json()["data"] == []
+    assert r.json()["pagination"]["total"] == 5 and r.json()["pagination"]["total_pages"] == 3
 
 
 def test_bad_query_parameters(client, auth) -> None:  # type: ignore[no-untyped-def]
@@ -181,7 +202,8 @@ def test_get_offer_errors(client, auth, factory: Factory, job) -> None:  # type:
     )
     invalid = "Invalid job_offer_id: expected a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"
     for bad in ("123", "not-a-uuid", "550e8400e29b41d4a716446655440000",
-                "{550e8400-e29b-41d4-a716-446655440000}", "550e8400-e29b-41d4-a716-44665544000g"):  # fmt: skip
+                "{550e8400-e29b-41d4-a716-446655440000}", "550e8400-e29b-41d4-a716-44665544000g",
+                f"%20{job.public_id}", f"{job.public_id}%0A", f"%09{job.public_id}"):  # fmt: skip
         err(client.get(f"/api/job_offers/{bad}", headers=auth), 400, invalid)
     err(client.get(f"/api/job_offers/{job.public_id}"), 401, "API key is required")
 
@@ -226,6 +248,10 @@ def test_every_call_is_logged(client, auth, session, company, job) -> None:  # t
         # A malformed id is refused before the key is looked up (no query at all).
         ("/api/job_offers/nope", 400, None),
     ]
+    # A method the route does not take is answered 404 "Route not found": logged as 404.
+    assert client.delete(f"/api/job_offers/{job.public_id}", headers=auth).status_code == 404
+    last = session.scalars(select(ApiLog).order_by(ApiLog.id.desc())).first()
+    assert (last.method, last.status) == ("DELETE", 404)
     first = rows[-3]
     assert first.face == "career" and first.method == "GET"
     assert first.user_agent == "career-site/1.0" and first.ip

@@ -98,8 +98,10 @@ class LoggedRoute(APIRoute):
 
         try:
             await super().handle(scope, receive, send_and_watch)
-        except StarletteHTTPException as exc:  # 405: answered by the app's handler
-            status = exc.status_code
+        except StarletteHTTPException as exc:
+            # The app's handler answers it on this face; 405 (a method the route does not
+            # take) is answered there as 404 "Route not found".
+            status = 404 if exc.status_code == 405 else exc.status_code
             raise
         finally:
             latency = round((time.perf_counter() - started) * 1000)

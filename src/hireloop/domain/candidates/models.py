@@ -77,6 +77,16 @@ class Candidate(Base):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+# The longest text each length-limited column of candidates holds (PostgreSQL refuses a
+# longer one; SQLite would keep it): checked where values come in, so bad input is a clear
+# error and not a failed INSERT.
+TEXT_LIMITS: dict[str, int] = {
+    column.key: column.type.length
+    for column in Candidate.__table__.columns
+    if isinstance(column.type, String) and column.type.length
+}
+
+
 class Tag(Base):
     __tablename__ = "tags"
     __table_args__ = (UniqueConstraint("company_id", "name"),)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import ColumnElement, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
@@ -14,12 +17,12 @@ from hireloop.domain.candidates.identity import (
     normalize_phone,
     skills_index,
 )
-from hireloop.domain.candidates.models import Candidate, CandidateTag, Tag
+from hireloop.domain.candidates.models import TEXT_LIMITS, Candidate, CandidateTag, Tag
 from hireloop.domain.candidates.schemas import CandidateData, CandidateFilters
 from hireloop.domain.companies.models import Company
 from hireloop.domain.outbox.service import emit
 from hireloop.domain.pagination import Page
-from hireloop.errors import NotFound
+from hireloop.errors import Invalid, NotFound
 
 
 def find_by_email(session: Session, company_id: int, email: str | None) -> Candidate | None:
@@ -52,6 +55,14 @@ def find_by_identity(
     )
 
 
+def check_lengths(values: Mapping[str, Any]) -> None:
+    """Invalid, naming the field, when a text value is longer than its column holds."""
+    for field, value in values.items():
+        limit = TEXT_LIMITS.get(field)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            raise Invalid(f"{field} is too long (at most {limit} characters)")
+
+
 def _apply(candidate: Candidate, data: CandidateData, default_region: str | None) -> None:
     values = data.model_dump()
     values["first_name"] = clean_name(data.first_name)
@@ -59,6 +70,7 @@ def _apply(candidate: Candidate, data: CandidateData, default_region: str | None
     values["email"] = normalize_email(data.email)
     values["phone"] = data.phone.strip() if data.phone and data.phone.strip() else None
     values["skills"] = _unique([s.strip() for s in data.skills if s and s.strip()])
+    check_lengths(values)
     for field, value in values.items():
         setattr(candidate, field, value)
     candidate.first_name_key = name_key(candidate.first_name)

@@ -39,7 +39,7 @@ from hireloop.domain.applications.service import create_application
 from hireloop.domain.candidates.identity import normalize_email
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.candidates.schemas import CandidateData
-from hireloop.domain.candidates.service import create_candidate
+from hireloop.domain.candidates.service import check_lengths, create_candidate
 from hireloop.domain.careers.schemas import ApplicationForm, CareerSubmission, JobOfferFilters
 from hireloop.domain.companies.models import Company
 from hireloop.domain.files.storage import FileStorage
@@ -115,12 +115,13 @@ def is_strict_uuid(value: str | None) -> bool:
 
 
 def strict_uuid(value: str | None, field: str) -> str:
-    """The canonical (lower-case) UUID, or BadRequest — before any query is made."""
+    """The canonical (lower-case) UUID, or BadRequest — before any query is made. Strict:
+    surrounding spaces or line breaks make it another format."""
     if not value or not value.strip():
         raise BadRequest(f"{field} is required")
-    if not is_strict_uuid(value.strip()):
+    if not is_strict_uuid(value):
         raise BadRequest(f"Invalid {field}: expected a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
-    return str(uuid.UUID(value.strip()))
+    return str(uuid.UUID(value))
 
 
 def detect_source(origin: str | None, referer: str | None) -> str:
@@ -140,7 +141,7 @@ def _hostname(value: str | None) -> str | None:
         host = urlsplit(value.strip()).hostname
     except ValueError:
         return None
-    return host[:200] if host else None
+    return host[:100] if host else None  # what candidates.source holds
 
 
 def iso(value: datetime | None) -> str | None:
@@ -159,13 +160,17 @@ def _text(value: str | None) -> str:
 # --- Job offers -------------------------------------------------------------------------
 
 
+# Larger page numbers are all past the last page; larger per_page values are all capped.
+_HUGE = 10**18
+
+
 def _positive_int(raw: str | None, name: str, default: int) -> int:
     if raw is None or raw.strip() == "":
         return default
-    text = raw.strip()
-    if not re.fullmatch(r"[+]?\d{1,9}", text) or int(text) < 1:
+    digits = raw.strip().removeprefix("+").lstrip("0")
+    if not digits.isascii() or not digits.isdigit():
         raise BadRequest(f"{name} must be an integer greater than or equal to 1")
-    return int(text)
+    return _HUGE if len(digits) > 18 else int(digits)
 
 
 def _instant(raw: str | None, name: str) -> datetime | None:
@@ -272,6 +277,9 @@ def _validate(form: ApplicationForm) -> tuple[str, str, str, str, bytes]:
     email = normalize_email(form.email) or ""
     if not first or not last or not email:
         raise BadRequest(CANDIDATE_FIELDS_REQUIRED)
+    check_lengths(
+        {"first_name": first, "last_name": last, "email": email, "phone": _text(form.phone)}
+    )
     if form.cv is None:
         raise BadRequest(CV_REQUIRED)
     validate_cv(form.cv)  # CVValidationError: "CV validation failed: …" (400)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from hireloop.db import insert_returning, on_commit, on_rollback
 from hireloop.domain.candidates.identity import skills_index
-from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.candidates.models import TEXT_LIMITS, Candidate
 from hireloop.domain.candidates.schemas import CandidateData
 from hireloop.domain.candidates.service import create_candidate
 from hireloop.domain.files.models import File
@@ -96,7 +96,7 @@ def store_cv(
 def candidate_data(parsed: ParsedResume, *, source: str | None) -> CandidateData:
     """A new candidate from a parsed CV (only what the CV says)."""
     links = {k: v for k, v in parsed.links.model_dump(exclude={"other"}).items() if v}
-    return CandidateData(
+    data = CandidateData(
         first_name=(parsed.name.first or "") if parsed.name else "",
         last_name=(parsed.name.last or "") if parsed.name else "",
         email=parsed.email,
@@ -112,6 +112,13 @@ def candidate_data(parsed: ParsedResume, *, source: str | None) -> CandidateData
         links=links,
         source=source,
     )
+    # What the parser read is cut to what the columns hold (a CV is not the user's typing,
+    # so no error); a cut email or phone number would be wrong: it is left out instead.
+    for field, limit in TEXT_LIMITS.items():
+        value = getattr(data, field, None)
+        if isinstance(value, str) and len(value) > limit:
+            setattr(data, field, None if field in ("email", "phone") else value[:limit])
+    return data
 
 
 def _current(parsed: ParsedResume, field: str) -> str | None:
@@ -132,8 +139,8 @@ def apply_resume(candidate: Candidate, resume: ReadResume) -> None:
     candidate.parsed_resume = parsed.model_dump(mode="json")
     candidate.parser_version = parsed.parser_version
     fill = candidate_data(parsed, source=None)
-    if not candidate.phone and parsed.phone:
-        candidate.phone = parsed.phone
+    if not candidate.phone and fill.phone:
+        candidate.phone = fill.phone
         candidate.phone_e164 = parsed.phone_e164
     for field in ("summary", "current_job_title", "current_company", "city"):
         if not getattr(candidate, field) and getattr(fill, field):
