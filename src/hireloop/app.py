@@ -44,6 +44,7 @@ from hireloop.errors import DomainError
 from hireloop.web.app import router as recruiter_app_router
 from hireloop.web.careers import STATIC_DIR as WEB_STATIC_DIR
 from hireloop.web.careers import STATIC_PREFIX as WEB_STATIC_PREFIX
+from hireloop.web.careers import TooManyAttempts
 from hireloop.web.careers import router as careers_pages_router
 from hireloop.web.share_routes import router as share_pages_router
 
@@ -154,6 +155,10 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
 
 
 def _career_too_many_requests(request: Request, retry_after: int) -> Response:
+    """Past the career-site limit: the hosted pages' form gets its page back (HTML, the
+    typed values kept, docs/career-pages.md); the career-site API its JSON 429."""
+    if request.url.path.startswith("/careers/"):
+        return TooManyAttempts(retry_after)
     return JSONResponse(
         {"status": "error", "data": None, "message": "Too many requests. Please retry later."},
         status_code=429,

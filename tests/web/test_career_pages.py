@@ -9,9 +9,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hireloop.app import create_app
+from hireloop.config import Settings
 from hireloop.db import utcnow
 from hireloop.domain.applications.models import Application
 from hireloop.domain.companies.models import Company
+from hireloop.domain.files.models import File
 from hireloop.domain.jobs.models import Job
 from hireloop.web.security import CSRF_COOKIE
 from tests.cv_files import make_docx, make_pdf
@@ -134,8 +137,9 @@ def test_job_page_renders_markdown_safely(client: TestClient, company: Company, 
     r = client.get(job_url(company, job))
     assert r.status_code == 200
     html = r.text
-    description = html.split('<div class="description">')[1].split("</div>")[0]
-    assert "<table>" in description and "<th>Skill</th>" in description
+    description = html.split('<div class="description">')[1].split("</article>")[0]
+    assert '<div class="table-scroll">\n<table>' in description  # scrolls on its own
+    assert "<th>Skill</th>" in description
     assert "<td>Python</td>" in description
     assert "<s>Beginner</s>" in description
     assert "<h2>About the role</h2>" in description  # the title is the only <h1>
@@ -144,8 +148,9 @@ def test_job_page_renders_markdown_safely(client: TestClient, company: Company, 
     assert "<script" not in html
     assert "&lt;script&gt;" in description
     assert 'href="https://blog.example.com" rel="nofollow noopener"' in description
-    assert "javascript:" not in re.sub(r"\[a trap\]\(javascript:alert\(1\)\)", "", description)
-    assert 'href="javascript' not in html
+    # An unsafe link is its text, not a link and not its Markdown source.
+    assert "and <span>a trap</span>." in description
+    assert "javascript:" not in description and "[a trap]" not in description
 
 
 def test_job_page_has_title_opengraph_and_security_headers(
@@ -211,7 +216,9 @@ def test_closed_job_link_says_it_is_closed(
     assert r.status_code == 410
     assert "no longer accepts applications" in r.text
     assert "<form" not in r.text
-    assert client.post(job_url(company, closed) + "/apply", data=fields()).status_code == 410
+    # A post to it (a form opened before it closed): the form again with the message.
+    r = client.post(job_url(company, closed) + "/apply", data=fields())
+    assert r.status_code == 409 and "this job offer has just closed" in r.text
     never = factory.job(company, title="Never Published", status="closed")
     assert client.get(job_url(company, never)).status_code == 404
 
@@ -241,18 +248,25 @@ def test_apply_twice_shows_the_existing_application(
     client: TestClient, session: Session, company: Company, job: Job
 ) -> None:
     assert post_apply(client, company, job).status_code == 303
+    new_cv = make_pdf(["Jean Dupont", "jean.dupont@example.com", "", "Skills", "Go, Rust"])
     again = post_apply(
         client,
         company,
         job,
+        cv=("cv-2025.pdf", new_cv, "application/pdf"),
         first_name="JEAN",
         last_name="dupont",
         email="Jean.Dupont@Example.com",
     )
     assert again.status_code == 303
+    # The seed's lifecycle: the CV just sent is the candidate's CV now, the earlier one
+    # is gone; the page says so instead of implying that nothing changed.
+    cvs = session.scalars(select(File).where(File.kind == "cv")).all()
+    assert [f.name for f in cvs] == ["cv-2025.pdf"]
     page = client.get(again.headers["location"])
     assert "You have already applied" in page.text
-    assert "We kept your existing application" in page.text
+    assert "Your application from that day is kept as it was" in page.text
+    assert "The CV you just sent has replaced the one you sent before" in page.text
     count = session.scalars(select(Application).where(Application.job_id == job.id)).all()
     assert len(count) == 1
 
@@ -351,9 +365,16 @@ def test_non_pdf_cv_is_refused(client: TestClient, company: Company, job: Job) -
 
 
 def test_cv_over_10_mb_is_refused(client: TestClient, company: Company, job: Job) -> None:
+    # Over 10 MB but within the body cap (10 MB + 256 KB): read, checked, 400, values kept.
     big = CV + b"%" * (10 * 1024 * 1024)
     r = post_apply(client, company, job, cv=("cv.pdf", big, "application/pdf"))
-    assert r.status_code in (400, 413)
+    assert r.status_code == 400
+    assert "Your CV is larger than 10 MB" in r.text
+    assert 'value="jean.dupont@example.com"' in r.text
+    # Past the body cap the body is not read: 413, the typed values cannot come back.
+    huge = CV + b"%" * (10 * 1024 * 1024 + 300 * 1024)
+    r = post_apply(client, company, job, cv=("cv.pdf", huge, "application/pdf"))
+    assert r.status_code == 413
     assert "Your CV is larger than 10 MB" in r.text
 
 
@@ -376,3 +397,146 @@ def test_get_on_the_apply_address_goes_back_to_the_job(
 ) -> None:
     r = client.get(job_url(company, job) + "/apply")
     assert r.status_code == 303 and r.headers["location"] == job_url(company, job)
+
+
+def test_the_error_summary_takes_the_focus_without_script(
+    client: TestClient, company: Company, job: Job
+) -> None:
+    """The form is far below the description: the browser must bring the summary into
+    view by itself (autofocus; the browser test checks the scroll and the focus)."""
+    r = post_apply(client, company, job, email="nope")
+    assert r.status_code == 400
+    summary = re.search(r'<div class="error-summary"[^>]*>', r.text)
+    assert summary and " autofocus" in summary.group(0) and 'tabindex="-1"' in summary.group(0)
+    assert "<script" not in r.text
+    # Only one element asks for the focus, and a page without errors asks for none.
+    assert r.text.count(" autofocus") == 1
+    assert " autofocus" not in client.get(job_url(company, job)).text
+
+
+def test_a_field_with_a_hint_and_an_error_is_described_by_both(
+    client: TestClient, company: Company, job: Job
+) -> None:
+    r = post_apply(
+        client, company, job, linkedin_url="linkedin.com/in/x", cv=("cv.txt", b"x", "text/plain")
+    )
+    assert r.status_code == 400
+    linkedin = re.search(r'<input id="linkedin_url"[^>]*>', r.text)
+    assert linkedin and 'aria-describedby="linkedin_url-hint linkedin_url-error"' in linkedin.group(
+        0
+    )
+    assert 'id="linkedin_url-hint"' in r.text and 'id="linkedin_url-error"' in r.text
+    cv = re.search(r'<input id="cv"[^>]*>', r.text)
+    assert cv and 'aria-describedby="cv-hint cv-error"' in cv.group(0)
+    # Without an error: the hint only; a field with neither has no aria-describedby.
+    page = client.get(job_url(company, job)).text
+    linkedin = re.search(r'<input id="linkedin_url"[^>]*>', page)
+    assert linkedin and 'aria-describedby="linkedin_url-hint"' in linkedin.group(0)
+    email = re.search(r'<input id="email"[^>]*>', page)
+    assert email and "aria-describedby" not in email.group(0)
+    r = post_apply(client, company, job, email="nope")
+    email = re.search(r'<input id="email"[^>]*>', r.text)
+    assert email and 'aria-describedby="email-error"' in email.group(0)
+
+
+def test_a_cover_letter_at_the_limit_with_browser_line_breaks_is_accepted(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    """Browsers send a textarea's line breaks as CRLF while its maxlength counts one
+    character each: 10,000 characters as typed must pass, and are stored with LF."""
+    typed = ("word " * 199 + "\n") * 10  # 10 lines of 996 characters
+    typed = typed + "x" * (10_000 - len(typed))
+    assert len(typed) == 10_000 and typed.count("\n") == 10
+    r = post_apply(client, company, job, cover_letter=typed.replace("\n", "\r\n"))
+    assert r.status_code == 303, r.text
+    application = session.scalar(select(Application).where(Application.job_id == job.id))
+    assert application is not None and application.cover_letter == typed
+    # A lone CR (old Mac) counts as one line break too; one character more is too long.
+    r = post_apply(
+        client, company, job, email="b@example.com", cover_letter=typed[:500] + "\r" + typed[500:]
+    )
+    assert r.status_code == 400
+    assert "This is too long: please keep it under 10000 characters." in r.text
+    assert "\r" not in r.text.split('id="cover_letter"')[1].split("</textarea>")[0]
+
+
+def test_a_job_closed_while_the_form_was_open_says_so_next_to_the_form(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    token = csrf_from(client.get(job_url(company, job)).text)
+    job.status = "closed"
+    session.commit()
+    r = post_apply(client, company, job, token=token, cover_letter="Three paragraphs of me.")
+    assert r.status_code == 409
+    assert r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert "Sorry, this job offer has just closed and no longer accepts applications." in html
+    assert "Your application was not sent" in html
+    assert 'value="jean.dupont@example.com"' in html
+    assert ">Three paragraphs of me.</textarea>" in html
+    assert f'href="/careers/{company.slug}">See the open positions at Acme Careers' in html
+    assert "Send my application" not in html  # nothing to send any more
+    assert "attach your CV again" not in html
+    assert session.scalars(select(Application)).all() == []
+    # Opening the link afterwards: the closed page.
+    assert client.get(job_url(company, job)).status_code == 410
+
+
+def test_past_the_rate_limit_the_form_comes_back_with_the_message(
+    settings: Settings, session_factory, session: Session, company: Company, job: Job
+) -> None:  # type: ignore[no-untyped-def]
+    limited = settings.model_copy(update={"career_rate_limit_per_ip": 2})
+    app = create_app(limited, session_factory=session_factory)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as browser:
+        token = csrf_from(browser.get(job_url(company, job)).text)
+        for _ in range(2):  # two posts with an error: counted, not refused
+            assert post_apply(browser, company, job, token=token, email="x").status_code == 400
+        r = post_apply(
+            browser, company, job, token=token, first_name="Zoé", cover_letter="Line 1\nLine 2"
+        )
+    assert r.status_code == 429
+    assert r.headers["content-type"].startswith("text/html")
+    retry_after = int(r.headers["retry-after"])
+    assert 1 <= retry_after <= 60
+    assert r.headers["x-ratelimit-remaining"] == "0" and r.headers["x-ratelimit-limit"] == "2"
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["cache-control"] == "no-store"
+    html = r.text
+    seconds = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    assert f"Too many attempts from your network; please try again in {seconds}." in html
+    assert "you will need to attach your CV again" in html
+    assert "<title>Error: Full Stack Developer — Acme Careers</title>" in html
+    assert 'value="Zoé"' in html and 'value="jean.dupont@example.com"' in html
+    assert ">Line 1\nLine 2</textarea>" in html
+    assert "Send my application" in html and 'name="csrf_token"' in html
+    assert session.scalars(select(Application)).all() == []
+
+
+def test_careers_without_a_company_is_the_404_page(client: TestClient) -> None:
+    for path in ("/careers", "/careers/"):
+        r = client.get(path)
+        assert r.status_code == 404, path
+        assert r.headers["content-type"].startswith("text/html"), path
+        assert "Page not found" in r.text
+        assert r.headers["x-frame-options"] == "DENY"
+    assert client.head("/careers").status_code == 404
+
+
+def test_a_slug_in_another_case_redirects_to_the_canonical_address(
+    client: TestClient, company: Company, job: Job
+) -> None:
+    upper = company.slug.upper()
+    assert upper != company.slug
+    r = client.get(f"/careers/{upper}?page=1")
+    assert r.status_code == 308 and r.headers["location"] == f"/careers/{company.slug}?page=1"
+    r = client.get(f"/careers/{upper}/jobs/{job.public_id}")
+    assert r.status_code == 308 and r.headers["location"] == job_url(company, job)
+    r = client.get(f"/careers/{upper}/")
+    assert r.status_code == 308
+    assert client.get(r.headers["location"]).status_code in (200, 308)
+    # Another address under it: redirected too, then the 404 page under the right slug.
+    r = client.get(f"/careers/{upper}/nothing")
+    assert r.status_code == 308 and r.headers["location"] == f"/careers/{company.slug}/nothing"
+    # No company by that name in any case: the 404 page, no redirect.
+    assert client.get("/careers/NO-SUCH-COMPANY").status_code == 404

@@ -58,8 +58,25 @@ def test_only_safe_link_schemes() -> None:
     assert html.count('rel="nofollow noopener"') == 6
 
 
-def test_images_only_over_http() -> None:
+def test_unsafe_links_are_their_plain_text() -> None:
+    html = render_markdown(
+        "Please [click me](javascript:alert(1)) or <vbscript:x> [r][ref]\n\n[ref]: data:text/html,x"
+    )
+    assert html == "<p>Please <span>click me</span> or <span>vbscript:x</span> <span>r</span></p>\n"
+
+
+def test_tables_scroll_in_their_own_container() -> None:
+    html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |")
+    assert html.startswith('<div class="table-scroll">\n<table>')
+    assert html.rstrip().endswith("</table>\n</div>")
+
+
+def test_images_only_over_https() -> None:
     assert 'src="https://x.example/a.png"' in render_markdown("![logo](https://x.example/a.png)")
+    assert 'src="/static/a.png"' in render_markdown("![logo](/static/a.png)")
+    # The pages' CSP (img-src 'self' https:) would block an http image anyway.
+    html = render_markdown("![logo](http://x.example/a.png)")
+    assert "src=" not in html and 'alt="logo"' in html
     html = render_markdown("![x](data:image/png;base64,AAAA) ![y](javascript:alert(1))")
     assert "data:image" not in html.replace("![x](data:image/png;base64,AAAA)", "")
     assert 'src="javascript' not in html

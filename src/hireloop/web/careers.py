@@ -21,7 +21,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from fastapi import APIRouter, Request
@@ -31,6 +31,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
+from starlette.types import Receive, Scope, Send
 
 from hireloop.api.deps import SessionDep
 from hireloop.config import Settings
@@ -85,6 +86,8 @@ FIELD_MAX_CHARS = {
 CV_FORMATS = ("pdf", "docx")
 ACCEPTED_CV = ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _PHONE = re.compile(r"^[0-9+().\-\s/]{4,50}$")
+# The form's target (the only POST under /careers/, which the rate limit counts).
+_APPLY_PATH = re.compile(r"^/careers/([^/]+)/jobs/([^/]+)/apply$")
 
 # Messages shown to people (the API's technical ones are rewritten, as the seed advises).
 MSG = {
@@ -104,6 +107,8 @@ MSG = {
     "csrf": "For your security this form has expired. Please check your details, attach your CV again and send the form again. (Cookies must be enabled for this site.)",
     "bad_form": "We could not read the form you sent. Please fill it in and try again.",
     "closed": "Sorry, this job offer has just closed and no longer accepts applications.",
+    "too_many": "Too many attempts from your network; please try again in {seconds}. "
+    "What you typed is kept below, but you will need to attach your CV again.",
     "server": "Something went wrong on our side and your application was not saved. Please try again in a few minutes.",
 }
 
@@ -182,7 +187,12 @@ def _job_url(company: Company, job: Job) -> str:
 
 
 def _not_found(
-    request: Request, company: Company | None = None, *, message: str | None = None
+    request: Request,
+    company: Company | None = None,
+    *,
+    message: str | None = None,
+    heading: str = "Page not found",
+    status: int = 404,
 ) -> HTMLResponse:
     return _render(
         request,
@@ -190,11 +200,38 @@ def _not_found(
         {
             "company": company,
             "list_url": _list_url(company) if company else None,
+            "heading": heading,
             "message": message,
-            "meta": Meta(title="Page not found", robots="noindex"),
+            "meta": Meta(title=heading, robots="noindex"),
         },
-        status=404,
+        status=status,
     )
+
+
+def _canonical_redirect(request: Request, session: Session, slug: str) -> Response | None:
+    """A redirect to the same address with the company's slug in lower case (slugs are
+    lower case; ``/careers/ACME-RECRUITING`` is a hand-typed or reformatted link), or None
+    when there is no such company."""
+    canonical = slug.lower()
+    if canonical == slug or queries.active_company(session, canonical) is None:
+        return None
+    prefix = f"/careers/{slug}"
+    path = request.url.path
+    rest = path[len(prefix) :] if path.startswith(prefix) else ""
+    location = f"/careers/{canonical}{quote(rest, safe='/')}"
+    if request.url.query:
+        location += f"?{request.url.query}"
+    return RedirectResponse(location, status_code=308)
+
+
+def _missing(request: Request, session: Session, slug: str, company: Company | None) -> Response:
+    """The answer when the company or the job was not found: a redirect to the lower-case
+    slug when that is the company's, else the 404 page."""
+    if company is None:
+        redirect = _canonical_redirect(request, session, slug)
+        if redirect is not None:
+            return redirect
+    return _not_found(request, company)
 
 
 def _closed(request: Request, company: Company, job: Job) -> HTMLResponse:
@@ -249,6 +286,7 @@ class FormState:
     values: dict[str, str] = field(default_factory=lambda: dict.fromkeys(TEXT_FIELDS, ""))
     errors: dict[str, str] = field(default_factory=dict)  # field -> message; "form" for all
     resubmitted: bool = False  # shown after an error: the CV must be attached again
+    closed: bool = False  # the offer closed while the form was open: no send button
 
 
 def _job_page(
@@ -347,10 +385,17 @@ async def _read_posted(request: Request) -> _Posted:
             elif name == CSRF_FIELD:
                 token = value
             elif name in values and not values[name]:
-                values[name] = value
+                values[name] = _normalise_newlines(value)
     finally:
         await form.close()
     return _Posted(values=values, token=token, cv=cv, cv_filename=cv_filename)
+
+
+def _normalise_newlines(value: str) -> str:
+    """Line breaks as ``\n``. Browsers send a textarea's line breaks as CRLF, but its
+    ``maxlength`` counts each as one character: the length checks (``_check``) and the
+    stored text must count them the same way."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _valid_url(value: str) -> bool:
@@ -362,7 +407,9 @@ def _valid_url(value: str) -> bool:
 
 
 def _check(posted: _Posted) -> dict[str, str]:
-    """Field errors, in the order of the form; ``{}`` when the form can be sent on."""
+    """Field errors, in the order of the form; ``{}`` when the form can be sent on. The
+    values' line breaks are ``\n`` already (``_read_posted``), so a length counts them
+    as the textarea's ``maxlength`` does."""
     errors: dict[str, str] = {}
     values = {k: v.strip() for k, v in posted.values.items()}
     for name in ("first_name", "last_name", "email"):
@@ -456,11 +503,18 @@ def _submit(
 router = APIRouter(include_in_schema=False)
 
 
+@router.api_route("/careers", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.api_route("/careers/", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def careers_root(request: Request) -> Response:
+    """There is no page listing the companies: the not-found page, not a JSON error."""
+    return _not_found(request)
+
+
 @router.api_route("/careers/{slug}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def job_list(slug: str, request: Request, session: SessionDep) -> Response:
     company = queries.active_company(session, slug)
     if company is None:
-        return _not_found(request)
+        return _missing(request, session, slug, None)
     page = queries.published_jobs(
         session, company.id, _page_number(request.query_params.get("page")), PER_PAGE
     )
@@ -496,7 +550,7 @@ def jobs_index(slug: str) -> RedirectResponse:
 def job_page(slug: str, job_uuid: str, request: Request, session: SessionDep) -> Response:
     target = _target(session, slug, job_uuid)
     if target.company is None or target.job is None:
-        return _not_found(request, target.company)
+        return _missing(request, session, slug, target.company)
     if target.closed:
         return _closed(request, target.company, target.job)
     return _job_page(request, target.company, target.job)
@@ -516,9 +570,7 @@ async def apply(slug: str, job_uuid: str, request: Request, session: SessionDep)
     target = await run_in_threadpool(_target, session, slug, job_uuid)
     company, job = target.company, target.job
     if company is None or job is None:
-        return _not_found(request, company)
-    if target.closed:
-        return _closed(request, company, job)
+        return await run_in_threadpool(_missing, request, session, slug, company)
 
     try:
         posted = await _read_posted(request)
@@ -530,6 +582,9 @@ async def apply(slug: str, job_uuid: str, request: Request, session: SessionDep)
         return _job_page(request, company, job, state, status=400)
 
     state = FormState(values=posted.values, resubmitted=True)
+    if target.closed:  # closed while the form was open: say so next to what was typed
+        state.errors, state.closed = {"form": MSG["closed"]}, True
+        return _job_page(request, company, job, state, status=409)
     secret = request_secret(request)
     if not csrf_valid(secret, request.cookies.get(CSRF_COOKIE), posted.token):
         state.errors = {"form": MSG["csrf"]}
@@ -560,6 +615,7 @@ async def apply(slug: str, job_uuid: str, request: Request, session: SessionDep)
         if exc.kind in ("not_found", "forbidden"):  # the offer went away meanwhile
             return _not_found(request, company)
         status, state.errors = _service_error(exc)
+        state.closed = state.errors.get("form") == MSG["closed"]
         return _job_page(request, company, job, state, status=status)
     except Exception:
         log.exception("career page apply failed on %s", request.url.path)
@@ -579,7 +635,7 @@ def applied(slug: str, job_uuid: str, request: Request, session: SessionDep) -> 
     target = _target(session, slug, job_uuid)
     company, job = target.company, target.job
     if company is None or job is None:
-        return _not_found(request, company)
+        return _missing(request, session, slug, company)
     value = unsign(request_secret(request), "applied", request.query_params.get("ref"))
     application_id, _, outcome = (value or "").partition("~")
     view = (
@@ -624,4 +680,72 @@ def other_page(slug: str, rest: str, request: Request, session: SessionDep) -> R
     trailing slash is dropped by a redirect (``/careers/acme/`` is the list)."""
     if rest == "" or rest.endswith("/"):
         return RedirectResponse(f"/careers/{slug}/{rest}".rstrip("/"), status_code=308)
-    return _not_found(request, queries.active_company(session, slug))
+    return _missing(request, session, slug, queries.active_company(session, slug))
+
+
+# --- Past the rate limit ------------------------------------------------------------------
+
+
+def _seconds(n: int) -> str:
+    return f"{n} second{'s' if n != 1 else ''}"
+
+
+def _too_many_attempts_page(request: Request, retry_after: int, posted: _Posted | None) -> Response:
+    """The job page with the form as it was sent and the rate limit's message (429); any
+    other address: a page with the message. The careers service is never called."""
+    message = MSG["too_many"].format(seconds=_seconds(retry_after))
+    match = _APPLY_PATH.fullmatch(request.url.path)
+    session: Session = request.app.state.session_factory()
+    try:
+        target = _target(session, *match.groups()) if match else _Target()
+        company, job = target.company, target.job
+        if company is None or job is None or target.closed:
+            return _not_found(
+                request, company, heading="Too many attempts", message=message, status=429
+            )
+        state = FormState(
+            values=posted.values if posted else dict.fromkeys(TEXT_FIELDS, ""),
+            errors={"form": message},
+            resubmitted=True,
+        )
+        return _job_page(request, company, job, state, status=429)
+    finally:
+        session.rollback()  # read only
+        session.close()
+
+
+class TooManyAttempts(Response):
+    """The rate limit's answer to a POST under ``/careers/`` (``response_for`` of
+    ``RateLimitMiddleware`` in app.py): the job page, HTML with the pages' headers, status
+    429, the typed values given back and the message next to the form, instead of the
+    career-site API's JSON body.
+
+    The middleware calls ``response_for`` synchronously and sets ``Retry-After`` and the
+    ``X-RateLimit-*`` headers on what it returns; as an ASGI app this response reads the
+    posted form (capped like any post), looks the job up and sends the page with those
+    headers. Nothing is validated or stored: the service is not called."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(status_code=429)
+        self.retry_after = retry_after
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        posted: _Posted | None = None
+        try:
+            if _APPLY_PATH.fullmatch(request.url.path):
+                try:
+                    posted = await _read_posted(request)
+                except (_BodyTooLarge, _BadForm):
+                    posted = None
+            page = await run_in_threadpool(
+                _too_many_attempts_page, request, self.retry_after, posted
+            )
+        except Exception:
+            log.exception("career page 429 failed on %s", request.url.path)
+            message = MSG["too_many"].format(seconds=_seconds(self.retry_after))
+            page = add_security_headers(HTMLResponse(f"<p>{message}</p>", status_code=429))
+        for name, value in self.headers.items():  # Retry-After, X-RateLimit-*
+            if name not in ("content-length", "content-type"):
+                page.headers[name] = value
+        await page(scope, receive, send)

@@ -5,27 +5,34 @@ strikethrough, task lists, autolinks, footnotes, alerts). Safety does not rely o
 sanitiser run afterwards but on what the parser is allowed to produce:
 
 - raw HTML is off (``html=False``): ``<script>`` in a description is shown as text;
-- links and images keep their URL only for safe schemes (http, https, mailto, tel, or a
-  relative/fragment URL); any other link becomes plain text, any other image is dropped;
+- links keep their URL only for safe schemes (http, https, mailto, tel, or a
+  relative/fragment URL), images only over https (the pages' CSP, ``img-src 'self'
+  https:``, would block anything else) or relative; any other link becomes its plain
+  text (``[click me](javascript:…)`` is "click me"), any other image loses its URL;
 - every link gets ``rel="nofollow noopener"`` (descriptions are written by recruiters,
   but links in them are not an endorsement);
 - headings are shifted one level down (``#`` -> ``<h2>``) so the job title stays the
-  page's only ``<h1>``.
+  page's only ``<h1>``;
+- each table is wrapped in ``<div class="table-scroll">`` so that a wide one scrolls
+  sideways inside the description instead of widening the page.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-SAFE_IMAGE_SCHEMES = frozenset({"http", "https"})
+SAFE_IMAGE_SCHEMES = frozenset({"https"})
 LINK_REL = "nofollow noopener"
 
 _BLOCK_TAGS = re.compile(
@@ -61,9 +68,26 @@ def _parser() -> MarkdownIt:
         md.use(gfm_plugin)
     except (ImportError, RuntimeError):  # older markdown-it-py / mdit-py-plugins
         md.enable(["table", "strikethrough"])
-    # First gate: markdown-it does not even build a link whose URL fails this.
-    md.validateLink = lambda url: _scheme_ok(url, SAFE_LINK_SCHEMES)  # type: ignore[method-assign]
+    # Every link is built, whatever its URL: markdown-it's default check leaves a refused
+    # link as its Markdown source ("[click me](javascript:alert(1))"). The gate is on the
+    # token stream (_harden), which turns an unsafe link into its text and covers
+    # autolinks, linkify and reference links alike.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     return md
+
+
+def _table_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
+    return '<div class="table-scroll">\n' + self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
 def _walk(tokens: Iterable[Token]) -> Iterable[Token]:
@@ -83,8 +107,8 @@ def _harden(tokens: list[Token]) -> None:
             href = str(token.attrGet("href") or "")
             if _scheme_ok(href, SAFE_LINK_SCHEMES):
                 token.attrSet("rel", LINK_REL)
-            else:
-                token.attrs.pop("href", None)
+            else:  # its text stays, as plain text
+                token.attrs.clear()
                 token.tag = "span"
         elif token.type == "image":
             src = str(token.attrGet("src") or "")
