@@ -34,6 +34,7 @@ from hireloop.domain.companies.tokens import (
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.jobs.schemas import JobData
 from hireloop.domain.jobs.service import create_job
+from hireloop.domain.messaging.library import create_quick_reply
 
 DEMO_SLUG = "acme-recruiting"
 ADMIN_EMAIL = "admin@acme.example.com"
@@ -71,6 +72,16 @@ JOBS = [
         job_type="Full-time",
         status="draft",
     ),
+]
+
+# (title, content): the recruiters' canned answers (Talkpush "Quick Replies").
+QUICK_REPLIES = [
+    (
+        "Interview reminder",
+        "Hi @candidate_name, this is @company. Your interview for @job_title is waiting: "
+        "@messenger_interview_link (access code @access_code).",
+    ),
+    ("Thank you", "Thank you @candidate_name, we received your application to @job_title."),
 ]
 
 CANDIDATES = [
@@ -132,6 +143,8 @@ def ensure_demo(
             role="manager",
         )
         _seed_jobs_and_candidates(session, company.id)
+        for title, content in QUICK_REPLIES:
+            create_quick_reply(session, company.id, title=title, content=content)
     else:
         # Credentials file lost: rotate the face keys, and reset the admin password.
         from hireloop.domain.companies.models import User

@@ -181,6 +181,27 @@ def test_unknown_country_lists_the_countries(client: TestClient, key: str) -> No
 def test_country_name_is_kept_as_written(client: TestClient, key: str) -> None:
     c = create(client, key, country="Philippines")
     assert c["country"] == "Philippines"
+    assert create(client, key, country="the netherlands")["country"] == "the netherlands"
+    assert create(client, key, country="uk")["country"] == "GB"
+
+
+@pytest.mark.parametrize("country", ["Atlantis", "Narnia Republic", "XYZ"])
+def test_a_name_that_is_no_country_is_not_found(
+    client: TestClient, key: str, session: Session, country: str
+) -> None:
+    r = client.post(
+        f"{P}/campaigns", params={"api_key": key}, json={"campaign": campaign_body(country=country)}
+    )
+    assert r.status_code == 404, r.text
+    assert r.json()["message"] == "Country not found."
+    assert session.scalar(select(func.count()).select_from(Job)) == 0
+    c = create(client, key)
+    r = client.put(
+        f"{P}/campaigns/{c['id']}", params={"api_key": key}, json={"campaign": {"country": country}}
+    )
+    assert r.status_code == 404, r.text
+    unchanged = client.get(f"{P}/campaigns/{c['id']}", params={"api_key": key}).json()
+    assert unchanged["country"] == "PH"
 
 
 def test_create_without_campaign_object(client: TestClient, key: str) -> None:
@@ -399,14 +420,14 @@ def test_questions_of_the_interview(client: TestClient, key: str) -> None:
     assert r.json() == {
         "questions": [
             {
-                "id": "q1",
+                "id": 1,
                 "type": "audio",
                 "question_text": "Tell us about yourself",
                 "data_point": None,
                 "options": [],
             },
             {
-                "id": "shift",
+                "id": 2,
                 "type": "multiple_choice",
                 "question_text": "Which shift?",
                 "data_point": "preferred_shift",
@@ -414,6 +435,46 @@ def test_questions_of_the_interview(client: TestClient, key: str) -> None:
             },
         ]
     }
+
+    # The integer ids follow the questions, not their places: moved, added to, or sent
+    # back with other numbers, each question keeps its id; the new one gets the next.
+    script = client.get(f"{P}/campaigns/{c['id']}", params={"api_key": key}).json()
+    stored = script["settings"]["interview"]["questions"]
+    assert [(q["id"], q["number"]) for q in stored] == [("q1", 1), ("shift", 2)]
+    reordered = [
+        {"id": "shift", "text": "Which shift?", "number": 7},
+        {"text": "Can you start Monday?"},
+        {"id": "q1", "text": "Tell us about yourself"},
+    ]
+    r = client.put(
+        f"{P}/campaigns/{c['id']}",
+        params={"api_key": key},
+        json={"settings": {"interview": {"questions": reordered}}},
+    )
+    assert r.status_code == 200, r.text
+    listed = client.get(url, params={"api_key": key}).json()["questions"]
+    assert [(q["id"], q["question_text"]) for q in listed] == [
+        (2, "Which shift?"),
+        (3, "Can you start Monday?"),
+        (1, "Tell us about yourself"),
+    ]
+
+
+def test_questions_saved_before_numbers_read_by_position(
+    client: TestClient, key: str, session: Session
+) -> None:
+    c = create(client, key)
+    job = session.get(Job, c["id"])
+    assert job is not None
+    job.interview_settings = {
+        "questions": [{"id": "q1", "text": "First?"}, {"id": "intro", "text": "Second?"}]
+    }
+    session.commit()
+    r = client.get(f"{P}/campaigns/{c['id']}/questions", params={"api_key": key})
+    assert [(q["id"], q["question_text"]) for q in r.json()["questions"]] == [
+        (1, "First?"),
+        (2, "Second?"),
+    ]
 
 
 def test_unknown_campaign_and_bad_ids(client: TestClient, key: str) -> None:

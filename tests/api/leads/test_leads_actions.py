@@ -110,6 +110,46 @@ def test_patch_unknown_label_is_422_and_changes_nothing(
     assert found["candidates"][0]["labels"] == []
 
 
+def test_patch_labels_match_names_in_any_case(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """As POST /company/labels refuses "priority" when "Priority" exists, a PATCH naming
+    "priority" means that label, and shows its name as created."""
+    t = make_tenant(factory, session)
+    create_label(session, t.company.id, "Priority")
+    create_label(session, t.company.id, "Needs Review")
+    session.commit()
+    lead = new_lead(client, t, email="case@example.com")
+    r = client.patch(
+        lead_url(lead),
+        params={"api_key": t.key},
+        json={"candidate": {"labels": {"add": ["priority", " NEEDS  review "], "remove": []}}},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["campaign_invitation"]["labels"] == ["Needs Review", "Priority"]
+    by_label = client.get(
+        f"{P}/campaign_invitations", params={"api_key": t.key, "filter[label_selected]": "PRIORITY"}
+    ).json()
+    assert [c["id"] for c in by_label["candidates"]] == [lead["id"]]
+    r = client.patch(
+        lead_url(lead),
+        params={"api_key": t.key},
+        json={"candidate": {"labels": {"add": [], "remove": ["PRIORITY"]}}},
+    )
+    assert r.json()["campaign_invitation"]["labels"] == ["Needs Review"]
+    # Still all or nothing: one unknown name and nothing changes.
+    r = client.patch(
+        lead_url(lead),
+        params={"api_key": t.key},
+        json={"candidate": {"labels": {"add": ["priority", "ghost"], "remove": []}}},
+    )
+    assert r.status_code == 422 and r.json()["details"]["unknown_labels"] == ["ghost"]
+    found = client.get(
+        f"{P}/campaign_invitations", params={"api_key": t.key, "filter[query]": f"AP{lead['id']}"}
+    ).json()
+    assert found["candidates"][0]["labels"] == ["Needs Review"]
+
+
 def test_patch_refusals(client: TestClient, factory: Factory, session: Session) -> None:
     t = make_tenant(factory, session)
     lead = new_lead(client, t, email="a@example.com")

@@ -264,6 +264,33 @@ def test_malformed_nested_keys_are_400(
     assert counts(session, t.company.id) == (0, 0)
 
 
+def test_query_and_body_groups_merge_key_by_key(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """The lead's names in the query string and its referee in the body are one
+    campaign_invitation; where both give a value, the body's wins."""
+    t = make_tenant(factory, session)
+    r = client.post(
+        url(t),
+        params={
+            "api_key": t.key,
+            "campaign_invitation[first_name]": "Q",
+            "campaign_invitation[last_name]": "S",
+            "campaign_invitation[email]": "q@x.example",
+            "campaign_invitation[others][shift]": "day",
+        },
+        data={
+            "campaign_invitation[others][referee_id]": "E9",
+            "campaign_invitation[last_name]": "Body",
+        },
+    )
+    assert r.status_code == 200, r.text
+    lead = r.json()["campaign_invitation"]
+    assert (lead["first_name"], lead["last_name"], lead["email"]) == ("Q", "Body", "q@x.example")
+    assert lead["others"] == {"shift": "day", "referee_id": "E9"}
+    assert counts(session, t.company.id) == (1, 1)
+
+
 def test_unknown_and_foreign_campaigns_are_404(
     client: TestClient, factory: Factory, session: Session
 ) -> None:

@@ -98,6 +98,32 @@ def test_query_by_name_email_phone_and_ids(client: TestClient, world: dict[str, 
     assert search(client, t, **{"filter[query]": "nobody-like-this"})["total"] == 0
 
 
+@pytest.mark.parametrize("query", ["Bulk1 Lead", "Jewel 2", "zzz 12345", "Maria Santos 1", "- -"])
+def test_a_query_that_matches_nothing_finds_nothing(
+    client: TestClient, world: dict[str, Any], query: str
+) -> None:
+    """A term that is no name, email, phone or id of anyone (here with a digit and a
+    space, so neither an email nor a phone) finds no lead, not every lead."""
+    body = search(client, world["t"], **{"filter[query]": query})
+    assert (body["total"], body["pages"], body["candidates"]) == (0, 0, [])
+
+
+def test_names_holding_digits_are_found(client: TestClient, world: dict[str, Any]) -> None:
+    """Imported data has names such as "Bulk1 Lead": a term with letters and digits is
+    looked for in names too; one with a digit and . _ + only in emails."""
+    t = world["t"]
+    bulk1 = new_lead(client, t, first_name="Bulk1", last_name="Lead", email="b1@bulk.example")
+    bulk2 = new_lead(client, t, first_name="Bulk2", last_name="Lead", email="b2@bulk.example")
+    new_lead(client, t, first_name="Maria", last_name="Santos 1", email="ms1@bulk.example")
+    assert ids(search(client, t, **{"filter[query]": "Bulk1 Lead"})) == [bulk1["id"]]
+    assert ids(search(client, t, **{"filter[query]": "bulk1"})) == [bulk1["id"]]
+    assert sorted(ids(search(client, t, **{"filter[query]": "Lead"}))) == sorted(
+        [bulk1["id"], bulk2["id"]]
+    )
+    assert search(client, t, **{"filter[query]": "Maria Santos 1"})["total"] == 1
+    assert ids(search(client, t, **{"filter[query]": "b2@bulk"})) == [bulk2["id"]]
+
+
 def test_lead_fields(client: TestClient, world: dict[str, Any]) -> None:
     t, wei, night = world["t"], world["wei"], world["night"]
     body = search(client, t, **{"filter[query]": f"AP{wei['id']}"})
@@ -297,3 +323,29 @@ def test_includes(client: TestClient, world: dict[str, Any], session: Session) -
     assert ids(search(client, t, **{"filter[completion_method_selected]": "web"})) == [jose["id"]]
     plain = search(client, t, include_answers="false", **{"filter[query]": f"AP{jose['id']}"})
     assert "answers" not in plain["candidates"][0]
+
+
+def test_campaign_title_is_the_campaigns_not_the_jobs(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """A lead shows its campaign's (internal CRM) title, as GET /campaigns does; the job
+    title only when the campaign has none of its own."""
+    t = make_tenant(factory, session)
+    t.job.campaign_settings = {"campaign_title": "Cebu wave 1"}
+    session.commit()
+    created = new_lead(client, t, email="wave@example.com")
+    assert created["campaign_title"] == "Cebu wave 1"
+    listed = search(client, t)["candidates"]
+    assert [c["campaign_title"] for c in listed] == ["Cebu wave 1"]
+    r = client.get(f"{P}/campaigns/{t.job.id}", params={"api_key": t.key})
+    assert r.json()["campaign_title"] == "Cebu wave 1"
+    patched = client.patch(
+        f"{P}/campaign_invitations/{created['id']}",
+        params={"api_key": t.key},
+        json={"candidate": {"source": "Referral"}},
+    ).json()["campaign_invitation"]
+    assert patched["campaign_title"] == "Cebu wave 1"
+    plain = factory.job(t.company, title="Chat Support", status="active")
+    assert new_lead(client, t, job=plain, email="chat@example.com")["campaign_title"] == (
+        "Chat Support"
+    )

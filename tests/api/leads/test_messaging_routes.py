@@ -158,7 +158,10 @@ def test_template_validation_errors_save_nothing(
     assert unknown.json() == {
         "error": "invalid_tokens",
         "message": "content contains unrecognised tokens: upload_link, bogus",
-        "details": {"invalid_tokens": ["upload_link", "bogus"]},
+        "details": {
+            "invalid_tokens": ["upload_link", "bogus"],
+            "content": "unknown tokens: upload_link, bogus",
+        },
     }
     missing = client.post(url, json={"name": "x", "content": "y", "type": "sms"})
     assert missing.status_code == 422 and missing.json()["error"] == "missing_params"
@@ -183,7 +186,10 @@ def test_template_validation_errors_save_nothing(
     bad_subject = client.post(
         url, json={**SMS_TEMPLATE, "type": "email", "settings": {"subject_line": "{{nope}}"}}
     )
-    assert bad_subject.json()["details"] == {"invalid_tokens": ["nope"]}
+    assert bad_subject.json()["details"] == {
+        "invalid_tokens": ["nope"],
+        "settings.subject_line": "unknown tokens: nope",
+    }
     assert _count(session, MessageTemplate) == 0
 
     created = client.post(url, json=SMS_TEMPLATE).json()["message_template"]
@@ -195,6 +201,34 @@ def test_template_validation_errors_save_nothing(
     session.expire_all()
     stored = session.get(MessageTemplate, created["id"])
     assert stored is not None and stored.type == "sms" and stored.content == SMS_TEMPLATE["content"]
+
+
+def test_unknown_tokens_name_the_field_they_are_in(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    _, key = _company(factory)
+    url = f"{BASE}/templates?api_key={key}"
+    email = {**SMS_TEMPLATE, "type": "email", "content": "<p>ok</p>"}
+    subject = client.post(url, json={**email, "settings": {"subject_line": "Hi @nope"}})
+    assert subject.status_code == 422
+    assert subject.json()["error"] == "invalid_tokens"
+    assert subject.json()["message"] == "settings.subject_line contains unrecognised tokens: nope"
+    both = client.post(
+        url, json={**email, "content": "<p>{{bad}}</p>", "settings": {"subject_line": "@nope"}}
+    )
+    assert both.json()["message"] == (
+        "content contains unrecognised tokens: bad; "
+        "settings.subject_line contains unrecognised tokens: nope"
+    )
+    assert both.json()["details"]["invalid_tokens"] == ["bad", "nope"]
+    created = client.post(url, json=email).json()["message_template"]
+    patched = client.patch(
+        f"{BASE}/templates/{created['id']}?api_key={key}",
+        json={"settings": {"subject_line": "{{nope}} again"}},
+    )
+    assert patched.status_code == 422
+    assert patched.json()["message"] == "settings.subject_line contains unrecognised tokens: nope"
+    assert _count(session, MessageTemplate) == 1
 
 
 def test_templates_of_another_company_are_not_found(client: TestClient, factory: Factory) -> None:
@@ -234,6 +268,121 @@ def test_quick_replies_are_listed_or_not_found(
     assert (
         client.get(f"{BASE}/templates", params={"api_key": key}).json()["message_templates"] == []
     )
+
+
+def test_quick_replies_are_created_and_sent_through_the_api(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """The reference has no call that creates a quick reply: POST /messaging/templates
+    with "quick_reply": true does, so that a new company can list and send one."""
+    company, key = _company(factory)
+    url = f"{BASE}/templates?api_key={key}"
+    created = client.post(
+        url,
+        json={
+            "name": "Call us",
+            "content": "Hi <%= @candidate_name %>, please call @company.",
+            "quick_reply": True,
+            "settings": {"subject_line": "A word from @company"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    reply = created.json()["message_template"]
+    assert (reply["quick_reply"], reply["type"], reply["name"]) == (True, "sms", "Call us")
+    assert reply["settings"] == {"subject_line": "A word from @company"}
+    listed = client.get(f"{BASE}/quick_replies", params={"api_key": key}).json()
+    assert listed == {
+        "quick_replies": [
+            {
+                "id": reply["id"],
+                "title": "Call us",
+                "content": "Hi <%= @candidate_name %>, please call @company.",
+            }
+        ]
+    }
+    templates = client.get(f"{BASE}/templates", params={"api_key": key}).json()
+    assert templates["message_templates"] == []  # still not a template
+
+    # Form-encoded too, wrapped in message_template; the flag as text.
+    form = client.post(
+        url,
+        data={
+            "message_template[name]": "Thanks",
+            "message_template[content]": "Thanks {{candidate_name}}!",
+            "message_template[quick_reply]": "true",
+        },
+    )
+    assert form.status_code == 201, form.text
+    assert form.json()["message_template"]["quick_reply"] is True
+
+    job = factory.job(company, title="Chat Support")
+    application = factory.application(
+        job, factory.candidate(company, first_name="Ana", email="ana@example.com")
+    )
+    session.commit()
+    sent = client.post(
+        f"{BASE}/messages",
+        json={
+            "api_key": key,
+            "message": {
+                "campaign_invitation_id": application.id,
+                "channel": "Email",
+                "quick_reply_id": reply["id"],
+            },
+        },
+    )
+    assert sent.status_code == 200, sent.text
+    message = session.get(Message, sent.json()["message_id"])
+    assert message is not None and message.kind == "quick_reply"
+    assert message.body_text == "Hi Ana, please call Acme BPO."
+    assert message.subject == "A word from Acme BPO"
+
+    # PATCH changes a quick reply like a template; it stays a quick reply, and text.
+    path = f"{BASE}/templates/{reply['id']}?api_key={key}"
+    renamed = client.patch(path, json={"name": "Please call", "quick_reply": True})
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["message_template"]["name"] == "Please call"
+    assert client.patch(path, json={"quick_reply": False}).status_code == 422
+    assert client.patch(path, json={"type": "email"}).json()["error"] == "invalid_type"
+
+
+def test_quick_reply_checks_save_nothing(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    _, key = _company(factory)
+    url = f"{BASE}/templates?api_key={key}"
+    missing = client.post(url, json={"name": "No content", "quick_reply": True})
+    assert missing.status_code == 422 and missing.json()["error"] == "missing_params"
+    assert missing.json()["details"] == {"content": "is required"}
+    tokens = client.post(url, json={"name": "x", "content": "@nope", "quick_reply": True})
+    assert tokens.json()["error"] == "invalid_tokens"
+    html = client.post(
+        url, json={"name": "x", "content": "<p>Hi</p>", "type": "email", "quick_reply": True}
+    )
+    assert html.status_code == 422 and html.json()["error"] == "invalid_type"
+    assert "channel is chosen when it is sent" in html.json()["message"]
+    flag = client.post(url, json={"name": "x", "content": "Hi", "quick_reply": "maybe"})
+    assert flag.status_code == 422 and flag.json()["details"] == {
+        "quick_reply": "must be true or false"
+    }
+    template = client.post(url, json=SMS_TEMPLATE).json()["message_template"]
+    assert template["quick_reply"] is False
+    path = f"{BASE}/templates/{template['id']}?api_key={key}"
+    assert client.patch(path, json={"quick_reply": True}).status_code == 422
+    assert _count(session, MessageTemplate) == 1
+    assert client.get(f"{BASE}/quick_replies", params={"api_key": key}).status_code == 404
+
+
+def test_the_demo_company_has_quick_replies(
+    client: TestClient, session: Session, tmp_path: Any
+) -> None:
+    from hireloop.demo import ensure_demo
+
+    credentials = ensure_demo(session, tmp_path)
+    session.commit()
+    r = client.get(f"{BASE}/quick_replies", params={"api_key": credentials["talkpush_api_key"]})
+    assert r.status_code == 200, r.text
+    assert [q["title"] for q in r.json()["quick_replies"]] == ["Interview reminder", "Thank you"]
 
 
 def _lead_and_reply(factory: Factory, session: Session, company: Company, **candidate: Any):  # type: ignore[no-untyped-def]

@@ -283,7 +283,7 @@ def campaign_questions(campaign_id: str, key: LeadsKeyDep, session: SessionDep) 
     return {
         "questions": [
             {
-                "id": q.id,
+                "id": q.number,
                 "type": "multiple_choice" if q.options else q.answer_type,
                 "question_text": q.text,
                 "data_point": q.data_point,

@@ -14,6 +14,7 @@ from hireloop.api.leads.folder_ids import (
 )
 from hireloop.domain.applications.models import DocumentTag
 from hireloop.domain.files.models import File
+from hireloop.domain.jobs.campaign import campaign_title_of
 from hireloop.domain.leads.service import LeadView
 
 
@@ -57,7 +58,7 @@ def lead_json(view: LeadView) -> dict[str, Any]:
         "folder_id": folder_id,
         "campaign_id": job.id,
         "campaign_ats_external_id": job.ats_external_id,
-        "campaign_title": job.title,
+        "campaign_title": campaign_title_of(job),
         "first_name": cand.first_name,
         "last_name": cand.last_name,
         "email": cand.email,

@@ -1,5 +1,7 @@
 """Talkpush face: messaging — quick replies, sending a quick reply to a lead, the message
-template library and the token list."""
+template library and the token list. The reference has no call that creates a quick
+reply: ``POST /messaging/templates`` with ``"quick_reply": true`` does (hireloop
+extension), and ``PATCH /messaging/templates/{id}`` changes one."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from hireloop.domain.messaging import library
 from hireloop.domain.messaging.models import MessageTemplate
 from hireloop.domain.messaging.service import send_template
 from hireloop.domain.messaging.tokens import Token, to_handlebars
-from hireloop.errors import Invalid, NotFound
+from hireloop.errors import Invalid, NotFound, Unprocessable
 
 router = APIRouter(tags=["Leads (Talkpush): messaging"])
 
@@ -47,6 +49,7 @@ def _template(template: MessageTemplate) -> dict[str, Any]:
         "locale": library.locale_of(template),
         "category": template.category,
         "settings": library.public_settings(template),
+        "quick_reply": template.is_quick_reply,
         "tokens": [_token(t) for t in library.tokens_in(template.content)],
         "created_at": template.created_at.isoformat(),
         "updated_at": template.updated_at.isoformat(),
@@ -77,7 +80,25 @@ def _template_fields(payload: Payload) -> dict[str, Any]:
     fields = {f: _scalar(data[f]) for f in _TEMPLATE_FIELDS if f in data}
     if "settings" in data:
         fields["settings"] = data["settings"]
+    if "quick_reply" in data:
+        fields["quick_reply"] = _flag(data["quick_reply"], "quick_reply")
     return fields
+
+
+def _flag(value: object, name: str) -> bool:
+    """A boolean: JSON true/false, or (form, query) true/false/1/0."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str | int) else None
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise Unprocessable(
+        f"{name} must be true or false.",
+        code="validation_failed",
+        details={name: "must be true or false"},
+    )
 
 
 @router.get(f"{PREFIX}/messaging/quick_replies", summary="List the company's quick replies")
@@ -157,6 +178,7 @@ def create_template(session: SessionDep, key: LeadsKeyDep, payload: PayloadDep) 
         category=fields.get("category"),
         locale=fields.get("locale"),
         settings=fields.get("settings"),
+        quick_reply=fields.get("quick_reply", False),
     )
     return JSONResponse({"message_template": _template(template)}, status_code=201)
 

@@ -176,13 +176,26 @@ async def body_payload(request: Request) -> Payload:
     return Payload(data)
 
 
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> None:
+    """Merge ``over`` into ``base`` in place: objects present in both merge key by key (at
+    any depth), anything else in ``over`` (a value, a list) replaces ``base``'s."""
+    for key, value in over.items():
+        current = base.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            deep_merge(current, value)
+        else:
+            base[key] = value
+
+
 async def request_payload(request: Request) -> Payload:
-    """Query string and body together; body values win over the query's."""
+    """Query string and body together, merged key by key at every level
+    (``?campaign_invitation[first_name]=Q`` with a body ``campaign_invitation[email]=…``
+    is one ``campaign_invitation``); where both give the same key, the body wins."""
     cached = getattr(request.state, "leads_payload", None)
     if cached is not None:
         return cached
     merged = query_payload(request)
-    merged.update(await body_payload(request))
+    deep_merge(merged, await body_payload(request))
     request.state.leads_payload = merged
     return merged
 

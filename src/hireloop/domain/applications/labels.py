@@ -120,23 +120,30 @@ def apply_labels(
     remove: Iterable[str] = (),
 ) -> list[str]:
     """Add and remove labels by name, all or nothing: any name the company does not have
-    raises Unprocessable before anything changes. Returns the application's labels."""
-    add = [n.strip() for n in add if isinstance(n, str)]
-    remove = [n.strip() for n in remove if isinstance(n, str)]
-    wanted = set(add) | set(remove)
-    found = {
-        label.name: label
-        for label in session.scalars(
-            select(Label).where(Label.company_id == application.company_id, Label.name.in_(wanted))
-        )
-    }
-    unknown = sorted(n for n in wanted if n not in found)
+    raises Unprocessable before anything changes. Names are matched as label names are
+    kept unique (create_label): case-insensitively, spaces collapsed. Returns the
+    application's labels."""
+    add = [" ".join(n.split()) for n in add if isinstance(n, str)]
+    remove = [" ".join(n.split()) for n in remove if isinstance(n, str)]
+    wanted = {n.lower() for n in (*add, *remove)}
+    by_key: dict[str, Label] = {}
+    for label in session.scalars(
+        select(Label)
+        .where(Label.company_id == application.company_id, func.lower(Label.name).in_(wanted))
+        .order_by(Label.id)
+    ):
+        by_key.setdefault(label.name.lower(), label)  # the oldest, should two differ by case
+    unknown = sorted({n for n in (*add, *remove) if n.lower() not in by_key})
     if unknown:
         raise Unprocessable(
             f"Label(s) not found: {', '.join(unknown)}",
             code="unprocessable_entity",
             data={"unknown_labels": unknown},
         )
+    # The labels' own names from here on (events, response).
+    add = [by_key[n.lower()].name for n in add]
+    remove = [by_key[n.lower()].name for n in remove]
+    found = {label.name: label for label in by_key.values()}
     added = [n for n in dict.fromkeys(add) if _attach(session, application.id, found[n].id)]
     removed: list[str] = []
     for name in dict.fromkeys(remove):

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from hireloop.domain import countries
 from hireloop.domain.jobs.models import CAMPAIGN_TYPES, JOB_STATUSES, Job
 from hireloop.domain.messaging.sanitize import check_template_html
 from hireloop.domain.messaging.tokens import unknown_tokens
@@ -73,16 +74,17 @@ def _http_url(value: str | None) -> str | None:
 
 
 def country_code(value: str, field: str = "country") -> str:
-    """An ISO 3166 alpha-2 code, upper-cased; NotFound (Talkpush answers 404 "Country not
-    found" with the list of countries) when it names no country."""
-    code = value.strip().upper()
-    code = {"UK": "GB"}.get(code, code)  # the common alias of the United Kingdom
-    if code not in phonenumbers.SUPPORTED_REGIONS or code == "001":
+    """The ISO 3166 alpha-2 code, upper-cased, of a country given by its code (``ph``;
+    ``UK`` reads as ``GB``) or its English name (``Philippines``, any case); NotFound
+    (Talkpush answers 404 "Country not found" with the list of countries) when it names
+    no country phone numbers exist for."""
+    code = countries.country_code(value)
+    if code is None or code not in phonenumbers.SUPPORTED_REGIONS:
         raise NotFound(
             "Country not found.",
             details={
-                field: "must be an ISO 3166 alpha-2 code",
-                "available_countries": ", ".join(sorted(phonenumbers.SUPPORTED_REGIONS)),
+                field: "must be an ISO 3166 alpha-2 code or a country name",
+                "available_countries": ", ".join(sorted(phonenumbers.SUPPORTED_REGIONS - {"001"})),
             },
         )
     return code
@@ -272,6 +274,10 @@ class Segment(_Doc):
 
 class Question(_Doc):
     id: str | None = None
+    # The question's integer id on the Talkpush face (GET /campaigns/{id}/questions):
+    # given by hireloop (a number sent is ignored) and kept while the question (its id)
+    # stays in the script, wherever it moves.
+    number: int | None = Field(default=None, ge=1)
     text: str = Field(min_length=1, max_length=2000)
     audio_file_id: int | None = None
     answer_type: Literal["audio", "text", "audio_text"] = "audio_text"
@@ -462,7 +468,8 @@ def check_messages(settings: MessagingSettings, prefix: str = "messages") -> dic
 
 
 def number_questions(settings: InterviewSettings, prefix: str = "interview") -> None:
-    """Give every question without an id the next free ``qN``; Invalid on duplicates."""
+    """Give every question without an id the next free ``qN``, and without a number the
+    next one after the highest (assign_numbers); Invalid on duplicate ids."""
     seen: set[str] = set()
     for i, question in enumerate(settings.questions):
         if question.id is not None:
@@ -481,6 +488,21 @@ def number_questions(settings: InterviewSettings, prefix: str = "interview") -> 
                 n += 1
             question.id = f"q{n}"
             seen.add(question.id)
+    assign_numbers(settings.questions)
+
+
+def assign_numbers(questions: list[Question]) -> list[Question]:
+    """Number the questions that have none (a new question, or a script saved before
+    numbers existed), in order, after the highest number in use; a repeated number
+    (a script edited by hand) is replaced the same way. Returns ``questions``."""
+    used: set[int] = set()
+    top = max((q.number or 0 for q in questions), default=0)
+    for question in questions:
+        if question.number is None or question.number in used:
+            top += 1
+            question.number = top
+        used.add(question.number)
+    return questions
 
 
 def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -496,14 +518,20 @@ def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def merge_questions(old: list[dict[str, Any]], new: Any) -> Any:
-    """A question sent again (same id) without ``audio_file_id`` keeps its audio prompt."""
+    """A question sent again (same id) without ``audio_file_id`` keeps its audio prompt,
+    and keeps its number whatever is sent; a new question's number is left to
+    number_questions."""
     if not isinstance(new, list):
         return new
-    audio = {q.get("id"): q.get("audio_file_id") for q in old if isinstance(q, dict)}
+    stored = {q.get("id"): q for q in old if isinstance(q, dict) and q.get("id") is not None}
     out = []
     for q in new:
-        if isinstance(q, dict) and "audio_file_id" not in q and q.get("id") in audio:
-            q = {**q, "audio_file_id": audio[q["id"]]}
+        if isinstance(q, dict):
+            key = q.get("id")
+            before = stored.get(key) if isinstance(key, str) else None
+            q = {**q, "number": before.get("number") if before else None}
+            if before is not None and "audio_file_id" not in q:
+                q["audio_file_id"] = before.get("audio_file_id")
         out.append(q)
     return out
 

@@ -34,6 +34,7 @@ from hireloop.domain.jobs.campaign import (
     MessagingSettings,
     MessengerSettings,
     Question,
+    assign_numbers,
     campaign_settings_of,
     check_messages,
     country_code,
@@ -126,8 +127,9 @@ def search_campaigns(session: Session, company_id: int, criteria: str) -> list[J
 
 
 def campaign_questions(job: Job) -> list[Question]:
-    """The questions of the campaign's interview script, in order."""
-    return interview_settings_of(job).questions
+    """The questions of the campaign's interview script, in order, numbered (a script
+    saved before numbers existed reads as numbered by position)."""
+    return assign_numbers(interview_settings_of(job).questions)
 
 
 # --- permissions ------------------------------------------------------------------------
@@ -256,8 +258,10 @@ def _plan_fields(fields: CampaignFields, plan: _Plan, current_status: str | None
             plan.columns[column] = given[name]
     if "country" in given:
         country = given["country"]
-        if country is not None and len(country) == 2:
-            country = country_code(country, "campaign.country")
+        if country:
+            # Checked either way; a code is stored as the code, a name as written.
+            code = country_code(country, "campaign.country")
+            country = code if len(country) == 2 else country
         plan.columns["country"] = country
     if "long_description" in given:
         plan.columns["description"] = _description(given["long_description"])

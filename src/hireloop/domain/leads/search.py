@@ -64,6 +64,9 @@ STATUS_FOLDERS = {
 }
 _LEAD_ID = re.compile(r"(?i)ap\s*-?\s*(\d{1,18})")
 _PHONE_LIKE = re.compile(r"[\d\s+().-]+")
+# Characters of email local parts that a name holding digits does not have (see
+# candidate_match).
+_EMAIL_ONLY = frozenset("._+")
 # The expression indexed by ix_candidates_name_trgm (a literal ' ', not a bound parameter,
 # so that PostgreSQL recognises the indexed expression).
 FULL_NAME_KEY = Candidate.first_name_key + literal_column("' '", String) + Candidate.last_name_key
@@ -78,7 +81,8 @@ _CANDIDATE_COLUMNS = (
     "id", "company_id", "first_name", "last_name", "email", "phone", "phone_e164", "gender",
     "education", "employment", "links", "resume_file_id", "city",
 )  # fmt: skip
-_CAMPAIGN_COLUMNS = ("id", "company_id", "title", "ats_external_id")
+# campaign_settings: for the campaign title (campaign.campaign_title_of).
+_CAMPAIGN_COLUMNS = ("id", "company_id", "title", "ats_external_id", "campaign_settings")
 
 
 @dataclass
@@ -111,11 +115,16 @@ def resolve_status(session: Session, company_id: int, status: str) -> tuple[str,
 
 def candidate_match(term: str) -> ColumnElement[bool]:
     """Candidates whose name (accent- and case-insensitive), email or phone contains
-    ``term``, or whose id it is. Only the kinds of value the term can be are looked in
-    (a name has no digit nor ``@``; an email no space), each one more index scan saved."""
+    ``term``, or whose id it is; false when the term can be none of them.
+
+    Only the kinds of value the term can be are looked in, each one more index scan
+    saved: a name has a letter and no ``@`` (it may hold digits: imported names such as
+    "Bulk1"), but a term with a digit and one of ``. _ +`` is taken for a part of an
+    email (``maria.garcia.42``); an email has no space; a phone number is digits and
+    ``+ ( ) . -``."""
     conditions: list[ColumnElement[bool]] = []
     digits = "".join(ch for ch in term if ch.isdigit())
-    if not digits and "@" not in term:
+    if _could_be_name(term, has_digits=bool(digits)):
         key = contains_pattern(name_key(term))
         conditions.append(FULL_NAME_KEY.like(key, escape=LIKE_ESCAPE))
     if not any(ch.isspace() for ch in term):
@@ -124,7 +133,14 @@ def candidate_match(term: str) -> ColumnElement[bool]:
         conditions.append(Candidate.phone_e164.like(contains_pattern(digits), escape=LIKE_ESCAPE))
     if term.isdigit() and len(term) < 19:
         conditions.append(Candidate.id == int(term))
-    return or_(*conditions)
+    # An empty or_() would filter nothing, i.e. find everyone.
+    return or_(*conditions) if conditions else false()
+
+
+def _could_be_name(term: str, *, has_digits: bool) -> bool:
+    if "@" in term or not any(ch.isalpha() for ch in term):
+        return False
+    return not (has_digits and any(ch in _EMAIL_ONLY for ch in term))
 
 
 def matching_candidates(company_id: int, query: str) -> Select[tuple[int]] | None:

@@ -1,5 +1,7 @@
 """The company's message library: templates (Talkpush ``/messaging/templates``) and quick
 replies (``/messaging/quick_replies``), both MessageTemplate rows, and the token list.
+Quick replies are created and changed through the templates calls with ``quick_reply``
+(the reference documents no call of their own).
 
 Saving checks, all before anything is written:
 - required fields (``missing_params``), the type (``invalid_type``);
@@ -31,6 +33,10 @@ TEMPLATE_TYPES = ("email", "sms", "whatsapp", "messenger", "calendar")
 # ``calendar`` templates are not created through the API (as in Talkpush).
 WRITABLE_TYPES = ("email", "sms", "whatsapp", "messenger")
 REQUIRED_FIELDS = ("name", "content", "type", "sub_type", "category")
+# A quick reply is text with tokens, sent on the channel chosen when it is sent: it has a
+# title (``name``) and a content, and may have the rest; its type, if given, is sms.
+QUICK_REPLY_REQUIRED_FIELDS = ("name", "content")
+QUICK_REPLY_TYPES = ("sms",)
 DEFAULT_LOCALE = "en"
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
@@ -72,9 +78,11 @@ def _check_type(type_: str | None, allowed: tuple[str, ...]) -> str | None:
         return None
     clean = str(type_).strip().lower()
     if clean not in allowed:
-        note = (
-            " (calendar templates are not supported through the API)" if clean == "calendar" else ""
-        )
+        note = ""
+        if allowed == QUICK_REPLY_TYPES:
+            note = " (a quick reply is text; its channel is chosen when it is sent)"
+        elif clean == "calendar":
+            note = " (calendar templates are not supported through the API)"
         raise Unprocessable(
             f"Invalid type {type_!r}: must be one of {', '.join(allowed)}{note}.",
             code="invalid_type",
@@ -136,6 +144,18 @@ def get_template(session: Session, company_id: int, template_id: int) -> Message
     return template
 
 
+def _library_entry(session: Session, company_id: int, entry_id: int) -> MessageTemplate:
+    """A template or a quick reply of the company (one id space)."""
+    entry = session.scalar(
+        select(MessageTemplate).where(
+            MessageTemplate.company_id == company_id, MessageTemplate.id == entry_id
+        )
+    )
+    if entry is None:
+        raise NotFound("Template not found.")
+    return entry
+
+
 def list_quick_replies(session: Session, company_id: int) -> list[MessageTemplate]:
     """The company's quick replies, by title."""
     return list(
@@ -166,21 +186,26 @@ def get_quick_reply(session: Session, company_id: int, quick_reply_id: int) -> M
 # Writing -------------------------------------------------------------------------------
 
 
-def check_tokens(**texts: str | None) -> None:
-    """Unprocessable ``invalid_tokens`` when any of ``texts`` uses an unknown token."""
+SUBJECT_FIELD = "settings.subject_line"
+
+
+def check_tokens(texts: dict[str, str | None]) -> None:
+    """Unprocessable ``invalid_tokens`` when any of ``texts`` (field name -> text) uses an
+    unknown token; the message and ``details`` name each field at fault."""
     unknown: dict[str, None] = {}
-    fields: dict[str, str] = {}
+    faults: dict[str, str] = {}
     for field, text in texts.items():
         names = tokens.unknown_tokens(text or "")
         for name in names:
             unknown[name] = None
         if names:
-            fields[field] = "unknown tokens: " + ", ".join(names)
+            faults[field] = ", ".join(names)
     if unknown:
         raise Unprocessable(
-            "content contains unrecognised tokens: " + ", ".join(unknown),
+            "; ".join(f"{field} contains unrecognised tokens: {n}" for field, n in faults.items()),
             code="invalid_tokens",
             data={"invalid_tokens": list(unknown)},
+            details={field: f"unknown tokens: {n}" for field, n in faults.items()},
         )
 
 
@@ -240,39 +265,46 @@ def create_template(
     category: str | None,
     locale: str | None = None,
     settings: dict[str, Any] | None = None,
+    quick_reply: bool = False,
     created_by_user_id: int | None = None,
 ) -> MessageTemplate:
-    """Save a new template after the checks of the module docstring (nothing is written
-    when one fails)."""
+    """Save a new template, or a quick reply when ``quick_reply`` (only ``name``, its
+    title, and ``content`` required; text, type sms), after the checks of the module
+    docstring (nothing is written when one fails)."""
     given = {"name": name, "content": content, "type": type, "sub_type": sub_type}
     given["category"] = category
-    missing = [f for f in REQUIRED_FIELDS if given[f] is None or not str(given[f]).strip()]
+    required = QUICK_REPLY_REQUIRED_FIELDS if quick_reply else REQUIRED_FIELDS
+    missing = [f for f in required if given[f] is None or not str(given[f]).strip()]
     if missing:
         raise Unprocessable(
             "Missing required parameters: " + ", ".join(missing),
             code="missing_params",
             details={f: "is required" for f in missing},
         )
-    assert name and content and sub_type and category
-    type_ = _check_type(type, WRITABLE_TYPES)
-    assert type_ is not None
+    assert name and content
+    type_ = _check_type(type, QUICK_REPLY_TYPES if quick_reply else WRITABLE_TYPES)
+    type_ = type_ or QUICK_REPLY_TYPES[0]
     extra = _incoming_settings(settings)
     subject = _subject_line(extra)
-    check_tokens(content=content, subject_line=subject)
-    _check_lengths(name=name.strip(), category=category.strip(), sub_type=sub_type, locale=locale)
+    check_tokens({"content": content, SUBJECT_FIELD: subject})
+    _check_lengths(
+        name=name.strip(),
+        category=category.strip() if category else None,
+        sub_type=sub_type,
+        locale=locale,
+    )
     cleaned = _clean_content(content, type_)
+    internal = {"sub_type": sub_type.strip() if sub_type else None}
+    internal["locale"] = (locale or DEFAULT_LOCALE).strip()
     template = MessageTemplate(
         company_id=company_id,
         name=name.strip(),
         type=type_,
-        category=category.strip(),
-        is_quick_reply=False,
+        category=category.strip() if category and category.strip() else None,
+        is_quick_reply=quick_reply,
         subject=subject,
         content=cleaned,
-        settings={
-            **extra,
-            _INTERNAL: {"sub_type": sub_type.strip(), "locale": (locale or DEFAULT_LOCALE).strip()},
-        },
+        settings={**extra, _INTERNAL: internal},
         created_by_user_id=created_by_user_id,
     )
     session.add(template)
@@ -285,9 +317,17 @@ def update_template(
 ) -> MessageTemplate:
     """Change the fields present in ``changes`` (name, content, type, sub_type, category,
     locale; ``settings`` is merged into the current settings). Content is re-checked,
-    and email HTML again when the type becomes email. NotFound for another company's
-    template; nothing changes when a check fails."""
-    template = get_template(session, company_id, template_id)
+    and email HTML again when the type becomes email. A quick reply is changed the same
+    way (its type stays sms); ``quick_reply`` may be sent but not changed. NotFound for
+    another company's template; nothing changes when a check fails."""
+    template = _library_entry(session, company_id, template_id)
+    if "quick_reply" in changes and bool(changes["quick_reply"]) != template.is_quick_reply:
+        raise Unprocessable(
+            "A template cannot be made a quick reply, nor a quick reply a template: "
+            "create a new one.",
+            code="validation_failed",
+            details={"quick_reply": "cannot be changed"},
+        )
     for field in ("name", "content", "type", "sub_type", "category", "locale"):
         value = changes.get(field)
         if field in changes and (value is None or not str(value).strip()):
@@ -296,13 +336,14 @@ def update_template(
                 code="validation_failed",
                 details={field: "must not be empty"},
             )
-    type_ = _check_type(changes.get("type"), WRITABLE_TYPES) or template.type
+    allowed = QUICK_REPLY_TYPES if template.is_quick_reply else WRITABLE_TYPES
+    type_ = _check_type(changes.get("type"), allowed) or template.type
     merged = dict(template.settings or {})
     if "settings" in changes:
         merged.update(_incoming_settings(changes["settings"]))
     subject = _subject_line(merged)
     content = changes.get("content")
-    check_tokens(content=content, subject_line=subject if "settings" in changes else None)
+    check_tokens({"content": content, SUBJECT_FIELD: subject if "settings" in changes else None})
     _check_lengths(
         name=changes.get("name"),
         category=changes.get("category"),
@@ -336,29 +377,21 @@ def create_quick_reply(
     title: str,
     content: str,
     subject: str | None = None,
+    category: str | None = None,
     created_by_user_id: int | None = None,
 ) -> MessageTemplate:
     """A company-level quick reply (text with tokens, e.g. ``<%= @candidate_name %>``),
-    sent by SMS or email; ``subject`` is used when it goes by email."""
-    missing = [f for f, v in (("title", title), ("content", content)) if not (v or "").strip()]
-    if missing:
-        raise Unprocessable(
-            "Missing required parameters: " + ", ".join(missing),
-            code="missing_params",
-            details={f: "is required" for f in missing},
-        )
-    check_tokens(content=content, subject_line=subject)
-    _check_lengths(name=title.strip())
-    quick_reply = MessageTemplate(
-        company_id=company_id,
-        name=title.strip(),
-        type="sms",
-        is_quick_reply=True,
-        subject=subject,
+    sent by SMS or email; ``subject`` is used when it goes by email. The same checks as
+    ``POST /messaging/templates`` with ``quick_reply: true``."""
+    return create_template(
+        session,
+        company_id,
+        name=title,
         content=content,
-        settings={},
+        type=None,
+        sub_type=None,
+        category=category,
+        settings={"subject_line": subject} if subject is not None else None,
+        quick_reply=True,
         created_by_user_id=created_by_user_id,
     )
-    session.add(quick_reply)
-    session.flush()
-    return quick_reply

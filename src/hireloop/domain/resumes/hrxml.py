@@ -18,7 +18,6 @@ from datetime import date, datetime
 from typing import Any
 
 import phonenumbers
-from phonenumbers.geodata.locale import LOCALE_DATA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from hireloop.domain.candidates.identity import name_key
 from hireloop.domain.candidates.models import Candidate, Comment
 from hireloop.domain.candidates.service import tags_for
 from hireloop.domain.companies.models import Company, User
+from hireloop.domain.countries import country_code
 from hireloop.domain.jobs.models import Job
 
 HR_XML_NAMESPACE = "http://ns.hr-xml.org/2007-04-15"
@@ -120,76 +120,6 @@ def _text(value: Any) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
-
-
-def _country_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for region, by_language in LOCALE_DATA.items():
-        name = by_language.get("en")
-        for _ in range(5):  # "*xx" means "the same as language xx"
-            if not name or not name.startswith("*"):
-                break
-            name = by_language.get(name[1:])
-        if name:
-            names[_country_key(name)] = region
-    aliases = {
-        "usa": "US",
-        "us": "US",
-        "united states of america": "US",
-        "america": "US",
-        "uk": "GB",
-        "great britain": "GB",
-        "britain": "GB",
-        "england": "GB",
-        "scotland": "GB",
-        "wales": "GB",
-        "northern ireland": "GB",
-        "uae": "AE",
-        "korea": "KR",
-        "republic of korea": "KR",
-        "viet nam": "VN",
-        "czechia": "CZ",
-        "holland": "NL",
-        "turkiye": "TR",
-        "ivory coast": "CI",
-        "russian federation": "RU",
-        "north macedonia": "MK",
-        "eswatini": "SZ",
-        "macau": "MO",
-        "democratic republic of the congo": "CD",
-        "dr congo": "CD",
-        "republic of the congo": "CG",
-        "phl": "PH",
-        "ind": "IN",
-        "isr": "IL",
-        "deu": "DE",
-        "fra": "FR",
-        "gbr": "GB",
-        "sgp": "SG",
-        "aus": "AU",
-        "can": "CA",
-    }
-    names.update(aliases)
-    return names
-
-
-def _country_key(name: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", name_key(name).replace(".", "")).split())
-
-
-_COUNTRY_BY_NAME = _country_names()
-_REGIONS = frozenset(LOCALE_DATA)
-
-
-def country_code(value: str | None) -> str | None:
-    """ISO 3166 alpha-2 code of a country given by code or English name, else None."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    if len(text) == 2 and text.isalpha() and text.upper() in _REGIONS:
-        return text.upper()
-    key = _country_key(text)
-    return _COUNTRY_BY_NAME.get(key) or _COUNTRY_BY_NAME.get(key.removeprefix("the "))
 
 
 def location_summary(location: str | None) -> dict[str, str] | None:
