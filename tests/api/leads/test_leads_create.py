@@ -242,6 +242,35 @@ def test_other_required_fields_and_bad_values(
     assert counts(session, t.company.id) == (0, 0)
 
 
+def test_values_too_long_for_the_database_are_400_and_write_nothing(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    for key, value, message in (
+        ("first_name", "J" * 201, "first_name is too long (at most 200 characters)"),
+        ("last_name", "D" * 201, "last_name is too long (at most 200 characters)"),
+        ("user_phone_number", "1" * 51, "user_phone_number is too long (at most 50 characters)"),
+    ):
+        r = client.post(url(t), data=seed_form(t, **{f"campaign_invitation[{key}]": value}))
+        assert r.status_code == 400, r.text
+        assert r.json()["message"] == message
+    assert counts(session, t.company.id) == (0, 0)
+    # A long source is a label, not a person's data: cut to fit.
+    lead = new_lead(client, t, email="s@example.com", source="S" * 300)
+    assert lead["source"] == "S" * 100
+    # PATCH: the same check, and nothing changes (PostgreSQL answered 500 before).
+    r = client.patch(
+        f"{P}/campaign_invitations/{lead['id']}",
+        params={"api_key": t.key},
+        json={"candidate": {"first_name": "J" * 201, "last_name": "New"}},
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["message"] == "first_name is too long (at most 200 characters)"
+    candidate = session.get(Candidate, lead["candidate_id"])
+    session.refresh(candidate)
+    assert (candidate.first_name, candidate.last_name) == ("Maria", "Santos")
+
+
 def test_malformed_nested_keys_are_400(
     client: TestClient, factory: Factory, session: Session
 ) -> None:

@@ -55,12 +55,17 @@ def find_by_identity(
     )
 
 
-def check_lengths(values: Mapping[str, Any]) -> None:
-    """Invalid, naming the field, when a text value is longer than its column holds."""
+def check_lengths(values: Mapping[str, Any], *, names: Mapping[str, str] | None = None) -> None:
+    """Invalid, naming the field (as ``names`` maps it, for a face that calls it something
+    else), when a text value is longer than its candidates column holds."""
     for field, value in values.items():
         limit = TEXT_LIMITS.get(field)
         if limit is not None and isinstance(value, str) and len(value) > limit:
-            raise Invalid(f"{field} is too long (at most {limit} characters)")
+            name = (names or {}).get(field, field)
+            raise Invalid(
+                f"{name} is too long (at most {limit} characters)",
+                details={name: f"is too long (at most {limit} characters)"},
+            )
 
 
 def _apply(candidate: Candidate, data: CandidateData, default_region: str | None) -> None:

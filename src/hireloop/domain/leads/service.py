@@ -40,7 +40,7 @@ from hireloop.domain.candidates.identity import (
 )
 from hireloop.domain.candidates.models import Candidate, Comment
 from hireloop.domain.candidates.schemas import CandidateData
-from hireloop.domain.candidates.service import create_candidate
+from hireloop.domain.candidates.service import check_lengths, create_candidate
 from hireloop.domain.companies.models import Company, User
 from hireloop.domain.files.models import File
 from hireloop.domain.files.storage import FileStorage
@@ -260,6 +260,7 @@ def create_lead(
             details={f: "is required" for f in missing},
         )
     raw_phone = data.phone.strip() if data.phone and data.phone.strip() else None
+    _check_lengths(first_name=first, last_name=last, email=data.email, phone=raw_phone)
     if not normalize_email(data.email) and not raw_phone:
         raise Invalid(
             "Either email or user_phone_number is required: a candidate without both "
@@ -282,7 +283,8 @@ def create_lead(
         )
     others = _others(data.others)
     resume = _read_cv(data.cv, region) if data.cv is not None else None
-    source = data.source.strip()[:200] if data.source and data.source.strip() else None
+    # What candidates.source holds (a lead's source is a label, not a person's data).
+    source = data.source.strip()[:100] if data.source and data.source.strip() else None
     referrer = _referrer(others)
 
     candidate_data = CandidateData(
@@ -369,6 +371,13 @@ def _has_other_leads(session: Session, application: Application) -> bool:
 # --- Edits ----------------------------------------------------------------------------------
 
 
+def _check_lengths(**values: str | None) -> None:
+    """Invalid when a value is longer than the candidate's column holds (PostgreSQL would
+    refuse it), named as this face names it."""
+    trimmed = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    check_lengths(trimmed, names={"phone": "user_phone_number"})
+
+
 def update_lead(
     session: Session, company: Company, lead_id: int, data: LeadUpdate, actor: Actor
 ) -> LeadView:
@@ -387,6 +396,8 @@ def update_lead(
             if not clean_name(value):
                 raise Invalid(f"{field} can't be blank.", details={field: "can't be blank"})
             names[field] = clean_name(value)
+    phone = data.phone.strip() if data.phone is not None else None
+    _check_lengths(**names, email=data.email, phone=phone)
     email = _email(data.email) if data.email is not None else None
     if data.email is not None and email is None:
         raise Invalid("email can't be blank.", details={"email": "can't be blank"})
@@ -404,7 +415,6 @@ def update_lead(
                 details={"email": "is taken"},
             )
     phone_e164: str | None = None
-    phone = data.phone.strip() if data.phone is not None else None
     if phone:
         phone_e164 = normalize_phone(phone, phone_region(company, job))
         if phone_e164 is None:
