@@ -335,6 +335,15 @@ def import_csv_file(
     company: Annotated[
         int | None, typer.Option("--company", help="Company id (needed when there are several).")
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="The file's encoding (utf-8, cp1252, cp1250, cp1251, gb18030, big5, cp932, "
+            "cp949, ...). Default: detected (a byte-order mark, UTF-8, else the usual code "
+            "page that reads it, the company's country's first).",
+        ),
+    ] = None,
 ) -> None:
     """Import a CSV of leads (first name, last name, email, country code, phone number,
     referee) into a campaign, in one transaction, with a progress bar."""
@@ -345,9 +354,17 @@ def import_csv_file(
     from hireloop.domain.actor import Actor
     from hireloop.domain.companies.models import Company
     from hireloop.domain.companies.service import get_company
+    from hireloop.domain.intake.encodings import checked_encoding
     from hireloop.domain.intake.service import import_csv
     from hireloop.domain.leads.service import get_campaign
+    from hireloop.errors import Invalid
 
+    if encoding is not None:
+        try:
+            encoding = checked_encoding(encoding)
+        except Invalid as exc:
+            typer.echo(f"error: {exc.message}", err=True)
+            raise typer.Exit(1) from None
     settings = get_settings()
     _setup(settings)
     file = Path(path)
@@ -381,10 +398,12 @@ def import_csv_file(
                 actor=Actor.system(),
                 ttl_hours=settings.pin_ttl_hours,
                 progress=progress,
+                encoding=encoding,
             )
         summary = (
             f"{run.created_count} created, {run.duplicate_count} duplicates, "
-            f"{run.failed_count} failed of {run.total_rows} rows (import {run.public_id})"
+            f"{run.failed_count} failed of {run.total_rows} rows (import {run.public_id}, "
+            f"read as {run.encoding})"
         )
         errors = list(run.errors or [])
     typer.echo(summary)

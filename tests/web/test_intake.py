@@ -462,3 +462,45 @@ def test_uploads_over_the_cap_are_refused(
     )
     assert r.status_code == 400 and "Send at most 20 files at once." in r.text
     assert leads_of(session, job) == []
+
+
+def test_csv_file_encoding_can_be_chosen(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    tab = client.get(f"/app/campaigns/{job.id}/add?tab=csv")
+    assert '<select id="csv-encoding" name="encoding"' in tab.text
+    assert '<option value="" selected>Automatic</option>' in tab.text
+    assert '<option value="cp1251">Cyrillic (cp1251)</option>' in tab.text
+    west = "first name,last name,email,country code,phone number,referee\r\n"
+    west += "José,Müller,jose@x.com,63,9171234567,Renée\r\n"
+
+    def upload(data: bytes, encoding: str) -> Any:
+        return client.post(
+            f"/app/campaigns/{job.id}/add/csv",
+            data={"csrf_token": token(client, job), "encoding": encoding},
+            files={"file": ("leads.csv", data, "text/csv")},
+        )
+
+    # Automatic, a PH company: the audit's short Windows-1252 file reads right.
+    r = upload(west.encode("cp1252"), "")
+    assert r.status_code == 200, r.text
+    assert 'data-testid="csv-encoding">Windows Western (cp1252)<' in r.text
+    assert "<td>José</td>" in r.text and "<td>Müller</td>" in r.text
+    # Stated: Cyrillic.
+    russian = "Иван,Петров,ivan@x.ru,7,9161234567,\n".encode("cp1251")
+    r = upload(russian, "cp1251")
+    assert 'data-testid="csv-encoding">Cyrillic (cp1251)<' in r.text and "<td>Иван</td>" in r.text
+    # A choice the bytes do not fit: a clear error, the choice kept in the form.
+    r = upload(west.encode("cp1252"), "utf-8")
+    assert r.status_code == 400
+    assert "cannot be read in the chosen encoding" in r.text
+    assert '<option value="utf-8" selected>UTF-8</option>' in r.text
+    # Not one of the choices.
+    r = upload(west.encode(), "<script>")
+    assert r.status_code == 400 and "<script>" not in r.text
+    # Nothing decodes it: save as CSV UTF-8.
+    r = upload(b"Ana,Cruz,a@x.com,63,9171234567,\n" + bytes(range(0x80, 0x100)) * 2, "")
+    assert r.status_code == 400 and "CSV UTF-8" in r.text
+    runs = session.scalars(select(ImportRun).where(ImportRun.job_id == job.id)).all()
+    assert sorted(run.encoding or "" for run in runs) == ["cp1251", "cp1252"]

@@ -277,3 +277,45 @@ def test_progress_is_visible_while_the_worker_imports(
     assert any(0 < done < rows for done in seen), seen  # rows done while it ran
     page = client.get(location)
     assert re.search(r'data-testid="created-count"[^>]*>10000<', page.text)
+
+
+def test_the_worker_reads_the_file_in_the_previewed_encoding(
+    world: dict[str, Any], client: TestClient, job: Job
+) -> None:
+    """A stated encoding goes with the kept file to the worker's import."""
+    db = world["db"]
+    tab = client.get(f"/app/campaigns/{job.id}/add?tab=csv")
+    data = "Nino,Peña,nino.pena@example.com,63,9171234567,Renée\n".encode("cp1252")
+    r = client.post(
+        f"/app/campaigns/{job.id}/add/csv",
+        data={"csrf_token": csrf_from(tab.text), "encoding": "cp1250"},
+        files={"file": ("leads.csv", data, "text/csv")},
+    )
+    assert r.status_code == 200 and "<td>Peńa</td>" in r.text  # as the user asked
+    pending = re.search(r'name="pending_id" value="([0-9a-f]{32})"', r.text)
+    assert pending
+    location = start(client, job, csrf_from(r.text), pending.group(1))
+    run = run_of(db, location)
+    assert run.encoding == "cp1250"
+    assert import_csv_file.call_local(run.id) == "completed"
+    with db.unit_of_work() as session:
+        names = session.execute(
+            select(Candidate.last_name, Candidate.referrer_name).where(
+                Candidate.email == "nino.pena@example.com"
+            )
+        ).all()
+    assert [tuple(n) for n in names] == [("Peńa", "Renée")]
+
+
+def test_an_unclosed_quote_is_refused_at_the_preview(client: TestClient, job: Job) -> None:
+    tab = client.get(f"/app/campaigns/{job.id}/add?tab=csv")
+    rows = "".join(f"U{i},V,uq{i}@x.com,63,91712346{i:02d},\n" for i in range(20))
+    content = CSV.splitlines()[0] + "\nBob,\"O'Neil,bobq@x.com,63,9171234501,\n" + rows
+    r = client.post(
+        f"/app/campaigns/{job.id}/add/csv",
+        data={"csrf_token": csrf_from(tab.text)},
+        files={"file": ("leads.csv", content.encode(), "text/csv")},
+    )
+    assert r.status_code == 400
+    assert "The file is not valid CSV (check the quotes)." in r.text
+    assert "Unclosed quote on line 2" in r.text

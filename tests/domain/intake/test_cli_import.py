@@ -15,6 +15,7 @@ from hireloop.config import get_settings
 from hireloop.db import Database
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import Application
+from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.service import create_company
 from hireloop.domain.intake import service as intake
 from hireloop.domain.jobs.schemas import JobData
@@ -78,3 +79,49 @@ def test_import_csv_errors(cli_db: tuple[Database, dict], tmp_path: Path) -> Non
     good.write_text("Ana,Cruz,ana@example.com,63,9171234567,\n")
     result = runner.invoke(app, ["import", "csv", str(good), "--job", "999999"])
     assert result.exit_code == 1 and "Campaign not found" in result.output
+
+
+def test_import_csv_encoding(cli_db: tuple[Database, dict], tmp_path: Path) -> None:
+    """A PH company's short Windows-1252 file reads right; --encoding states another."""
+    db, ids = cli_db
+    runner = CliRunner()
+    file = tmp_path / "west.csv"
+    file.write_bytes(
+        (
+            "first name,last name,email,country code,phone number,referee\r\n"
+            "José,Müller,jose@x.com,63,9171234567,Renée\r\n"
+        ).encode("cp1252")
+    )
+    result = runner.invoke(app, ["import", "csv", str(file), "--job", str(ids["job"])])
+    assert result.exit_code == 0, result.output
+    assert "1 created" in result.output and "read as cp1252" in result.output
+    russian = tmp_path / "ru.csv"
+    russian.write_bytes("Иван,Петров,ivan@x.ru,7,9161234567,\n".encode("cp1251"))
+    args = ["import", "csv", str(russian), "--job", str(ids["job"])]
+    result = runner.invoke(app, [*args, "--encoding", "windows-1251"])
+    assert result.exit_code == 0, result.output
+    assert "read as cp1251" in result.output
+    result = runner.invoke(app, [*args, "--encoding", "klingon"])
+    assert result.exit_code == 1 and "Unknown encoding 'klingon'" in result.output
+    result = runner.invoke(app, [*args, "--encoding", "utf-8"])
+    assert result.exit_code == 1 and "not valid utf-8" in result.output
+    with db.unit_of_work() as session:
+        names = session.execute(select(Candidate.first_name, Candidate.last_name)).all()
+    assert sorted(tuple(n) for n in names) == [("José", "Müller"), ("Иван", "Петров")]
+
+
+def test_import_csv_refuses_an_unclosed_quote(
+    cli_db: tuple[Database, dict], tmp_path: Path
+) -> None:
+    db, ids = cli_db
+    file = tmp_path / "quote.csv"
+    rows = "".join(f"U{i},V,uq{i}@x.com,63,91712346{i:02d},\n" for i in range(20))
+    file.write_text(
+        "first name,last name,email,country code,phone number,referee\n"
+        "Ann,Lee,annq@x.com,63,9171234500,\n"
+        "Bob,\"O'Neil,bobq@x.com,63,9171234501,\n" + rows
+    )
+    result = CliRunner().invoke(app, ["import", "csv", str(file), "--job", str(ids["job"])])
+    assert result.exit_code == 1 and "Unclosed quote on line 3" in result.output
+    with db.unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Application)) == 0

@@ -239,3 +239,274 @@ def test_email_fast_path_agrees_with_email_validator(email: str) -> None:
 def test_decode_and_sniff_helpers() -> None:
     assert decode("a;b".encode("utf-16"))[0] == "a;b"
     assert sniff_delimiter("a\tb\tc\td\te\tf\n") == "\t"
+
+
+# --- Encodings: what a recruiter's spreadsheet program writes -----------------------------
+
+AUDIT_CP1252 = (
+    "first name,last name,email,country code,phone number,referee\r\n"
+    "José,Müller,jose@x.com,63,9171234567,Renée\r\n"
+).encode("cp1252")
+
+
+def test_a_short_windows_1252_file_reads_as_windows_1252() -> None:
+    """The audit's file: read as cp775 it gave 'Josķ', 'M³ller'."""
+    parsed = parse_csv(AUDIT_CP1252, default_region="PH", country="PH")
+    assert parsed.encoding == "cp1252"
+    [row] = parsed.rows
+    assert (row.first_name, row.last_name, row.referrer_name) == ("José", "Müller", "Renée")
+    assert parse_csv(AUDIT_CP1252).encoding == "cp1252", "no country: Windows-1252"
+
+
+@pytest.mark.parametrize("country", ["PH", "US", "FR", "ES", "CN", "JP", "RU"])
+def test_many_short_western_files_never_read_as_another_code_page(country: str) -> None:
+    import random
+
+    rng = random.Random(1)
+    firsts = ["José", "María", "Renée", "Zoë", "François", "Jürgen", "Niño", "Iñigo", "João"]
+    lasts = ["Müller", "García", "Núñez", "Lefèvre", "Groß", "Peña", "Brontë", "Gonçalves"]
+    for i in range(60):
+        text = "".join(
+            f"{rng.choice(firsts)},{rng.choice(lasts)},u{i}_{j}@x.com,63,91712345{j:02d},\r\n"
+            for j in range(rng.randint(1, 6))
+        )
+        assert decode(text.encode("cp1252"), country=country) == (text, "cp1252")
+
+
+CHINESE = (
+    "名,姓,电子邮件,国家代码,电话,推荐人\r\n"
+    "伟,张,zhang.wei@x.com,86,13912345678,王芳\r\n"
+    "娜,李,li.na@x.com,86,13912345679,\r\n"
+    "洋,刘,liu.yang@x.com,86,13912345680,陈静\r\n"
+)
+
+
+def test_a_small_gbk_file_of_a_chinese_company_reads_as_gb18030() -> None:
+    data = CHINESE.replace("名,姓,电子邮件,国家代码,电话,推荐人\r\n", "").encode("gbk")
+    parsed = parse_csv(data, country="CN")
+    assert parsed.encoding == "gb18030"
+    assert [(r.first_name, r.last_name) for r in parsed.rows] == [
+        ("伟", "张"),
+        ("娜", "李"),
+        ("洋", "刘"),
+    ]
+    assert parsed.rows[0].referrer_name == "王芳"
+
+
+@pytest.mark.parametrize("country", ["RU", "PH", None])
+def test_a_russian_windows_1251_file(country: str | None) -> None:
+    text = (
+        HEADER + "Иван,Петров,ivan@x.ru,7,9161234567,Сергей Смирнов\nМария,Кузнецова,m@x.ru,7,,\n"
+    )
+    parsed = parse_csv(text.encode("cp1251"), country=country)
+    assert parsed.encoding == "cp1251"
+    assert [(r.first_name, r.last_name) for r in parsed.rows] == [
+        ("Иван", "Петров"),
+        ("Мария", "Кузнецова"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "country"),
+    [
+        ("Łukasz,Wójcik,l@x.pl,48,501234567,Michał Świątek\n", "cp1250", "PL"),
+        ("Γιώργος,Παπαδόπουλος,g@x.gr,30,6912345678,\n", "cp1253", "GR"),
+        ("Ayşe,Yılmaz,a@x.tr,90,5321234567,Özlem Şahin\n", "cp1254", "TR"),
+        ("สมชาย,ใจดี,s@x.th,66,812345678,\n", "cp874", "TH"),
+        ("Trần,Nguyễn Văn Đức,t@x.vn,84,912345678,\n", "cp1258", "VN"),
+        ("太郎,山田,t@x.jp,81,9012345678,さくら\n", "cp932", "JP"),
+        ("민준,김,m@x.kr,82,1012345678,\n", "cp949", "KR"),
+        ("志明,陳,c@x.tw,886,912345678,\n", "big5", "TW"),
+    ],
+)
+def test_the_company_country_decides_between_code_pages(
+    text: str, encoding: str, country: str
+) -> None:
+    data = _cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+    assert decode(data, country=country) == (text, encoding)
+
+
+def _cp1258(text: str) -> bytes:
+    """Vietnamese as Windows writes it: a letter, then its tone as a combining mark."""
+    import unicodedata
+
+    out = b""
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            out += unicodedata.normalize("NFC", parts[:-1]).encode("cp1258")
+            out += parts[-1].encode("cp1258")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),
+        ("utf-16-le", "utf-16-le"),
+        ("utf-16-be", "utf-16-be"),
+    ],
+)
+def test_unicode_files_still_pass(encoding: str, expected: str) -> None:
+    text = HEADER + ROWS + "张,伟,zw@x.com,86,13912345678,Иван\n"
+    parsed = parse_csv(text.encode(encoding), country="FR")
+    assert parsed.encoding == expected and parsed.has_header
+    assert [r.last_name for r in parsed.rows] == ["Müller", "Núñez", "伟"]
+    assert parsed.rows[2].referrer_name == "Иван"
+
+
+def test_a_stated_encoding_wins() -> None:
+    # cp1250 and cp1252 both read these bytes; the user says which.
+    data = "Nino,Peña,n@x.com,63,9171234567,\n".encode("cp1252")
+    assert parse_csv(data, country="PL").rows[0].last_name == "Peńa", "PL: cp1250"
+    parsed = parse_csv(data, country="PL", encoding="Windows-1252")
+    assert parsed.encoding == "cp1252" and parsed.rows[0].last_name == "Peña"
+    assert parse_csv(b"\xef\xbb\xbf" + ROWS.encode(), encoding="utf-8").has_header is False
+
+
+def test_a_wrong_stated_encoding_is_a_clear_error() -> None:
+    with pytest.raises(Invalid) as err:
+        parse_csv(ROWS.encode(), encoding="klingon")
+    assert err.value.details == {"encoding": "unknown encoding"}
+    assert "Unknown encoding 'klingon'" in err.value.message
+    with pytest.raises(Invalid) as err:
+        parse_csv(ROWS.encode(), encoding="base64")
+    assert err.value.details == {"encoding": "unknown encoding"}
+    with pytest.raises(Invalid) as err:
+        parse_csv(HEADER.encode() + "Ana,Núñez,a@x.com,,,\n".encode("cp1252"), encoding="utf-8")
+    assert err.value.details == {"file": "wrong encoding"}
+    assert "not valid utf-8" in err.value.message and "line 2" in err.value.message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(0x80, 0x100)) * 8,
+        __import__("random").Random(5).randbytes(3000),
+        b"Ana,Cruz,a@x.com,63,9171234567,\n" + bytes([0xC7] * 300) + b"\n",
+        b"Ana,Cruz,a@x.com,63,9171234567,\n" + bytes(range(0x80, 0x100)) * 2 + b"\n",
+    ],
+)
+def test_undecodable_garbage_is_refused_asking_for_csv_utf8(data: bytes) -> None:
+    with pytest.raises(Invalid) as err:
+        parse_csv(data, country="PH")
+    assert err.value.details == {"file": "unreadable encoding"}
+    assert '"CSV UTF-8"' in err.value.message
+
+
+def test_exotic_code_pages_are_never_chosen() -> None:
+    from hireloop.domain.intake.encodings import LEGACY
+
+    assert not {"cp775", "hp_roman8", "mac_latin2", "cp857", "johab"} & set(LEGACY)
+
+
+# --- Quotes -------------------------------------------------------------------------------
+
+
+def test_an_unclosed_quote_refuses_the_file_naming_its_line() -> None:
+    """The audit's file: the quote opened on line 3 swallowed the 20 rows after it."""
+    rows = "".join(f"U{i},V,uq{i}@x.com,63,91712346{i:02d},\n" for i in range(20))
+    text = (
+        HEADER + "Ann,Lee,annq@x.com,63,9171234500,\n" + "Bob,\"O'Neil,bobq@x.com,63,9171234501,\n"
+    )
+    with pytest.raises(Invalid) as err:
+        parse_csv((text + rows).encode())
+    assert err.value.details == {"file": "malformed"}
+    assert err.value.message.startswith("Unclosed quote on line 3")
+    assert "O'Neil,bobq@x.com" in err.value.message
+
+
+def test_a_quote_closed_rows_later_refuses_the_file() -> None:
+    text = (
+        HEADER
+        + "Bob,\"O'Neil,bob@x.com,63,9171234501,\n"
+        + "Cy,Lim,cy@x.com,63,9171234502,\n"
+        + 'Di,Go",di@x.com,63,9171234503,\n'
+    )
+    with pytest.raises(Invalid) as err:
+        parse_csv(text.encode())
+    assert err.value.details == {"file": "malformed"}
+    assert "Unclosed quote on line 2" in err.value.message and "line 4" in err.value.message
+
+
+def test_an_unclosed_quote_in_a_file_with_multiline_cells_names_the_right_line() -> None:
+    text = HEADER + 'Ana,Cruz,ana@x.com,63,9171234567,"Ref\non two lines"\r\nBo,"Lee,b@x.com,,,\n'
+    with pytest.raises(Invalid) as err:
+        parse_csv(text.encode())
+    assert "Unclosed quote on line 4" in err.value.message
+
+
+def test_quoted_cells_with_line_breaks_still_work() -> None:
+    text = (
+        HEADER
+        + '"Mary\nAnn",Smith,mary@x.com,1,2025550123,"Ref, Jr"\r\n'
+        + 'Ana,Cruz,ana@x.com,63,9171234567,"Ref\r\nOn, two, lines"\n'
+        + "Bo,Lee,bo@x.com,63,9171234568,\n"
+    )
+    parsed = parse_csv(text.encode())
+    assert not parsed.errors
+    assert [r.first_name for r in parsed.rows] == ["Mary Ann", "Ana", "Bo"]
+    assert parsed.rows[1].referrer_name == "Ref On, two, lines"
+
+
+# --- Header or not ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first_row", "error"),
+    [
+        ("Maria,Santos,,,,", "An email or a phone number is required"),
+        ("Maria,Santos,maria.santos(at)gmail.com,PH,,", "Invalid email"),
+    ],
+)
+def test_an_incomplete_first_lead_is_a_row_not_a_wrong_header(first_row: str, error: str) -> None:
+    parsed = parse_csv(f"{first_row}\nAna,Cruz,ana@x.com,63,9171234567,\n".encode())
+    assert not parsed.has_header
+    assert [(e.row, e.error[: len(error)]) for e in parsed.errors] == [(1, error)]
+    assert [(r.row, r.first_name) for r in parsed.rows] == [(2, "Ana")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "First name,Last name,E-mail,Country code (+63),Phone number,Referee",
+        "First Name,Surname,E-mail,Country Code,Mobile,Referral",
+        "Given name,Family name,Email address,Dial code,Contact No.,Referred by",
+        "Nombre,Apellidos,Correo electrónico,Código de país,Teléfono,Referido",
+        "Primeiro nome,Sobrenome,E-mail,Código do país,Telefone,Indicado por",
+        "Prénom,Nom,Courriel,Indicatif,Téléphone portable,Parrain",
+        "Pangalan,Apelyido,Email,Bansa,Numero ng telepono,Nag-refer",
+        "FIRST NAME;LAST NAME;EMAIL;COUNTRY CODE;PHONE NUMBER",
+        "first name,last name,email,country code,phone number,",
+    ],
+)
+def test_headers_in_the_recruiters_languages(header: str) -> None:
+    delimiter = ";" if ";" in header else ","
+    row = "Ana,Cruz,ana@x.com,63,9171234567" + ("," if header.count(delimiter) == 5 else "")
+    parsed = parse_csv((header + "\n" + row.replace(",", delimiter) + "\n").encode())
+    assert parsed.has_header and not parsed.errors
+    assert [(r.row, r.first_name, r.email) for r in parsed.rows] == [(2, "Ana", "ana@x.com")]
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Last name,First name,Email,Country code,Phone,Referee", "column 1 is 'Last name'"),
+        ("Nom,Prénom,Courriel,Indicatif,Téléphone,Parrain", "column 1 is 'Nom'"),
+        ("First name,Last name,Phone,Country code,Email,Referee", "column 3 is 'Phone'"),
+    ],
+)
+def test_labels_in_the_wrong_order_are_a_wrong_header(header: str, column: str) -> None:
+    with pytest.raises(Invalid) as err:
+        parse_csv((header + "\nAna,Cruz,ana@x.com,63,9171234567,\n").encode())
+    assert err.value.details == {"file": "wrong header"}
+    assert column in err.value.message
+
+
+def test_a_lead_whose_cells_look_like_one_label_is_still_a_lead() -> None:
+    parsed = parse_csv(b"Mark,Code,mark@mail.com,63,9171234567,\n")
+    assert not parsed.has_header and parsed.rows[0].last_name == "Code"

@@ -99,6 +99,9 @@ def import_leads_csv(
             "Missing file: send the CSV as the multipart field 'file'.",
             details={"file": "is required"},
         )
+    encoding = payload.get("encoding")
+    if encoding is not None and not isinstance(encoding, str):
+        raise Invalid("encoding must be a text.", details={"encoding": "must be a text"})
     job = get_campaign(session, key.company_id, campaign_id)
     run = intake.import_csv(
         session,
@@ -108,6 +111,7 @@ def import_leads_csv(
         filename=upload.filename,
         actor=actor_for(key),
         ttl_hours=_settings(request).pin_ttl_hours,
+        encoding=encoding.strip() or None if encoding else None,
     )
     return JSONResponse(run_json(run), status_code=201)
 

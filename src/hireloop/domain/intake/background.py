@@ -89,11 +89,13 @@ def keep_preview(
     filename: str | None,
     total_rows: int,
     actor: Actor,
+    encoding: str | None = None,
 ) -> ImportRun:
-    """Store an uploaded file for a later import and record it as a ``preview`` run."""
+    """Store an uploaded file for a later import and record it as a ``preview`` run, with
+    the ``encoding`` the preview read it in (the import reads it the same way)."""
     blob = storage.put(data, prefix=f"company-{job.company_id}/{PENDING_PREFIX}")
     on_rollback(session, lambda: storage.delete(blob.key))
-    return start_run(
+    run = start_run(
         session,
         job,
         kind="csv",
@@ -103,6 +105,9 @@ def keep_preview(
         status=PREVIEW,
         public_id=str(uuid.UUID(hex=blob.key.rsplit("/", 1)[1])),
     )
+    run.encoding = encoding
+    session.flush()
+    return run
 
 
 def queue_preview(session: Session, job: Job, public_id: str) -> tuple[ImportRun | None, bool]:
@@ -149,7 +154,7 @@ def run_import(db: Database, run_id: int, *, storage: FileStorage, ttl_hours: in
         run = session.get(ImportRun, run_id)
         assert run is not None
         company_id, job_id, public_id = run.company_id, run.job_id, run.public_id
-        filename, user_id = run.filename, run.created_by_user_id
+        filename, user_id, encoding = run.filename, run.created_by_user_id, run.encoding
     key = pending_key(company_id, public_id)
     try:
         data = storage.get(key)
@@ -174,6 +179,7 @@ def run_import(db: Database, run_id: int, *, storage: FileStorage, ttl_hours: in
                     actor=actor,
                     ttl_hours=ttl_hours,
                     progress=_progress_writer(db, run_id),
+                    encoding=encoding,
                 )
                 # The counts move to the run the page shows, in the import's transaction.
                 tracked = session.get(ImportRun, run_id)

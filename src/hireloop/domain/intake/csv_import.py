@@ -9,14 +9,14 @@ its number while the other rows go in.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import charset_normalizer
-
+from hireloop.domain.intake.encodings import decode_bytes, unreadable
 from hireloop.domain.intake.rows import IntakeRow, RowError, RowInvalid, build_row, region_for
 from hireloop.errors import Invalid
 
@@ -24,22 +24,45 @@ COLUMNS = ("first name", "last name", "email", "country code", "phone number", "
 FORMAT = ", ".join(COLUMNS)
 MAX_ROWS = 200_000
 DELIMITERS = (",", ";", "\t")
-# What a header cell of each column may say (lower-cased, letters only), in order.
-_HEADER_WORDS: tuple[tuple[str, ...], ...] = (
-    ("first", "given", "forename", "fname", "name"),
-    ("last", "surname", "family", "lname"),
-    ("mail",),
-    ("country", "code", "dial", "prefix", "cc"),
-    ("phone", "mobile", "number", "tel", "cell", "contact"),
-    ("refer", "referee", "referral"),
-)
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
+# What a header cell of each column may say, normalized (see _label_words): English and
+# the languages of the markets recruiters work in (Spanish, Portuguese, French, Filipino),
+# plus German. A cell names a column when one of these appears in it as whole words.
+HEADER_LABELS: tuple[tuple[str, ...], ...] = (
+    (
+        "first name", "firstname", "first", "given name", "given names", "forename", "fname",
+        "name", "names", "nombre", "nombres", "primer nombre", "nome", "primeiro nome",
+        "prenom", "prenoms", "pangalan", "unang pangalan", "vorname",
+    ),
+    (
+        "last name", "lastname", "last", "surname", "surnames", "family name", "lname",
+        "apellido", "apellidos", "sobrenome", "apelido", "apelidos", "nom", "nom de famille",
+        "apelyido", "huling pangalan", "nachname", "familienname",
+    ),
+    (
+        "email", "e mail", "mail", "email address", "correo", "correo electronico",
+        "courriel", "adresse mail", "endereco de email", "emails",
+    ),
+    (
+        "country code", "country", "code", "calling code", "dial code", "dialing code",
+        "prefix", "cc", "codigo", "codigo de pais", "codigo del pais", "codigo do pais",
+        "pais", "prefijo", "ddi", "indicatif", "code pays", "pays", "bansa", "kodigo",
+        "laendervorwahl", "landesvorwahl", "vorwahl", "land",
+    ),
+    (
+        "phone", "phone number", "number", "mobile", "mobile number", "mobile no", "cell",
+        "cellphone", "cell phone", "cellular", "contact", "contact number", "contact no",
+        "tel", "telephone", "telefono", "celular", "movil", "numero", "telefone",
+        "telemovel", "portable", "mobile", "numero de telephone", "telepono", "numero ng",
+        "selpon", "telefon", "handy", "handynummer", "telefonnummer", "whatsapp",
+    ),
+    (
+        "referee", "referrer", "referral", "referred by", "reference", "referent",
+        "referido", "referente", "referido por", "recomendado por", "recomendacion",
+        "indicacao", "indicado por", "parrain", "parrainage", "recommande par",
+        "tagapag refer", "nag refer", "ni refer", "empfehlung", "empfohlen von", "ref",
+        "referee name", "referrer name",
+    ),
+)  # fmt: skip
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)  # Excel's "sep=;" first line
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -84,62 +107,24 @@ class ParsedCsv:
         return len(self.rows) + len(self.errors)
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of ``data`` and the encoding it was read in: a byte-order mark decides,
-    then UTF-8, then charset-normalizer's guess (Windows-1252 preferred among the
-    single-byte code pages it cannot tell apart, since Excel writes it). Invalid when the
-    bytes are not text."""
+def decode(
+    data: bytes, *, encoding: str | None = None, country: str | None = None
+) -> tuple[str, str]:
+    """The text of ``data`` and the encoding it was read in: ``encoding`` when the user
+    stated one, else a byte-order mark, UTF-16, strict UTF-8, or the usual legacy code
+    page that reads it plausibly, ``country``'s first (see ``intake.encodings``).
+    Invalid when the bytes are not text or no encoding reads them."""
     if not data.strip():
         raise Invalid("The file is empty.", details={"file": "empty"})
-    encoding = None
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            encoding = name
-            break
-    if encoding is None:
-        try:
-            return _checked(data.decode("utf-8")), "utf-8"
-        except UnicodeDecodeError:
-            encoding = _guess(data)
-    try:
-        text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise _unreadable() from None
-    return _checked(text.removeprefix("\ufeff")), encoding
-
-
-def _guess(data: bytes) -> str:
-    matches = charset_normalizer.from_bytes(data)
-    best = matches.best()
-    if best is None:
-        raise _unreadable()
-    similar = {best.encoding, *best.could_be_from_charset}
-    similar |= {m.encoding for m in matches if m.chaos <= best.chaos}
-    if "cp1252" in similar and _decodes(data, "cp1252"):
-        return "cp1252"
-    return best.encoding
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
+    text, name = decode_bytes(data, encoding=encoding, country=country)
+    return _checked(text), name
 
 
 def _checked(text: str) -> str:
     # Binary files (a spreadsheet, an image) decode as text full of control characters.
     if "\x00" in text or len(_CONTROL.findall(text[:20_000])) > 10:
-        raise _unreadable()
+        raise unreadable()
     return text
-
-
-def _unreadable() -> Invalid:
-    return Invalid(
-        "The file could not be read as text: save it as CSV (UTF-8 or Windows-1252).",
-        details={"file": "unreadable encoding"},
-    )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -165,17 +150,59 @@ def _trimmed(cells: list[str]) -> list[str]:
     return cells
 
 
+_PARENTHESIZED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_LABELS = tuple(tuple(tuple(label.split()) for label in labels) for labels in HEADER_LABELS)
+
+
+def _label_words(cell: str) -> tuple[str, ...]:
+    """A cell as label words: lower-case, accents stripped, parenthesized parts and
+    punctuation dropped (``Country code (+63)`` -> ``country code``). Empty for a cell that
+    cannot be a label (an ``@``, digits, a long text)."""
+    if "@" in cell or len(cell) > 80:
+        return ()
+    text = unicodedata.normalize("NFKD", _PARENTHESIZED.sub(" ", cell).lower())
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
+    words = tuple(_NOT_WORD.sub(" ", text).split())
+    if any(ch.isdigit() for w in words for ch in w):
+        return ()
+    return words
+
+
+def label_columns(cell: str) -> set[int]:
+    """The columns (0-based) a header cell names: those with the best-matching label (a
+    label equal to the cell beats one found among its words, a longer one a shorter)."""
+    words = _label_words(cell)
+    if not words:
+        return set()
+    best, found = 0, set()
+    for column, labels in enumerate(_LABELS):
+        for label in labels:
+            size = len(label)
+            if words == label:
+                score = 100 + size
+            elif any(words[k : k + size] == label for k in range(len(words) - size + 1)):
+                score = size
+            else:
+                continue
+            if score > best:
+                best, found = score, {column}
+            elif score == best:
+                found.add(column)
+    return found
+
+
 def _is_header(cells: list[str]) -> bool:
-    # A lead row has an email or a phone, so a first row without "@" and digits is a header.
-    return any(c.strip() for c in cells) and not any(
-        "@" in c or any(ch.isdigit() for ch in c) for c in cells
-    )
+    # A header row names columns: at least two of its cells are labels of some column.
+    # (A lead row may hold a word that is also a label, rarely two.)
+    return sum(1 for c in cells if label_columns(c)) >= 2
 
 
 def _check_header(cells: list[str]) -> None:
     for index, cell in enumerate(cells):
-        words = re.sub(r"[^a-z]", "", cell.lower())
-        if not any(w in words for w in _HEADER_WORDS[index]):
+        if index == len(COLUMNS) - 1 and not cell.strip():
+            continue  # an unnamed (optional) referee column
+        if index not in label_columns(cell):
             raise Invalid(
                 f"Wrong header: column {index + 1} is {cell.strip()!r}, expected "
                 f"{COLUMNS[index]!r} (columns: {FORMAT}).",
@@ -183,11 +210,35 @@ def _check_header(cells: list[str]) -> None:
             )
 
 
-def read_csv(data: bytes, *, default_region: str | None = None) -> CsvFile:
+def _breaks(text: str) -> int:
+    """Line breaks in ``text`` (LF, CRLF or CR)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _quote_error(cells: list[str], index: int, first_line: int, end: str) -> Invalid:
+    line = first_line + _breaks("".join(cells[:index]))
+    start = cells[index].lstrip().splitlines()[0][:40] if cells[index].strip() else ""
+    shown = f' ("{start}...)' if start else ""
+    return Invalid(
+        f"Unclosed quote on line {line}: the cell that starts with a quote there{shown} "
+        f"{end}. Close the quote (or delete it) and send the file again.",
+        details={"file": "malformed"},
+    )
+
+
+def read_csv(
+    data: bytes,
+    *,
+    default_region: str | None = None,
+    encoding: str | None = None,
+    country: str | None = None,
+) -> CsvFile:
     """Read a CSV file of leads as a table: Invalid for a file that is not such a table
     (unreadable, wrong columns, wrong header, no rows, more than MAX_ROWS, broken
-    quoting). ``default_region`` reads phone numbers of rows without a country code."""
-    text, encoding = decode(data)
+    quoting). ``default_region`` reads phone numbers of rows without a country code;
+    ``encoding`` is the one the user stated (else it is detected, ``country``'s code page
+    breaking ties)."""
+    text, encoding = decode(data, encoding=encoding, country=country)
     delimiter = None
     sep = _SEP_LINE.match(text)
     if sep and sep.group(1) in DELIMITERS:
@@ -195,14 +246,34 @@ def read_csv(data: bytes, *, default_region: str | None = None) -> CsvFile:
         text = text[sep.end() :]
     delimiter = delimiter or sniff_delimiter(text)
     table = CsvFile(encoding=encoding, delimiter=delimiter, default_region=default_region)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ended = False
+
+    def lines() -> Iterator[str]:
+        # The reader asks for a line past the last one only inside a quoted cell.
+        nonlocal ended
+        yield from io.StringIO(text, newline="")
+        ended = True
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     number = 0
+    lines_read = 0
     first = True
     try:
         for raw in reader:
             number += 1
-            if not "".join(raw).strip():  # a blank line
+            first_line, lines_read = lines_read + 1, reader.line_num
+            if ended:  # EOF inside quotes: the last cell swallowed the rest of the file
+                raise _quote_error(raw, len(raw) - 1, first_line, "never ends")
+            joined = "".join(raw)
+            if not joined.strip():  # a blank line
                 continue
+            if "\n" in joined or "\r" in joined:
+                for index, cell in enumerate(raw):
+                    # A quoted cell may hold line breaks, but not whole rows of the file.
+                    if any(line.count(delimiter) >= 4 for line in cell.splitlines()[1:]):
+                        raise _quote_error(
+                            raw, index, first_line, f"ends only on line {lines_read}"
+                        )
             cells = _trimmed(raw)
             if first:
                 first = False
@@ -231,9 +302,17 @@ def read_csv(data: bytes, *, default_region: str | None = None) -> CsvFile:
     return table
 
 
-def parse_csv(data: bytes, *, default_region: str | None = None) -> ParsedCsv:
+def parse_csv(
+    data: bytes,
+    *,
+    default_region: str | None = None,
+    encoding: str | None = None,
+    country: str | None = None,
+) -> ParsedCsv:
     """Read and check a whole CSV file of leads (see read_csv for the file-level errors)."""
-    return read_csv(data, default_region=default_region).validate()
+    return read_csv(
+        data, default_region=default_region, encoding=encoding, country=country
+    ).validate()
 
 
 def _parse_row(parsed: ParsedCsv, number: int, cells: list[str], region: str | None) -> None:

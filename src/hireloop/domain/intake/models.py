@@ -23,6 +23,9 @@ class ImportRun(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10))  # csv | sheet
     filename: Mapped[str | None] = mapped_column(String(300))
+    # The encoding a CSV file is read in: the one the user chose, else the detected one. A
+    # web app preview records it, so that the import reads the file as the preview did.
+    encoding: Mapped[str | None] = mapped_column(String(40))
     # preview | queued | running | completed | failed; preview and queued are the web
     # app's CSV imports waiting for their confirmation and for the worker
     # (domain/intake/background.py); the API, the CLI and sheet syncs start at running.

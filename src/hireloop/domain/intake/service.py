@@ -127,6 +127,7 @@ def import_csv(
     actor: Actor,
     ttl_hours: int,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> ImportRun:
     """Import a CSV file of leads (Talkpush's ``first name, last name, email, country
     code, phone number, referee``) into the campaign ``job``; source ``csv``.
@@ -134,6 +135,8 @@ def import_csv(
     A file that cannot be read as that table raises Invalid before anything is written;
     rows that break a rule are counted as failed and listed (row number + reason) in the
     run's errors while the others go in. ``progress`` is called after each chunk.
+    ``encoding`` is the one the user stated; else it is detected, the company's country
+    breaking ties between legacy code pages.
 
     The rows of a chunk are checked (names, email, phone: CPU-bound Python) in a thread
     while the previous chunk is written (the database works meanwhile), so a large file
@@ -141,10 +144,16 @@ def import_csv(
     if job.company_id != company.id:
         raise NotFound(CAMPAIGN_NOT_FOUND)
     ensure_takes_leads(job)
-    table = read_csv(data, default_region=phone_region(company, job))
+    table = read_csv(
+        data,
+        default_region=phone_region(company, job),
+        encoding=encoding,
+        country=company.default_country,
+    )
     run = start_run(
         session, job, kind="csv", filename=filename, actor=actor, total_rows=table.total_rows
     )
+    run.encoding = table.encoding
     parts = range(0, table.total_rows, CHUNK_ROWS)
     chunks: Iterable[Chunk] = (
         (parsed.rows, parsed.errors)

@@ -147,6 +147,27 @@ CSV_COLUMN_TITLES = {
     "referee": N_("Referee"),
 }
 DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
+# The CSV form's "File encoding" choices ("" is automatic detection), and the names the
+# preview shows for the encodings a file may be read in.
+CSV_ENCODINGS = {
+    "": N_("Automatic"),
+    "utf-8": "UTF-8",  # the same in every language
+    "cp1252": N_("Windows Western (cp1252)"),
+    "cp1250": N_("Central European (cp1250)"),
+    "cp1251": N_("Cyrillic (cp1251)"),
+    "gb18030": N_("Chinese Simplified (gb18030)"),
+    "big5": N_("Chinese Traditional (big5)"),
+    "cp932": N_("Japanese (cp932)"),
+    "cp949": N_("Korean (cp949)"),
+    "cp874": N_("Thai (cp874)"),
+    "cp1258": N_("Vietnamese (cp1258)"),
+    "cp1253": N_("Greek (cp1253)"),
+    "cp1254": N_("Turkish (cp1254)"),
+}
+ENCODING_NAMES = {
+    **{k: v for k, v in CSV_ENCODINGS.items() if k},
+    "utf-8-sig": "UTF-8",
+}
 
 FIRST_NAME_REQUIRED = N_("Please enter the first name.")
 LAST_NAME_REQUIRED = N_("Please enter the last name.")
@@ -165,7 +186,10 @@ UPLOAD_EXPIRED = N_("This upload is no longer available. Please send the file ag
 CSV_ERRORS = {
     "empty": N_("The file is empty."),
     "unreadable encoding": N_(
-        "The file could not be read as text: save it as CSV (UTF-8 or Windows-1252)."
+        'The file could not be read as text: save it as "CSV UTF-8" and send it again.'
+    ),
+    "wrong encoding": N_(
+        "The file cannot be read in the chosen encoding: choose another one, or Automatic."
     ),
     "wrong columns": N_("The file does not have the expected columns."),
     "wrong header": N_("The header row does not name the expected columns."),
@@ -270,6 +294,7 @@ def _add_page(
             "errors": {},
             "values": {},
             "csv_columns": [CSV_COLUMN_TITLES[c] for c in CSV_COLUMNS],
+            "csv_encodings": CSV_ENCODINGS,
             "max_cv_files": MAX_CV_FILES,
             **(context or {}),
         },
@@ -404,7 +429,12 @@ class PreviewRow:
 
 
 def _csv_failed(
-    request: Request, who: Current, job: Job, exc: DomainError | None, message: str
+    request: Request,
+    who: Current,
+    job: Job,
+    exc: DomainError | None,
+    message: str,
+    encoding: str = "",
 ) -> Response:
     _ = gettext_for(who.user.language)
     return _add_page(
@@ -412,7 +442,10 @@ def _csv_failed(
         who,
         job,
         "csv",
-        {"errors": {"csv": _(message), "csv_detail": exc.message if exc else None}},
+        {
+            "errors": {"csv": _(message), "csv_detail": exc.message if exc else None},
+            "values": {"encoding": encoding},
+        },
         status=400,
     )
 
@@ -423,23 +456,32 @@ async def csv_preview(campaign_id: int, request: Request, session: SessionDep) -
     its first rows."""
     who, job = _campaign(request, session, campaign_id)
     form = await read_upload(request, who, max_bytes=MAX_CSV_BYTES, max_files=1)
+    encoding = _field(form, "encoding", 40)
     try:
         upload = await _file(form, "file", MAX_CSV_BYTES)
     except Invalid:
         upload = None
     finally:
         await form.close()
+    if encoding not in CSV_ENCODINGS:
+        return _csv_failed(request, who, job, None, BAD_FORM)
     if upload is None:
-        return _csv_failed(request, who, job, None, NO_FILE)
+        return _csv_failed(request, who, job, None, NO_FILE, encoding)
     filename, _type, data = upload
     try:
         intake.ensure_takes_leads(job)
-        table = read_csv(data, default_region=phone_region(who.company, job))
+        table = read_csv(
+            data,
+            default_region=phone_region(who.company, job),
+            encoding=encoding or None,
+            country=who.company.default_country,
+        )
     except Invalid as exc:
         reason = next(iter((exc.details or {}).values()), "")
         if (exc.details or {}).get("campaign_id"):
-            return _csv_failed(request, who, job, None, CAMPAIGN_ARCHIVED)
-        return _csv_failed(request, who, job, exc, CSV_ERRORS.get(reason, CSV_UNREADABLE))
+            return _csv_failed(request, who, job, None, CAMPAIGN_ARCHIVED, encoding)
+        message = CSV_ERRORS.get(reason, CSV_UNREADABLE)
+        return _csv_failed(request, who, job, exc, message, encoding)
     run = background.keep_preview(
         session,
         _storage(request),
@@ -448,6 +490,7 @@ async def csv_preview(campaign_id: int, request: Request, session: SessionDep) -
         filename=filename,
         total_rows=table.total_rows,
         actor=Actor("user", who.user.id),
+        encoding=table.encoding,
     )
     return _add_page(
         request,
@@ -468,7 +511,7 @@ def _preview(table: CsvFile, filename: str, pending_id: str) -> dict[str, Any]:
     return {
         "pending_id": pending_id,
         "filename": filename,
-        "encoding": table.encoding,
+        "encoding": ENCODING_NAMES.get(table.encoding, table.encoding),
         "delimiter": DELIMITER_NAMES.get(table.delimiter, table.delimiter),
         "has_header": table.has_header,
         "total_rows": table.total_rows,
