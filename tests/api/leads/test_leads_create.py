@@ -157,6 +157,32 @@ def test_multipart_with_temporary_cv_stores_and_reads_it(
     assert download.status_code == 200 and download.content == pdf
 
 
+def test_employment_comes_in_the_seeds_ats_shape(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    lead = new_lead(client, t, email="jewel@example.com")
+    cand = session.get(Candidate, lead["candidate_id"])
+    assert cand is not None
+    cand.employment = [
+        {"employer": "Sanin restaurant", "title": "Intern", "start": "2017-01", "current": True,
+         "description": "Département de communication"},
+        {"employer": "Telco Inc", "title": None, "start": "2015-08", "end": "2015-08"},
+    ]  # fmt: skip
+    session.commit()
+    found = client.get(
+        f"{P}/campaign_invitations",
+        params={"api_key": t.key, "filter[query]": f"AP{lead['id']}"},
+    ).json()["candidates"][0]
+    assert found["employment"] == [
+        {"company": "Sanin restaurant", "organisation_name": "Sanin restaurant", "title": "Intern",
+         "description": "Département de communication", "start_date": "2017-01",
+         "end_date": "notApplicable"},
+        {"company": "Telco Inc", "organisation_name": "Telco Inc", "title": "", "description": "",
+         "start_date": "2015-08", "end_date": "2015-08"},
+    ]  # fmt: skip
+
+
 def test_unreadable_cv_is_400_and_writes_nothing(
     client: TestClient, factory: Factory, session: Session
 ) -> None:
@@ -269,6 +295,32 @@ def test_values_too_long_for_the_database_are_400_and_write_nothing(
     candidate = session.get(Candidate, lead["candidate_id"])
     session.refresh(candidate)
     assert (candidate.first_name, candidate.last_name) == ("Maria", "Santos")
+
+
+def test_null_characters_and_deep_nesting_are_400_and_write_nothing(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    base = {"first_name": "Ana", "last_name": "Cruz", "email": "ana@example.com"}
+    for body, message in (
+        ({**base, "first_name": "A\x00na"}, "Parameter values must not contain null characters."),
+        ({**base, "others": {"k\x00": "v"}}, "Parameter names must not contain null characters."),
+        ({**base, "others": {"k": "v\x00"}}, "Parameter values must not contain null characters."),
+        ({**base, "source": "s\x00"}, "Parameter values must not contain null characters."),
+    ):
+        r = client.post(url(t), params={"api_key": t.key}, json={"campaign_invitation": body})
+        assert (r.status_code, r.json()["message"]) == (400, message), r.text
+    deep: dict[str, object] = {"v": 1}
+    for _ in range(900):
+        deep = {"a": deep}
+    r = client.post(
+        url(t), params={"api_key": t.key}, json={"campaign_invitation": {**base, "others": deep}}
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["message"] == "Parameters are nested too deeply (at most 32 levels)."
+    r = client.post(url(t), data=seed_form(t, **{"campaign_invitation[last_name]": "C\x00"}))
+    assert r.status_code == 400
+    assert counts(session, t.company.id) == (0, 0)
 
 
 def test_malformed_nested_keys_are_400(
@@ -455,3 +507,24 @@ def test_invitation_message_carries_the_pin(
     messages = list(session.scalars(select(Message).where(Message.application_id == lead["id"])))
     assert {m.channel for m in messages} == {"sms", "email"}
     assert all(lead["pin"] in (m.body_text or "") for m in messages)
+
+
+def test_an_undecodable_json_body_is_malformed_json(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """Not UTF-8, or nested past the parser: the face's own malformed-JSON answer."""
+    t = make_tenant(factory, session)
+    for raw in (
+        b'{"campaign_invitation": {"first_name": "Caf\xe9"}}',
+        b"[" * 5000 + b"]" * 5000,
+        b'{"a":' * 5000 + b"1" + b"}" * 5000,
+    ):
+        r = client.post(
+            url(t),
+            params={"api_key": t.key},
+            content=raw,
+            headers={"Content-Type": "application/json"},
+        )
+        assert r.status_code == 400, r.text
+        assert r.json() == {"error": "bad_request", "message": "Malformed JSON in request body."}
+    assert counts(session, t.company.id) == (0, 0)

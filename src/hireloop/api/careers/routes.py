@@ -271,7 +271,8 @@ async def _read_form(request: Request, *, digest: bool) -> tuple[ApplicationForm
     parsed = ApplicationForm(
         **{name: texts.get(name) for name in TEXT_FIELDS},
         cv=cv_data if cv is not None else None,
-        cv_filename=cv.filename if cv is not None else None,
+        # A file's name only labels the stored CV: a null character is dropped from it.
+        cv_filename=(cv.filename or "").replace("\x00", "") or None if cv is not None else None,
         source=service.detect_source(request.headers.get("origin"), request.headers.get("referer")),
     )
     if not digest:

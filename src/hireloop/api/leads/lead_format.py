@@ -73,8 +73,23 @@ def lead_json(view: LeadView) -> dict[str, Any]:
         "updated_at": iso(app.updated_at),
         "others": app.others or {},
         "labels": view.labels,
-        "employment": cand.employment or [],
+        "employment": [_position(p) for p in cand.employment or [] if isinstance(p, dict)],
         "links": [{"url": url} for url in (cand.links or {}).values() if url],
+    }
+
+
+def _position(position: dict[str, Any]) -> dict[str, Any]:
+    """One job in the seed's ATS JSON shape (``company``, ``organisation_name``,
+    ``description``, ``start_date``, ``end_date``: ``"notApplicable"`` for a current job;
+    dates ``YYYY-MM`` or ``YYYY``), with the job ``title`` as well."""
+    employer = position.get("employer") or ""
+    return {
+        "company": employer,
+        "organisation_name": employer,
+        "title": position.get("title") or "",
+        "description": position.get("description") or "",
+        "start_date": position.get("start") or "",
+        "end_date": "notApplicable" if position.get("current") else position.get("end") or "",
     }
 
 

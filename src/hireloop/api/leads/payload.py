@@ -145,7 +145,7 @@ async def body_payload(request: Request) -> Payload:
                         (
                             name,
                             UploadedFile(
-                                filename=value.filename or "upload",
+                                filename=(value.filename or "").replace("\x00", "") or "upload",
                                 content_type=value.content_type or "application/octet-stream",
                                 data=await value.read(),
                             ),
@@ -176,6 +176,32 @@ async def body_payload(request: Request) -> Payload:
     return Payload(data)
 
 
+MAX_DEPTH = 32  # nesting of objects and lists in one request
+
+
+def check_values(data: dict[str, Any]) -> None:
+    """Invalid for a null character in a key or a text value (PostgreSQL's text cannot hold
+    one; an uploaded file's name just loses it) or for nesting deeper than MAX_DEPTH.
+    Walks without recursion, so any depth JSON allows is answered."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise Invalid(f"Parameters are nested too deeply (at most {MAX_DEPTH} levels).")
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and "\x00" in key:
+                    raise Invalid(
+                        "Parameter names must not contain null characters.",
+                        details={key.replace("\x00", ""): "null character in name"},
+                    )
+                stack.append((value, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
+        elif isinstance(node, str) and "\x00" in node:
+            raise Invalid("Parameter values must not contain null characters.")
+
+
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> None:
     """Merge ``over`` into ``base`` in place: objects present in both merge key by key (at
     any depth), anything else in ``over`` (a value, a list) replaces ``base``'s."""
@@ -195,7 +221,10 @@ async def request_payload(request: Request) -> Payload:
     if cached is not None:
         return cached
     merged = query_payload(request)
-    deep_merge(merged, await body_payload(request))
+    body = await body_payload(request)
+    check_values(merged)
+    check_values(body)
+    deep_merge(merged, body)
     request.state.leads_payload = merged
     return merged
 

@@ -277,6 +277,10 @@ def _validate(form: ApplicationForm) -> tuple[str, str, str, str, bytes]:
     email = normalize_email(form.email) or ""
     if not first or not last or not email:
         raise BadRequest(CANDIDATE_FIELDS_REQUIRED)
+    for field in ("job_offer_id", "first_name", "last_name", "email", "phone", "linkedin_url",
+                  "cover_letter"):  # fmt: skip
+        if "\x00" in (getattr(form, field) or ""):  # PostgreSQL's text cannot hold one
+            raise BadRequest(f"{field} must not contain null characters")
     check_lengths(
         {"first_name": first, "last_name": last, "email": email, "phone": _text(form.phone)}
     )
