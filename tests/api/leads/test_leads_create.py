@@ -174,6 +174,7 @@ def test_employment_comes_in_the_seeds_ats_shape(
         f"{P}/campaign_invitations",
         params={"api_key": t.key, "filter[query]": f"AP{lead['id']}"},
     ).json()["candidates"][0]
+    assert found["candidate_guid"] == cand.public_id  # for the CRM profiles API
     assert found["employment"] == [
         {"company": "Sanin restaurant", "organisation_name": "Sanin restaurant", "title": "Intern",
          "description": "Département de communication", "start_date": "2017-01",

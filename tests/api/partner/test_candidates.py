@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -89,6 +90,8 @@ def test_added_candidate_can_be_read_back(client, auth):
     assert got["id"] == created["id"]
     assert got["email"] == "john.doe@example.com"
     assert got["skills"] == ["JavaScript", "React", "Node.js"]
+    # The GUID the CRM profiles API is asked for.
+    assert str(uuid.UUID(got["publicId"])) == got["publicId"] == created["publicId"]
 
 
 def test_email_is_trimmed_and_lower_cased(client, auth):

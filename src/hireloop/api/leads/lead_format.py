@@ -53,6 +53,8 @@ def lead_json(view: LeadView) -> dict[str, Any]:
     return {
         "id": app.id,
         "candidate_id": cand.id,
+        # The candidate's GUID: what the CRM profiles API (/soap/profiles/v1) is asked for.
+        "candidate_guid": cand.public_id,
         "state": state_of(view),
         "folder": folder,
         "folder_id": folder_id,

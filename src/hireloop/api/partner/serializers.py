@@ -90,6 +90,8 @@ def candidate_json(
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": candidate.id,
+        # The candidate's GUID, as jobs have theirs: what the CRM profiles API is asked for.
+        "publicId": candidate.public_id,
         "firstName": candidate.first_name,
         "lastName": candidate.last_name,
         "email": candidate.email,

@@ -78,7 +78,7 @@ _LEAD_COLUMNS = (
     "updated_at", "ai_score",
 )  # fmt: skip
 _CANDIDATE_COLUMNS = (
-    "id", "company_id", "first_name", "last_name", "email", "phone", "phone_e164", "gender",
+    "id", "public_id", "company_id", "first_name", "last_name", "email", "phone", "phone_e164", "gender",
     "education", "employment", "links", "resume_file_id", "city",
 )  # fmt: skip
 # campaign_settings: for the campaign title (campaign.campaign_title_of).
