@@ -174,6 +174,19 @@ def _body_too_large(request: Request, limit: int) -> Response:
     return refused or face.malformed_body(message)
 
 
+# FastAPI's answer when reading a route's body fails for another reason than a JSON syntax
+# error (which is a RequestValidationError): bytes that are not UTF-8, JSON nested deeper
+# than the parser goes, an unreadable form.
+_BODY_PARSE_ERROR = "There was an error parsing the body"
+
+
+def _malformed_message(request: Request) -> str:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return "Malformed form body."
+    return "Malformed JSON in request body."
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
@@ -201,6 +214,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         face = face_for(request.url.path)
         if face is not None and exc.status_code in (404, 405):
             return face.not_found()
+        if face is not None and exc.status_code == 400 and exc.detail == _BODY_PARSE_ERROR:
+            # A body the framework could not decode (not UTF-8, JSON nested past the
+            # parser's depth): a malformed body in the face's format, after its
+            # credential check like every other body error.
+            refused = face.check_credentials(request) if face.check_credentials else None
+            return refused or face.malformed_body(_malformed_message(request))
         return default_error(exc.status_code, str(exc.detail))
 
     @app.exception_handler(Exception)

@@ -252,3 +252,61 @@ def test_the_same_cv_twice_is_the_same_candidate(live, file_server):
     assert data["successCount"] == 2
     ids = {f["candidateId"] for f in data["files"]}
     assert len(ids) == 1
+
+
+def test_a_file_naming_nobody_makes_no_candidate(live):
+    """Text that says neither who nor how to reach them ("hello", a bare skills list) is
+    not a candidate: the file FAILS with its reason and nothing is created."""
+    client, auth, job_id = live["client"], live["auth"], live["job_id"]
+    before = snapshot(live)
+    files = [
+        ("resumes", ("hello.txt", b"hello", "text/plain")),
+        ("resumes", ("skills.txt", b"Skills: Python, SQL\n", "text/plain")),
+        ("resumes", ("ana.pdf", FILES["/ana.pdf"], "application/pdf")),
+    ]
+    r = client.post(
+        "/v1/partner/job-candidates/bulk/resume",
+        data={"jobId": str(job_id)},
+        files=files,
+        headers=auth,
+    )
+    assert r.status_code == 200, r.text
+    data = wait_done(live, r.json()["data"]["batchId"])
+    assert data["status"] == "COMPLETED"
+    assert (data["successCount"], data["failedCount"]) == (1, 2)
+    by_name = {f["fileName"]: f for f in data["files"]}
+    for name in ("hello.txt", "skills.txt"):
+        assert by_name[name]["status"] == "FAILED"
+        assert by_name[name]["error"] == "Failed to parse CV: no name or email address found in it"
+        assert by_name[name]["candidateId"] is None
+        assert by_name[name]["jobCandidateId"] is None
+    assert by_name["ana.pdf"]["status"] == "PARSED"
+    candidates, cvs = snapshot(live)
+    assert candidates - before[0] == {by_name["ana.pdf"]["candidateId"]}
+    assert len(cvs - before[1]) == 1  # ana's CV only
+    with live["db"].unit_of_work() as session:
+        # The failed files' uploaded bytes are gone too.
+        assert not session.scalars(select(File).where(File.kind == "batch_upload")).all()
+
+
+def snapshot(live: dict) -> tuple[set[int], set[int]]:  # type: ignore[type-arg]
+    """The ids of all candidates and of all stored CVs."""
+    with live["db"].unit_of_work() as session:
+        return (
+            set(session.scalars(select(Candidate.id))),
+            set(session.scalars(select(File.id).where(File.kind == "cv"))),
+        )
+
+
+def test_a_batch_of_files_naming_nobody_fails(live):
+    client, auth = live["client"], live["auth"]
+    before = snapshot(live)
+    r = client.post(
+        "/v1/partner/candidates/bulk/resume",
+        files=[("resumes", ("hello.txt", b"hello", "text/plain"))],
+        headers=auth,
+    )
+    data = wait_done(live, r.json()["data"]["batchId"])
+    assert data["status"] == "FAILED"
+    assert data["files"][0]["error"] == "Failed to parse CV: no name or email address found in it"
+    assert snapshot(live) == before

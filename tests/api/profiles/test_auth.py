@@ -247,3 +247,14 @@ def test_token_call_refuses_bad_input(client, content, content_type, message):
     r = client.post(TOKEN_URL, content=content, headers={"Content-Type": content_type})
     assert r.status_code == 400, r.text
     assert r.json() == {"error": {"code": "INVALID_REQUEST", "message": message}}
+
+
+@pytest.mark.parametrize(
+    "content", [b'{"client_id": "Caf\xe9"}', b"[" * 5000 + b"]" * 5000], ids=["not-utf8", "deep"]
+)
+def test_token_call_with_an_undecodable_body_is_malformed_json(client, content):
+    r = client.post(TOKEN_URL, content=content, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert r.json() == {
+        "error": {"code": "INVALID_REQUEST", "message": "Malformed JSON in request body."}
+    }

@@ -108,3 +108,17 @@ def test_openapi_lists_the_profiles_api(client):
         "application/x-www-form-urlencoded",
     }
     assert "get" in spec["paths"]["/v1/partner/candidates/{candidate_id}/resume.json"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"ids": ["Caf\xe9"]}', b"[" * 5000 + b"]" * 5000, b'{"a":' * 5000 + b"1" + b"}" * 5000],
+    ids=["not-utf8", "deep-array", "deep-object"],
+)
+def test_an_undecodable_body_is_malformed_json(client, auth, content):
+    """Bytes that are not UTF-8, or JSON nested past the parser, are malformed JSON in this
+    face's envelope (not the framework's {"detail": ...}), after the token check."""
+    assert_400(post_raw(client, auth, content), "Malformed JSON in request body.")
+    r = client.post(URL, content=content, headers={"Content-Type": "application/json"})
+    assert r.status_code == 401, r.text
+    assert set(r.json()) == {"error"}

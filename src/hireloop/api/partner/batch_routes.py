@@ -20,6 +20,7 @@ from hireloop.domain.batches import service as batches
 from hireloop.domain.batches.models import ResumeBatch, ResumeBatchItem
 from hireloop.domain.companies.models import ApiKey
 from hireloop.domain.files.storage import local_storage
+from hireloop.domain.ids import is_ascii_digits, parse_id
 from hireloop.domain.jobs import service as jobs
 from hireloop.domain.resumes.extract import MAX_CV_BYTES
 from hireloop.errors import Invalid, NotFound
@@ -72,7 +73,7 @@ async def _read_request(
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+        if is_ascii_digits(declared) and int(declared) > MAX_UPLOAD_BYTES:
             raise Invalid(_UPLOAD_TOO_LARGE)
         try:
             form = await request.form(max_files=batches.MAX_FILES + 1, max_fields=20)
@@ -112,7 +113,7 @@ async def _read_request(
         return None, uploads, job_ref if isinstance(job_ref, str) else None
     try:
         payload = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past the parser
         raise RequestValidationError(
             [{"type": "json_invalid", "loc": ("body",), "msg": ""}]
         ) from None
@@ -205,9 +206,10 @@ def _batch_json(batch: ResumeBatch) -> dict[str, Any]:
 @router.get("/candidates/batch/{batch_id}", summary="A batch: progress and its files")
 def get_batch(batch_id: str, request: Request, key: KeyDep, session: SessionDep) -> dict[str, Any]:
     page, per_page = params.page_params(request.query_params)
-    if not batch_id.isdigit() or len(batch_id) > 18:
+    number = parse_id(batch_id)
+    if number is None:
         raise NotFound("Batch not found.")
-    batch = batches.get_batch(session, key.company_id, int(batch_id))
+    batch = batches.get_batch(session, key.company_id, number)
     result = batches.list_items(session, batch, page=page, per_page=per_page)
     return {
         "success": True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -63,6 +64,19 @@ def _num(value: Any) -> Any:
     return value
 
 
+# One quoted value of Pydantic's "'A', "B's" or 'C'" (repr quoting: '…' or "…").
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
+
+
+def _expected_values(expected: str) -> list[str]:
+    """The allowed values of a literal/enum error, unquoted but otherwise as they are
+    (``Bachelor's`` keeps its apostrophe)."""
+    values = [single or double for single, double in _QUOTED.findall(expected)]
+    if values:
+        return values
+    return [v for v in re.split(r", | or ", expected) if v]  # unquoted (numbers)
+
+
 def joi_message(error: dict[str, Any], label: str) -> str:
     """Phrase a Pydantic error the way Joi (which the Taptalent API uses) does."""
     kind = error["type"]
@@ -70,16 +84,24 @@ def joi_message(error: dict[str, Any], label: str) -> str:
     q = f'"{label}"'
     if kind == "missing":
         return f"{q} is required"
-    if kind == "string_type":
+    if kind in ("string_type", "string_unicode"):
         return f"{q} must be a string"
     if kind == "string_too_short":
         n = ctx.get("min_length", 1)
-        if n == 1:
+        value = error.get("input")
+        # Joi: an empty string (after .trim(): a blank one) is "not allowed to be empty",
+        # whatever the minimum length.
+        if n == 1 or (isinstance(value, str) and not value.strip()):
             return f"{q} is not allowed to be empty"
         return f"{q} length must be at least {n} characters long"
     if kind == "string_too_long":
         return f"{q} length must be less than or equal to {ctx.get('max_length')} characters long"
+    if kind == "string_pattern_mismatch":
+        value = error.get("input")
+        shown = f' with value "{value}"' if isinstance(value, str) else ""
+        return f"{q}{shown} fails to match the required pattern: /{ctx.get('pattern')}/"
     if kind in (
+        "number_type",
         "int_type",
         "int_parsing",
         "float_type",
@@ -95,9 +117,7 @@ def joi_message(error: dict[str, Any], label: str) -> str:
     if kind in ("less_than_equal", "less_than"):
         return f"{q} must be less than or equal to {_num(ctx.get('le', ctx.get('lt')))}"
     if kind in ("literal_error", "enum"):
-        expected = str(ctx.get("expected", "")).replace("'", "")
-        expected = expected.replace(" or ", ", ")
-        return f"{q} must be one of [{expected}]"
+        return f"{q} must be one of [{', '.join(_expected_values(str(ctx.get('expected', ''))))}]"
     if kind == "too_long":
         return f"{q} must contain less than or equal to {ctx.get('max_length')} items"
     if kind == "too_short":
@@ -136,7 +156,14 @@ def validation_details(errors: list[dict[str, Any]], *, strip: int = 0) -> dict[
     return details
 
 
-_UNION_TAGS = {"int", "str", "list[str]", "function-before[_split_csv(), list[str]]"}
+_UNION_TAGS = {
+    "int",
+    "str",
+    "list[str]",
+    "function-before[_split_csv(), list[str]]",
+    "dict[str,any]",
+    "list[any]",
+}
 
 
 def validation_error_response(errors: list[dict[str, Any]], *, strip: int = 0) -> JSONResponse:

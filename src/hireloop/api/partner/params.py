@@ -2,33 +2,52 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from starlette.datastructures import QueryParams
 
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.errors import Invalid
 
 PER_PAGE_VALUES = (10, 20, 40, 80, 100)
+# Skills a candidate list may filter on at once (each one is a condition of the query).
+MAX_SKILLS_FILTER = 50
 
 
 def _invalid(field: str, message: str) -> Invalid:
     return Invalid("One or more fields are invalid.", details={field: message})
 
 
+# The highest page asked for: any real list ends long before, and the row offset
+# (pageNumber - 1) * perPage stays far inside what the database can bind.
+MAX_PAGE_NUMBER = 1_000_000_000
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _integer(name: str, raw: str) -> int:
+    """An integer query value: ASCII digits with an optional sign (no '٣', no '1_000')."""
+    text = raw.strip()
+    if not _INTEGER.fullmatch(text):
+        raise _invalid(name, f'"{name}" must be a number')
+    if len(text) > 40:  # out of every range anyway; int() of a huge string is slow
+        return -(10**40) if text.startswith("-") else 10**40
+    return int(text)
+
+
 def page_params(query: QueryParams) -> tuple[int, int]:
-    """``pageNumber`` (>= 1, default 1) and ``perPage`` (10, 20, 40, 80 or 100; default 10)."""
+    """``pageNumber`` (1 .. MAX_PAGE_NUMBER, default 1) and ``perPage`` (10, 20, 40, 80 or
+    100; default 10)."""
     raw_page = query.get("pageNumber", query.get("page", "1"))
     raw_per_page = query.get("perPage", "10")
-    try:
-        page = int(raw_page)
-    except ValueError:
-        raise _invalid("pageNumber", '"pageNumber" must be a number') from None
+    page = _integer("pageNumber", raw_page)
     if page < 1:
         raise _invalid("pageNumber", '"pageNumber" must be greater than or equal to 1')
-    try:
-        per_page = int(raw_per_page)
-    except ValueError:
-        raise _invalid("perPage", '"perPage" must be a number') from None
+    if page > MAX_PAGE_NUMBER:
+        raise _invalid(
+            "pageNumber", f'"pageNumber" must be less than or equal to {MAX_PAGE_NUMBER}'
+        )
+    per_page = _integer("perPage", raw_per_page)
     if per_page not in PER_PAGE_VALUES:
         allowed = ", ".join(str(v) for v in PER_PAGE_VALUES)
         raise _invalid("perPage", f'"perPage" must be one of [{allowed}]')
@@ -41,10 +60,7 @@ def optional_int(
     raw = query.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _invalid(name, f'"{name}" must be a number') from None
+    value = _integer(name, raw)
     if value < low:
         raise _invalid(name, f'"{name}" must be greater than or equal to {low}')
     if value > high:
@@ -58,7 +74,7 @@ def optional_datetime(query: QueryParams, name: str) -> datetime | None:
     if raw is None or raw == "":
         return None
     try:
-        if raw.isdigit():
+        if is_ascii_digits(raw):
             return datetime.fromtimestamp(int(raw) / 1000, tz=UTC)
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except (ValueError, OverflowError, OSError):
@@ -73,8 +89,11 @@ def one_of(query: QueryParams, name: str, allowed: tuple[str, ...], default: str
     return raw
 
 
-def csv_list(query: QueryParams, name: str) -> list[str]:
+def csv_list(query: QueryParams, name: str, *, max_items: int | None = None) -> list[str]:
+    """Comma-separated or repeated values; at most ``max_items`` of them when given."""
     values: list[str] = []
     for raw in query.getlist(name):
         values.extend(part.strip() for part in raw.split(",") if part.strip())
+        if max_items is not None and len(values) > max_items:
+            raise _invalid(name, f'"{name}" must contain less than or equal to {max_items} items')
     return values

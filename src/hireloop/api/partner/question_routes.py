@@ -4,14 +4,14 @@ the LLM when one is configured (falling back to the templates, with a warning)."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StringConstraints
 
 from hireloop.api.deps import SessionDep
 from hireloop.api.partner.routes import KeyDep
-from hireloop.api.partner.schemas import PartnerBody
+from hireloop.api.partner.schemas import Integer, PartnerBody
 from hireloop.domain.jobs import service as jobs
 from hireloop.domain.screening.questions import MAX_QUESTIONS, QuestionSet
 from hireloop.domain.screening.service import questions
@@ -22,12 +22,13 @@ router = APIRouter(prefix="/v1/partner", tags=["Partner API (Taptalent)"])
 class JobQuestionsBody(PartnerBody):
     model_config = ConfigDict(extra="ignore")
 
-    count: int = Field(default=5, ge=1, le=MAX_QUESTIONS)
+    count: Integer = Field(default=5, ge=1, le=MAX_QUESTIONS)
     purpose: str | None = Field(default=None, max_length=300)
 
 
 class RoleQuestionsBody(JobQuestionsBody):
-    role: str = Field(min_length=1, max_length=300)
+    # Trimmed like Joi's .trim(): a blank role is "not allowed to be empty".
+    role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     skills: list[str] = Field(default_factory=list, max_length=50)
 
 
@@ -70,7 +71,7 @@ def job_questions(
 def role_questions(body: RoleQuestionsBody, key: KeyDep, request: Request) -> dict[str, Any]:
     result = questions(
         request.app.state.settings,
-        role=body.role.strip(),
+        role=body.role,
         purpose=body.purpose,
         skills=[s for s in body.skills if isinstance(s, str) and s.strip()],
         n=body.count,

@@ -13,6 +13,7 @@ from hireloop.api.deps import SessionDep
 from hireloop.api.partner.routes import KeyDep
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.candidates.service import get_candidate
+from hireloop.domain.ids import is_ascii_digits, parse_id
 from hireloop.domain.resumes.jsonresume import json_resume
 from hireloop.errors import NotFound
 
@@ -31,8 +32,11 @@ def candidate_json_resume(candidate_id: str, key: KeyDep, session: SessionDep) -
 
 def _candidate(session: Session, company_id: int, raw: str) -> Candidate:
     text = raw.strip()
-    if text.isdigit() and len(text) <= 18:
-        return get_candidate(session, company_id, int(text))
+    if is_ascii_digits(text):
+        number = parse_id(text)
+        if number is None:
+            raise NotFound("Candidate not found.")
+        return get_candidate(session, company_id, number)
     try:
         public_id = str(uuid.UUID(text))
     except ValueError:

@@ -30,6 +30,7 @@ from hireloop.domain.candidates import service as candidates
 from hireloop.domain.candidates.schemas import CandidateFilters
 from hireloop.domain.companies.models import ApiKey
 from hireloop.domain.companies.service import authenticate_api_key
+from hireloop.domain.ids import parse_id
 from hireloop.domain.jobs import service as jobs
 from hireloop.domain.outbox.service import emit
 from hireloop.errors import Invalid, NotFound, Unauthorized
@@ -153,7 +154,7 @@ def list_candidates(request: Request, key: KeyDep, session: SessionDep) -> dict[
         search=q.get("search") or None,
         email=q.get("email") or None,
         job_id=params.optional_int(q, "jobId", low=1),
-        skill=params.csv_list(q, "skills"),
+        skill=params.csv_list(q, "skills", max_items=params.MAX_SKILLS_FILTER),
         city=q.get("city") or None,
         country=q.get("country") or None,
         source=q.get("source") or None,
@@ -264,7 +265,7 @@ def bulk_fetch_job_candidates(
 
 
 def _int_id(raw: str, what: str) -> int:
-    text = raw.strip()
-    if not text.isdigit() or len(text) > 18:
+    value = parse_id(raw)
+    if value is None:
         raise NotFound(f"{what} not found.")
-    return int(text)
+    return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,12 +17,14 @@ from pydantic import (
     Field,
     StrictBool,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from hireloop.domain.candidates.schemas import CandidateData
+from hireloop.domain.ids import MAX_ID, is_ascii_digits
 from hireloop.domain.jobs.schemas import JobData
 
 CURRENCIES = [
@@ -66,15 +69,46 @@ MAX_AMOUNT = 9_999_999_999
 
 
 def _id(value: Any) -> Any:
-    """IDs come as numbers or as strings of digits."""
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    """IDs come as numbers or as strings of ASCII digits (not '²' or '٣': see
+    hireloop.domain.ids); any other string is left for the field's own rule."""
     if isinstance(value, bool):
         raise PydanticCustomError("int_type", "must be a number")
+    if isinstance(value, str) and is_ascii_digits(value.strip()):
+        text = value.strip()
+        # Past 20 digits it is out of range anyway (and int() of a huge string is slow).
+        return int(text) if len(text) <= 20 else 10**20
     return value
 
 
-EntityId = Annotated[int, BeforeValidator(_id), Field(ge=1, le=2**63 - 1)]
+def _strict_id(value: Any) -> Any:
+    value = _id(value)
+    if isinstance(value, str):
+        raise PydanticCustomError("int_parsing", "must be a number")
+    return value
+
+
+EntityId = Annotated[int, BeforeValidator(_strict_id), Field(ge=1, le=MAX_ID)]
+
+
+def _number(value: Any) -> Any:
+    """Joi's number(): numbers and numeric strings, never a boolean (which Python would
+    read as 1 or 0)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_type", "must be a number")
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return value  # the field's own rule says it is not a number
+    if isinstance(number, float) and not math.isfinite(number):
+        raise PydanticCustomError("number_type", "must be a number")
+    return value
+
+
+# NaN and Infinity (which Python's JSON reader accepts) are not numbers either.
+Amount = Annotated[float, BeforeValidator(_number), Field(ge=0, le=MAX_AMOUNT)]
+Integer = Annotated[int, BeforeValidator(_number)]
 
 
 def _email(value: str) -> str:
@@ -105,40 +139,91 @@ def _gender(value: Any) -> Any:
     return value
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    return False
+# How deep objects and arrays may nest inside a field (customAttributes, criterionDetails,
+# …): deeper ones are refused rather than walked, stored and rendered again.
+MAX_NESTING = 32
+
+
+def _is_text(value: str) -> bool:
+    """False for a string with a lone surrogate ("\ud800" in JSON), which no database
+    column or UTF-8 answer can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_value(value: Any, field: str) -> None:
+    """Refuse NUL characters, lone surrogates and nesting deeper than MAX_NESTING anywhere
+    in a field's value. Iterative: a deeply nested value cannot exhaust the stack."""
+    stack: list[tuple[Any, int, str]] = [(value, 0, field)]
+    while stack:
+        item, depth, path = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise PydanticCustomError("string_nul", "must not contain null characters")
+            if not _is_text(item):
+                raise PydanticCustomError(
+                    "string_unicode", '"{field}" must be a string', {"field": path}
+                )
+            continue
+        if not isinstance(item, (list, dict)):
+            continue
+        if depth >= MAX_NESTING:
+            raise PydanticCustomError(
+                "nesting_depth",
+                '"{field}" must not be nested more than {max_depth} levels deep',
+                {"field": field, "max_depth": MAX_NESTING},
+            )
+        if isinstance(item, list):
+            stack.extend((v, depth + 1, f"{path}[{i}]") for i, v in enumerate(item))
+        else:
+            for k, v in item.items():
+                stack.append((k, depth + 1, path))
+                stack.append(
+                    (v, depth + 1, f"{path}.{k}" if isinstance(k, str) and _is_text(k) else path)
+                )
 
 
 class PartnerBody(BaseModel):
-    """Text with NUL characters is refused up front: PostgreSQL cannot store it."""
+    """Text PostgreSQL cannot store (NUL characters, lone surrogates) and values nested
+    too deep are refused up front, in every field."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise PydanticCustomError("string_nul", "must not contain null characters")
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        _check_value(value, info.field_name or "value")
         return value
+
+
+def _trimmed(min_length: int, max_length: int) -> Any:
+    """Joi's ``string().trim()``: surrounding spaces do not count (and are not stored), so
+    "   " is an empty string (``"x" is not allowed to be empty``)."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+    ]
+
+
+Title = _trimmed(3, 500)
+Place = _trimmed(1, 200)
+QuestionText = _trimmed(1, 3000)
 
 
 class ScreeningQuestion(BaseModel):
     type: Literal["text"] = "text"
-    question: str = Field(min_length=1, max_length=3000)
+    question: QuestionText  # type: ignore[valid-type]
 
 
 class JobCreateBody(PartnerBody):
     model_config = ConfigDict(extra="ignore")
 
-    title: str = Field(min_length=3, max_length=500)
+    title: Title  # type: ignore[valid-type]
     description: str | None = Field(default=None, max_length=10_000)
-    city: str = Field(min_length=1, max_length=200)
-    state: str = Field(min_length=1, max_length=200)
-    country: str = Field(min_length=1, max_length=200)
+    city: Place  # type: ignore[valid-type]
+    state: Place  # type: ignore[valid-type]
+    country: Place  # type: ignore[valid-type]
     status: Literal["DRAFT", "ACTIVE"] = "DRAFT"
     workMode: Literal["ONSITE", "REMOTE", "HYBRID"] = "ONSITE"
     jobType: str | None = Field(default=None, max_length=100)
@@ -147,17 +232,17 @@ class JobCreateBody(PartnerBody):
     contractType: Literal[CONTRACT_TYPES] | None = None  # type: ignore[valid-type]
     degreeLevel: Literal[DEGREE_LEVELS] | None = None  # type: ignore[valid-type]
     jobRole: str | None = Field(default=None, max_length=200)
-    salaryRangeFrom: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
-    salaryRangeTo: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    salaryRangeFrom: Amount | None = None
+    salaryRangeTo: Amount | None = None
     salaryCurrency: Literal[tuple(CURRENCIES)] | None = None  # type: ignore[valid-type]
-    potentialAmount: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    potentialAmount: Amount | None = None
     potentialAmountCurrency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    potentialHiresCount: int | None = Field(default=None, ge=1, le=1_000_000)
-    yearOfExperience: int | None = Field(default=None, ge=0, le=50)
+    potentialHiresCount: Integer | None = Field(default=None, ge=1, le=1_000_000)
+    yearOfExperience: Integer | None = Field(default=None, ge=0, le=50)
     criterionDetails: dict[str, Any] | list[Any] | None = None
     # hireloop: applications scoring below this (0-100) are rejected automatically by the
     # faces that apply it (the career site).
-    autoRejectThreshold: int | None = Field(default=None, ge=0, le=100)
+    autoRejectThreshold: Integer | None = Field(default=None, ge=0, le=100)
 
     @model_validator(mode="after")
     def _conditional_fields(self) -> JobCreateBody:
@@ -237,8 +322,25 @@ Skill = Annotated[str, Field(min_length=1, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-def _join_list(value: Any) -> Any:
-    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+MAX_MAJORS_CHARS = 500
+
+
+def _majors(value: Any) -> Any:
+    """A string, or an array of strings stored comma-separated; at most 500 characters."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise PydanticCustomError(
+                    "string_type", '"{field}" must be a string', {"field": f"majors[{index}]"}
+                )
+        value = ", ".join(value)
+    if isinstance(value, str) and len(value) > MAX_MAJORS_CHARS:
+        raise PydanticCustomError(
+            "string_too_long",
+            "length must be less than or equal to {max_length} characters long",
+            {"max_length": MAX_MAJORS_CHARS},
+        )
+    return value
 
 
 def _first(item: dict[str, Any], *keys: str) -> Any:
@@ -297,7 +399,7 @@ class CandidateCreateBody(PartnerBody):
     nationality: str | None = Field(default=None, max_length=100)
     industry: str | None = Field(default=None, max_length=200)
     category: str | None = Field(default=None, max_length=200)
-    majors: Annotated[str, BeforeValidator(_join_list), Field(max_length=500)] | None = None
+    majors: Annotated[str, BeforeValidator(_majors)] | None = None
     summary: str | None = Field(default=None, max_length=20_000)
     jobId: Annotated[int | str, BeforeValidator(_id)] | None = None
     shouldParseResume: StrictBool = True

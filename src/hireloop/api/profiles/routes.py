@@ -71,7 +71,7 @@ async def _token_fields(request: Request) -> dict[str, Any]:
         if raw.strip():
             try:
                 data = json.loads(raw)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:  # also not UTF-8, or nested too deep
                 raise Invalid("Malformed JSON in request body.") from exc
             if not isinstance(data, dict):
                 raise Invalid("Request body must be a JSON object.")

@@ -20,6 +20,7 @@ from hireloop.domain.candidates.identity import (
 from hireloop.domain.candidates.models import TEXT_LIMITS, Candidate, CandidateTag, Tag
 from hireloop.domain.candidates.schemas import CandidateData, CandidateFilters
 from hireloop.domain.companies.models import Company
+from hireloop.domain.ids import is_ascii_digits, parse_id
 from hireloop.domain.outbox.service import emit
 from hireloop.domain.pagination import Page
 from hireloop.errors import Invalid, NotFound
@@ -180,11 +181,12 @@ def search_condition(term: str) -> ColumnElement[bool]:
         (Candidate.first_name_key + " " + Candidate.last_name_key).like(key, escape=LIKE_ESCAPE),
         Candidate.email.like(contains_pattern(term.lower()), escape=LIKE_ESCAPE),
     ]
-    digits = "".join(ch for ch in term if ch.isdigit())
+    digits = "".join(ch for ch in term if is_ascii_digits(ch))
     if len(digits) >= 4:
         conditions.append(Candidate.phone_e164.like(contains_pattern(digits), escape=LIKE_ESCAPE))
-    if term.isdigit() and len(term) < 19:
-        conditions.append(Candidate.id == int(term))
+    term_id = parse_id(term)
+    if term_id is not None:
+        conditions.append(Candidate.id == term_id)
     return or_(*conditions)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
 from hireloop.domain.actor import Actor
+from hireloop.domain.ids import is_ascii_digits, parse_id
 from hireloop.domain.jobs.models import OPEN_STATUSES, Job
 from hireloop.domain.jobs.schemas import JobData
 from hireloop.domain.outbox.service import emit
@@ -49,8 +50,8 @@ def parse_job_ref(ref: str | int) -> tuple[int | None, str | None]:
         # reach the database, which cannot bind it).
         return (ref, None) if 1 <= ref < 2**63 else (None, None)
     text = str(ref).strip()
-    if text.isdigit() and len(text) < 19:
-        return int(text), None
+    if is_ascii_digits(text):
+        return parse_id(text), None
     try:
         return None, str(uuid.UUID(text))
     except ValueError:

@@ -17,6 +17,17 @@ from hireloop.domain.files.storage import FileStorage
 from hireloop.domain.resumes.extract import ExtractedText, extract_text
 from hireloop.domain.resumes.parse import parse_resume
 from hireloop.domain.resumes.schemas import ParsedResume
+from hireloop.errors import DomainError
+
+
+class NoCandidateInCV(DomainError):
+    """Text was read from the file, but nothing in it says who the candidate is."""
+
+    kind = "unprocessable"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Failed to parse CV: {reason}")
+        self.reason = reason
 
 
 @dataclass
@@ -172,8 +183,12 @@ def ingest_resume(
     default_region: str | None = None,
 ) -> IngestedResume:
     """A CV with no form around it (bulk upload, import): the candidate comes from the CV,
-    deduplicated on its email."""
+    deduplicated on its email. A CV with neither a name nor an email makes no candidate
+    (NoCandidateInCV): nobody could tell who it is."""
     resume = read_resume(data, default_region=default_region)
+    name = resume.parsed.name
+    if not resume.parsed.email and not (name and (name.first or name.last)):
+        raise NoCandidateInCV("no name or email address found in it")
     candidate, created = create_candidate(
         session, company_id, candidate_data(resume.parsed, source=source), match="email"
     )
