@@ -8,6 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hireloop.domain.ids import is_ascii_digits
+
 
 class BodyLimitMiddleware:
     """For paths under ``prefixes``, reads at most ``limit`` body bytes (declared or chunked)
@@ -38,7 +40,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.limit:
+        if is_ascii_digits(declared) and int(declared) > self.limit:
             await self.too_large(Request(scope), self.limit)(scope, receive, send)
             return
         chunks: list[bytes] = []

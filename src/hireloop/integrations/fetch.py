@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.errors import DomainError
 
 MAX_REDIRECTS = 5
@@ -146,7 +147,7 @@ def fetch_url(
                     if response.status_code != 200:
                         raise FetchError(f"URL answered HTTP {response.status_code}.")
                     declared = response.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > max_bytes:
+                    if is_ascii_digits(declared) and int(declared) > max_bytes:
                         raise FetchError("File is too large.")
                     chunks: list[bytes] = []
                     size = 0

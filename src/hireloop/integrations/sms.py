@@ -19,6 +19,8 @@ from typing import Any
 import httpx
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 
+from hireloop.domain.ids import is_ascii_digits
+
 
 class SmsError(Exception):
     """The provider did not take the message. ``permanent``: retrying will not help."""
@@ -126,7 +128,7 @@ def send_sms(
         status=str(data.get("status") or "queued"),
         error_code=data.get("error_code"),
         error_message=data.get("error_message"),
-        segments=int(segments) if str(segments or "").isdigit() else None,
+        segments=int(segments) if is_ascii_digits(str(segments or "")) else None,
     )
 
 

@@ -39,6 +39,7 @@ from hireloop.domain.careers import service
 from hireloop.domain.careers.schemas import ApplicationForm
 from hireloop.domain.companies.models import Company
 from hireloop.domain.files.storage import local_storage
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.resumes.extract import (
     MAX_CV_BYTES,
@@ -271,7 +272,7 @@ def _target(session: Session, slug: str, job_uuid: str) -> _Target:
 
 
 def _page_number(raw: str | None) -> int:
-    if raw and raw.isdigit() and len(raw) < 7:
+    if raw and is_ascii_digits(raw) and len(raw) < 7:
         return max(int(raw), 1)
     return 1
 
@@ -352,7 +353,7 @@ class _Posted:
 
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if is_ascii_digits(declared) and int(declared) > MAX_BODY_BYTES:
         raise _BodyTooLarge
     chunks: list[bytes] = []
     size = 0

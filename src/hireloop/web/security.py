@@ -28,6 +28,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hireloop.domain.ids import is_ascii_digits
+
 SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 CSRF_COOKIE = "hireloop_csrf"
 CSRF_FIELD = "csrf_token"
@@ -160,7 +162,7 @@ def csrf_valid(secret: bytes, nonce: str | None, token: str | None) -> bool:
     if not nonce or not _valid_nonce(nonce) or not token or len(token) > 200:
         return False
     stamp, _, mac = token.partition(".")
-    if not stamp.isdigit():
+    if not is_ascii_digits(stamp):
         return False
     age = time.time() - int(stamp)
     if age < -300 or age > CSRF_MAX_AGE:  # a little clock skew between servers is fine

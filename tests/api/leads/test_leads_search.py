@@ -98,7 +98,10 @@ def test_query_by_name_email_phone_and_ids(client: TestClient, world: dict[str, 
     assert search(client, t, **{"filter[query]": "nobody-like-this"})["total"] == 0
 
 
-@pytest.mark.parametrize("query", ["Bulk1 Lead", "Jewel 2", "zzz 12345", "Maria Santos 1", "- -"])
+# ² and ٣ are digits to str.isdigit() but no id (int("²") fails; int("٣") is 3).
+@pytest.mark.parametrize(
+    "query", ["Bulk1 Lead", "Jewel 2", "zzz 12345", "Maria Santos 1", "- -", "²", "٣", "AP²"]
+)
 def test_a_query_that_matches_nothing_finds_nothing(
     client: TestClient, world: dict[str, Any], query: str
 ) -> None:

@@ -38,6 +38,7 @@ from hireloop.domain.careers.schemas import ApplicationForm
 from hireloop.domain.companies.models import ApiKey
 from hireloop.domain.companies.service import authenticate_api_key
 from hireloop.domain.files.storage import local_storage
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.resumes.extract import MAX_CV_BYTES, CVValidationError
 from hireloop.errors import Unauthorized
 
@@ -221,7 +222,7 @@ async def _read_body(request: Request) -> bytes:
     'CV too large' message: only the CV can make a career-site body that big."""
     too_large = CVValidationError("CV file too large (maximum 10 MB)")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if is_ascii_digits(declared) and int(declared) > MAX_BODY_BYTES:
         raise too_large
     chunks: list[bytes] = []
     size = 0

@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from starlette.datastructures import ImmutableMultiDict
 
 from hireloop.api.deps import SessionDep
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.messaging.service import record_inbound_sms, record_provider_status
 from hireloop.errors import Forbidden, Invalid
 from hireloop.integrations.sms import verify_signature
@@ -73,7 +74,7 @@ def sms_status(form: SignedForm, session: SessionDep, message: str | None = None
             sid,
             status,
             error_code=form.get("ErrorCode") or None,
-            message_id=int(message) if message and message.isdigit() else None,
+            message_id=int(message) if message and is_ascii_digits(message) else None,
         )
     return Response(status_code=204)
 

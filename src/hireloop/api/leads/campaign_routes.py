@@ -26,6 +26,7 @@ from hireloop.domain.applications.models import CustomFolder
 from hireloop.domain.companies.models import Company
 from hireloop.domain.companies.onboarding import career_page_url
 from hireloop.domain.files.storage import local_storage
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs import campaigns
 from hireloop.domain.jobs.audio import attach_question_audio
 from hireloop.domain.jobs.campaign import (
@@ -355,7 +356,7 @@ def associate_folder(
     campaign_id: str, folder_id: str, key: LeadsKeyDep, session: SessionDep
 ) -> dict[str, Any]:
     job = campaigns.get_campaign(session, key.company_id, campaign_id)
-    face_id = int(folder_id) if folder_id.isdigit() and len(folder_id) < 18 else None
+    face_id = int(folder_id) if is_ascii_digits(folder_id) and len(folder_id) < 18 else None
     if face_id is None:
         raise NotFound("Folder not found.")
     if face_id in SYSTEM_FOLDER_IDS.values():

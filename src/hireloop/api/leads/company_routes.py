@@ -18,6 +18,7 @@ from hireloop.api.leads.campaign_routes import (
 from hireloop.api.leads.payload import Payload, PayloadDep
 from hireloop.domain.applications import document_tags, folders, labels, reasons
 from hireloop.domain.companies import managers
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.pagination import Page
 from hireloop.errors import Invalid
 
@@ -32,7 +33,7 @@ def _positive_int(payload: Payload, name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     text = str(raw).strip() if isinstance(raw, str | int) else ""
-    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+    if not is_ascii_digits(text) or len(text) > 9 or int(text) < 1:
         raise Invalid(
             f"Parameter '{name}' must be a positive integer.",
             details={name: "must be a positive integer"},

@@ -31,6 +31,7 @@ from hireloop.api.leads.payload import Payload, PayloadDep, UploadedFile
 from hireloop.config import Settings
 from hireloop.domain.applications.pins import refresh_pins
 from hireloop.domain.files.storage import FileStorage, local_storage
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.leads import service
 from hireloop.domain.leads.schemas import CvUpload, LeadFilters, LeadInput, LeadUpdate
 from hireloop.domain.leads.search import PER_PAGE, search_leads
@@ -83,7 +84,7 @@ def _int(value: Any, name: str) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and is_ascii_digits(value.strip().lstrip("-")):
         return int(value.strip())
     raise Invalid(f"{name} must be an integer.", details={name: "must be an integer"})
 

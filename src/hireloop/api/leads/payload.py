@@ -14,6 +14,7 @@ import orjson
 from fastapi import Depends, Request
 from starlette.datastructures import UploadFile
 
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.errors import Invalid
 
 MAX_FORM_BYTES = 1_048_576
@@ -111,7 +112,7 @@ def query_payload(request: Request) -> Payload:
 async def _read_capped(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
     too_large = Invalid(f"Request body must not exceed {limit / 1_048_576:g} MB.")
-    if declared.isdigit() and int(declared) > limit:
+    if is_ascii_digits(declared) and int(declared) > limit:
         raise too_large
     chunks: list[bytes] = []
     size = 0

@@ -17,6 +17,7 @@ from hireloop.domain.candidates.identity import (
     normalize_email,
     normalize_phone,
 )
+from hireloop.domain.ids import is_ascii_digits
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets
 # when the data is exported and opened again (CSV injection). Such cells are stored with
@@ -140,7 +141,7 @@ def region_for(country_code: object, default_region: str | None) -> str | None:
     digits = text.removeprefix("+")
     if digits.startswith("00"):
         digits = digits[2:]
-    if digits.isdigit() and len(digits) <= 3:
+    if is_ascii_digits(digits) and len(digits) <= 3:
         region = phonenumbers.region_code_for_country_code(int(digits))
         if region != phonenumbers.UNKNOWN_REGION:
             return region

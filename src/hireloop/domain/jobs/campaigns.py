@@ -27,6 +27,7 @@ from hireloop.db import LIKE_ESCAPE, contains_pattern, utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.companies.models import Company, User
 from hireloop.domain.files.models import File
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs.campaign import (
     CampaignFields,
     CampaignSettings,
@@ -110,7 +111,7 @@ def search_campaigns(session: Session, company_id: int, criteria: str) -> list[J
     pattern = contains_pattern(text.lower())
     campaign_title = Job.campaign_settings["campaign_title"].as_string()
     exact = [func.lower(Job.ats_external_id) == text.lower()]
-    if text.isdigit() and len(text) < 19:
+    if is_ascii_digits(text) and len(text) < 19:
         exact.append(Job.id == int(text))
     titles = [
         func.lower(Job.title).like(pattern, escape=LIKE_ESCAPE),

@@ -40,6 +40,7 @@ from hireloop.domain.applications.models import (
 )
 from hireloop.domain.candidates.identity import name_key
 from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.schemas import LeadFilters
 from hireloop.domain.pagination import Page
@@ -131,7 +132,7 @@ def candidate_match(term: str) -> ColumnElement[bool]:
         conditions.append(Candidate.email.like(contains_pattern(term.lower()), escape=LIKE_ESCAPE))
     if len(digits) >= 4 and _PHONE_LIKE.fullmatch(term):
         conditions.append(Candidate.phone_e164.like(contains_pattern(digits), escape=LIKE_ESCAPE))
-    if term.isdigit() and len(term) < 19:
+    if is_ascii_digits(term) and len(term) < 19:
         conditions.append(Candidate.id == int(term))
     # An empty or_() would filter nothing, i.e. find everyone.
     return or_(*conditions) if conditions else false()
@@ -152,7 +153,7 @@ def matching_candidates(company_id: int, query: str) -> Select[tuple[int]] | Non
     candidates = select(Candidate.id).where(
         Candidate.company_id == company_id, candidate_match(term)
     )
-    if term.isdigit() and len(term) < 19:
+    if is_ascii_digits(term) and len(term) < 19:
         by_lead = select(Application.candidate_id).where(
             Application.company_id == company_id, Application.id == int(term)
         )

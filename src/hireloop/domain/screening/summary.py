@@ -14,6 +14,7 @@ import json
 from datetime import date
 from typing import Any
 
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.screening.schemas import JobProfile, ScreeningProfile, ScreeningResult
 from hireloop.integrations.llm import LLMClient, LLMError
 
@@ -25,7 +26,7 @@ def _month(ym: str | None) -> str | None:
     if not ym:
         return None
     parts = ym.split("-")
-    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+    if len(parts) >= 2 and is_ascii_digits(parts[1]) and 1 <= int(parts[1]) <= 12:
         return f"{_MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
     return parts[0]
 

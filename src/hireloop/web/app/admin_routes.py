@@ -17,6 +17,7 @@ from starlette.responses import Response
 from hireloop.api.deps import SessionDep
 from hireloop.domain.companies import accounts
 from hireloop.domain.companies import service as companies
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.messaging.account_emails import ACCOUNT_EMAIL_KINDS
 from hireloop.domain.messaging.delivery import list_mailbox
 from hireloop.domain.messaging.sanitize import html_to_text
@@ -248,7 +249,7 @@ def revoke_api_key(key_id: int, request: Request, session: SessionDep, form: Csr
 
 
 def _page_number(raw: str | None) -> int:
-    return max(int(raw), 1) if raw and raw.isdigit() and len(raw) < 7 else 1
+    return max(int(raw), 1) if raw and is_ascii_digits(raw) and len(raw) < 7 else 1
 
 
 @router.get(COMPANY + "/mailbox")

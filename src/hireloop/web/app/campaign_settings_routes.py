@@ -32,6 +32,7 @@ from hireloop.domain.companies.managers import display_name, list_managers
 from hireloop.domain.companies.models import User
 from hireloop.domain.files.models import File
 from hireloop.domain.files.storage import local_storage
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs import ai_settings, audio, campaigns
 from hireloop.domain.jobs.campaign import (
     ANSWER_TYPES,
@@ -161,7 +162,7 @@ async def _read(request: Request, *, max_bytes: int, max_files: int = 0) -> Form
     """The posted form (urlencoded or multipart) with its CSRF token checked, like
     ``pages.read_form`` but with the limits these larger forms need."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if is_ascii_digits(declared) and int(declared) > max_bytes:
         raise PageExit(error_page(request, 400, BAD_FORM))
     body = b""
     async for chunk in request.stream():
@@ -469,7 +470,7 @@ async def save_permissions(campaign_id: str, request: Request, session: SessionD
     form = await _read(request, max_bytes=FORM_BYTES)
     who, job = _campaign(request, session, campaign_id)
     raw = [v for v in form.getlist("manager_ids") if isinstance(v, str)]
-    ids = [int(v) for v in raw if v.isdigit() and len(v) < 19]
+    ids = [int(v) for v in raw if is_ascii_digits(v) and len(v) < 19]
     try:
         campaigns.update_campaign(
             session, job, None, _actor(who.user), settings={"campaign": {"manager_ids": ids}}
@@ -661,7 +662,7 @@ async def save_interview(campaign_id: str, request: Request, session: SessionDep
         "new_type": _text(form, "new_type", 20) or "audio_text",
     }
     op, _sep, arg = _text(form, "op", 40).partition(":")
-    index = int(arg) if arg.isdigit() and int(arg) < len(questions) else None
+    index = int(arg) if is_ascii_digits(arg) and int(arg) < len(questions) else None
     errors: dict[str, str] = {}
     if op == "add":
         if not values["new_text"]:
@@ -747,7 +748,7 @@ async def upload_audio(campaign_id: str, request: Request, session: SessionDep) 
 def prompt_audio(campaign_id: str, file_id: str, request: Request, session: SessionDep) -> Response:
     """An audio prompt of this campaign's script, for the ``<audio>`` players."""
     who, job = _campaign(request, session, campaign_id)
-    number = int(file_id) if file_id.isdigit() and len(file_id) < 19 else 0
+    number = int(file_id) if is_ascii_digits(file_id) and len(file_id) < 19 else 0
     file = session.get(File, number) if number else None
     if (
         file is None

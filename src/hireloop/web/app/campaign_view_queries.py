@@ -19,6 +19,7 @@ from hireloop.domain.applications.labels import labels_for
 from hireloop.domain.applications.models import CustomFolder, JobFolderCount, Label
 from hireloop.domain.applications.service import folder_totals
 from hireloop.domain.companies.models import User
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs.campaigns import visible_jobs_condition
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.schemas import LeadFilters
@@ -203,7 +204,7 @@ def candidate_list(
     status: str | None = None
     if filters.folder.startswith("custom:"):
         raw = filters.folder.removeprefix("custom:")
-        name = custom_folder_name(session, company_id, int(raw)) if raw.isdigit() else None
+        name = custom_folder_name(session, company_id, int(raw)) if is_ascii_digits(raw) else None
         if name is None:
             return CandidateList(Page(items=[], page=page, per_page=per_page, total=0))
         status = name

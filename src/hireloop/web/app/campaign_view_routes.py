@@ -32,6 +32,7 @@ from hireloop.domain.applications.models import Application
 from hireloop.domain.applications.pins import refresh_pins
 from hireloop.domain.applications.service import get_application, move_application
 from hireloop.domain.companies import accounts
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs.campaigns import can_see, get_campaign
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging.automatic import send_campaign_message
@@ -134,7 +135,7 @@ def _scope(request: Request, session: Session, ref: str) -> Scope:
     who = signed_in(request, session)
     if ref == ALL:
         return Scope(who, None, queries.visible_job_ids(session, who.user))
-    if not ref.isdigit() or len(ref) > 18:
+    if not is_ascii_digits(ref) or len(ref) > 18:
         raise _not_found(request, who)
     try:
         job = get_campaign(session, who.company.id, int(ref))
@@ -150,7 +151,7 @@ def _scope(request: Request, session: Session, ref: str) -> Scope:
 
 def _int(raw: str | None, low: int, high: int) -> int | None:
     raw = (raw or "").strip()
-    if raw.isdigit() and len(raw) < 7:
+    if is_ascii_digits(raw) and len(raw) < 7:
         value = int(raw)
         return value if low <= value <= high else None
     return None
@@ -166,7 +167,7 @@ def _day(raw: str | None) -> date | None:
 def _folder(raw: str | None) -> str | None:
     if raw in queries.SYSTEM_FOLDERS or raw == "all":
         return raw
-    if raw and raw.startswith("custom:") and raw[7:].isdigit() and len(raw) < 30:
+    if raw and raw.startswith("custom:") and is_ascii_digits(raw[7:]) and len(raw) < 30:
         return raw
     return None
 
@@ -320,7 +321,7 @@ def show_all(request: Request, session: SessionDep) -> Response:
     """Every campaign the user may see; ``?campaign=<id>`` is the campaign selector's
     choice (a plain GET form, no JavaScript needed): it leads to that campaign."""
     choice = request.query_params.get("campaign", "")
-    if choice.isdigit() and len(choice) <= 18:
+    if is_ascii_digits(choice) and len(choice) <= 18:
         scope = _scope(request, session, choice)
         return redirect(request, scope.base)
     return campaign_page(request, session, _scope(request, session, ALL))
@@ -408,7 +409,7 @@ def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Re
     if action == "move":
         target = text(form, "folder", 40)
         custom_id: int | None = None
-        if target.startswith("custom:") and target[7:].isdigit():
+        if target.startswith("custom:") and is_ascii_digits(target[7:]):
             custom_id = int(target[7:])
             folder = "custom"
         elif target in queries.MOVE_TARGETS:

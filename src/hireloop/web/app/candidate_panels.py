@@ -31,6 +31,7 @@ from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies import accounts
 from hireloop.domain.companies.models import User
 from hireloop.domain.files.models import File
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs.campaigns import can_see
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging import automatic, library
@@ -329,7 +330,7 @@ def _file_id(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value if value > 0 else None
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+    if isinstance(value, str) and is_ascii_digits(value) and len(value) < 19:
         return int(value)
     return None
 

@@ -27,6 +27,7 @@ from hireloop.domain.applications.labels import apply_labels
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.accounts import Current
 from hireloop.domain.files.storage import local_storage
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.leads import service as leads
 from hireloop.domain.messaging import library
 from hireloop.domain.messaging.service import CHANNELS, LAST_CHANNEL, queue_message, send_template
@@ -72,7 +73,7 @@ FILE_MISSING = N_("The file is no longer available.")
 
 
 def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 19 else None
+    return int(raw) if is_ascii_digits(raw) and 0 < len(raw) < 19 else None
 
 
 def _page(

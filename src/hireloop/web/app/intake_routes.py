@@ -43,6 +43,7 @@ from hireloop.domain.actor import Actor
 from hireloop.domain.candidates.identity import normalize_email
 from hireloop.domain.companies.accounts import Current
 from hireloop.domain.files.storage import FileStorage, local_storage
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.intake import background
 from hireloop.domain.intake import service as intake
 from hireloop.domain.intake.csv_import import COLUMNS as CSV_COLUMNS
@@ -235,7 +236,7 @@ async def read_upload(
     body to its Content-Length) with at most ``max_files`` files, its CSRF token checked."""
     language = who.user.language
     declared = request.headers.get("content-length", "")
-    if not declared.isdigit():
+    if not is_ascii_digits(declared):
         raise PageExit(error_page(request, 400, gettext_for(language)(BAD_FORM)))
     if int(declared) > max_bytes:
         message = gettext_for(language)(UPLOAD_TOO_BIG) % {"value": max_bytes // 1024 // 1024}
@@ -314,7 +315,7 @@ def add_page(campaign_id: int, request: Request, session: SessionDep) -> Respons
         who,
         job,
         tab if tab in TABS else "manual",
-        {"added_lead": int(lead) if lead.isdigit() and len(lead) < 19 else None},
+        {"added_lead": int(lead) if is_ascii_digits(lead) and len(lead) < 19 else None},
     )
 
 

@@ -25,6 +25,7 @@ from hireloop.config import Settings
 from hireloop.domain.companies import accounts
 from hireloop.domain.companies.access import IP_REFUSED, LoginLimiter, ip_allowed
 from hireloop.domain.companies.models import Company, User
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.errors import DomainError, Unprocessable
 from hireloop.web.app.i18n import (
     DEFAULT_LANGUAGE,
@@ -301,7 +302,7 @@ async def read_form(request: Request) -> FormData:
     """The posted form (at most ``MAX_FORM_BYTES``), its CSRF token checked; a
     ``PageExit`` with the 403 page when the token is missing, stale or forged."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+    if is_ascii_digits(declared) and int(declared) > MAX_FORM_BYTES:
         raise PageExit(error_page(request, 400, BAD_FORM))
     body = b""
     async for chunk in request.stream():

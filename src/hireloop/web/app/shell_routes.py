@@ -13,6 +13,7 @@ from starlette.responses import Response
 from hireloop.api.deps import SessionDep
 from hireloop.domain.companies import access, accounts
 from hireloop.domain.companies.models import Company, User
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.messaging.account_emails import queue_account_email
 from hireloop.errors import Invalid
 from hireloop.web.app.auth_routes import PASSWORDS_DIFFER, _email_text
@@ -54,7 +55,7 @@ PER_PAGE = 50
 
 
 def _page_number(raw: str | None) -> int:
-    return max(int(raw), 1) if raw and raw.isdigit() and len(raw) < 7 else 1
+    return max(int(raw), 1) if raw and is_ascii_digits(raw) and len(raw) < 7 else 1
 
 
 @router.get(APP_PREFIX)
