@@ -31,6 +31,21 @@ def test_a_body_that_is_not_an_object_is_400(client, auth, content):
     assert_400(post_raw(client, auth, content), "Request body must be a JSON object.")
 
 
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded", "text/plain"])
+def test_the_body_is_json_whatever_the_content_type(client, auth, content_type):
+    # The seed's header table lists Authorization and Accept only; curl -d sends a form's.
+    headers = {**auth, "Accept": "application/json"}
+    if content_type:
+        headers["Content-Type"] = content_type
+    r = client.post(
+        URL, content=b'{"ids": ["721b0d75-0000-4000-8000-000000000000"]}', headers=headers
+    )
+    assert r.status_code == 200, r.text
+    assert r.json() == {"result": {"Candidates": []}}
+    r = client.post(URL, content=b"{not json", headers=headers)
+    assert_400(r, "Malformed JSON in request body.")
+
+
 def test_ids_are_required(client, auth):
     for body in ({}, {"ids": None}, {"include": ["tags"]}):
         assert_400(client.post(URL, json=body, headers=auth), '"ids" is required.')
