@@ -99,7 +99,8 @@ def test_seed_form_encoded_request_creates_a_lead_with_pin(
 def test_v2_json_body_with_key_in_body_and_labels(
     client: TestClient, factory: Factory, session: Session
 ) -> None:
-    t = make_tenant(factory, session)
+    # Talkpush's v2 clients send api_key alone: a key issued without a secret takes them.
+    t = make_tenant(factory, session, with_secret=False)
     create_label(session, t.company.id, "Priority")
     session.commit()
     r = client.post(
@@ -130,11 +131,9 @@ def test_multipart_with_temporary_cv_stores_and_reads_it(
     pdf = make_pdf(
         ["Jewel Barton", "jewel@example.com", "Experience", "Call Center Agent, Telco Inc"]
     )
-    form = seed_form(t)
-    form.pop("api_secret")
     r = client.post(
         url(t),
-        data=form,
+        data=seed_form(t),
         files={"campaign_invitation[temporary_cv]": ("cv.pdf", pdf, "application/pdf")},
     )
     assert r.status_code == 200, r.text
@@ -251,11 +250,13 @@ def test_other_required_fields_and_bad_values(
     no_email.pop("campaign_invitation[email]")
     r = client.post(url(t), data=no_email)
     assert r.status_code == 400 and "phone" in r.json()["message"].lower()
-    r = client.post(url(t), params={"api_key": t.key}, json={"first_name": "x"})
+    r = client.post(
+        url(t), params={"api_key": t.key, "api_secret": t.secret}, json={"first_name": "x"}
+    )
     assert r.status_code == 400 and "campaign_invitation" in r.json()["message"]
     r = client.post(
         url(t),
-        params={"api_key": t.key},
+        params={"api_key": t.key, "api_secret": t.secret},
         json={
             "campaign_invitation": {
                 "first_name": "A",
@@ -356,6 +357,7 @@ def test_query_and_body_groups_merge_key_by_key(
         url(t),
         params={
             "api_key": t.key,
+            "api_secret": t.secret,
             "campaign_invitation[first_name]": "Q",
             "campaign_invitation[last_name]": "S",
             "campaign_invitation[email]": "q@x.example",
@@ -420,7 +422,7 @@ def test_phone_only_duplicates_match_on_the_e164_number(
     one = new_lead(client, t, user_phone_number="0917 123 4567")
     r = client.post(
         url(t),
-        params={"api_key": t.key},
+        params={"api_key": t.key, "api_secret": t.secret},
         json={
             "campaign_invitation": {
                 "first_name": "M",
@@ -459,7 +461,7 @@ def test_unknown_label_on_create_is_422_and_writes_nothing(
     t = make_tenant(factory, session)
     r = client.post(
         url(t),
-        params={"api_key": t.key},
+        params={"api_key": t.key, "api_secret": t.secret},
         json={
             "campaign_invitation": {
                 "first_name": "A",
@@ -529,3 +531,36 @@ def test_an_undecodable_json_body_is_malformed_json(
         assert r.status_code == 400, r.text
         assert r.json() == {"error": "bad_request", "message": "Malformed JSON in request body."}
     assert counts(session, t.company.id) == (0, 0)
+
+
+def test_a_key_with_a_secret_needs_it_to_create_a_lead(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    # The seed marks api_key and api_secret mandatory on the create call.
+    t = make_tenant(factory, session)
+    form = seed_form(t)
+    form.pop("api_secret")
+    r = client.post(url(t), data=form)
+    assert r.status_code == 401
+    assert r.json() == {"error": "unauthorized", "message": "Missing api_secret."}
+    assert counts(session, t.company.id) == (0, 0)
+    r = client.post(url(t), params={"api_secret": t.secret}, data=form)  # in the query
+    assert r.status_code == 200, r.text
+    # Reading needs the key only; a secret that is sent must still be the right one.
+    r = client.get(f"{P}/campaign_invitations", params={"api_key": t.key})
+    assert r.status_code == 200 and r.json()["total"] == 1
+    r = client.get(f"{P}/campaign_invitations", params={"api_key": t.key, "api_secret": "x"})
+    assert r.status_code == 401
+
+
+def test_a_key_without_a_secret_creates_leads_alone(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session, with_secret=False)
+    form = seed_form(t)
+    form.pop("api_secret")
+    r = client.post(url(t), data=form)
+    assert r.status_code == 200, r.text
+    # A secret sent with a key that has none cannot match.
+    r = client.post(url(t), data=seed_form(t, api_secret="guess"))
+    assert r.status_code == 401

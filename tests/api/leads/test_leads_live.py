@@ -120,6 +120,7 @@ def test_the_same_lead_sent_at_once_is_one_lead(live: Live, contact: dict[str, s
     url = f"{live.base}/api/talkpush_services/campaigns/{live.job_id}/campaign_invitations"
     body = {
         "api_key": live.key,
+        "api_secret": live.secret,
         "campaign_invitation": {"first_name": "Race", "last_name": "Cond", **contact},
     }
 

@@ -74,7 +74,11 @@ def test_every_lead_endpoint_is_404_for_another_company(
         ),
     ]
     for method, url, kwargs in calls:
-        params = {"api_key": intruder.key, **kwargs.pop("params", {})}
+        params = {
+            "api_key": intruder.key,
+            "api_secret": intruder.secret,
+            **kwargs.pop("params", {}),
+        }
         r = getattr(client, method)(url, params=params, **kwargs)
         assert r.status_code == 404, (method, url, r.text)
         assert "secret.person" not in r.text

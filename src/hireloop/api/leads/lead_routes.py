@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from hireloop.api.deps import SessionDep
-from hireloop.api.leads.auth import PREFIX, LeadsKeyDep, actor_for
+from hireloop.api.leads.auth import PREFIX, LeadsCreateKeyDep, LeadsKeyDep, actor_for
 from hireloop.api.leads.folder_ids import parse_folder_id
 from hireloop.api.leads.lead_format import (
     answers_json,
@@ -172,7 +172,7 @@ def create_campaign_invitation(
     campaign_id: int,
     request: Request,
     session: SessionDep,
-    key: LeadsKeyDep,
+    key: LeadsCreateKeyDep,
     payload: PayloadDep,
 ) -> Response:
     """The lead with its id and PIN; a person already in the campaign gets
