@@ -25,6 +25,7 @@ from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import Application
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.service import create_company, create_user
+from hireloop.domain.intake import service as intake_service
 from hireloop.domain.intake.models import ImportRun
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.jobs.schemas import JobData
@@ -254,8 +255,9 @@ def test_runs_of_other_campaigns_and_previews_are_not_shown(
     reason="progress during the run is written on PostgreSQL (SQLite has one writer)",
 )
 def test_progress_is_visible_while_the_worker_imports(
-    world: dict[str, Any], client: TestClient, job: Job
+    world: dict[str, Any], client: TestClient, job: Job, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(intake_service, "CHUNK_ROWS", 2_000)
     rows = 10_000  # five chunks of 2,000
     content = "first name,last name,email,country code,phone number,referee\n" + "".join(
         f"Lead,Number{i},lead{i}@example.com,63,,\n" for i in range(rows)

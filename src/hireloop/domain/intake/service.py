@@ -58,7 +58,10 @@ from hireloop.domain.leads.service import CAMPAIGN_NOT_FOUND, CLOSED_CAMPAIGN, p
 from hireloop.domain.outbox.service import emit
 from hireloop.errors import Invalid, NotFound
 
-CHUNK_ROWS = 2_000
+# Rows per chunk: each chunk costs a handful of statements. 10,000 rather than 2,000 took
+# a 100k-row import from 3.2 to 2.7 times the raw insert baseline (bench/csv_import.py,
+# docs/intake.md); 20,000 was no better (the first chunk is checked before any write).
+CHUNK_ROWS = 10_000
 MAX_STORED_ERRORS = 1_000  # ImportRun.errors keeps the first ones; failed_count counts all
 INVITATIONS_EVENT = "intake.invitations_requested"
 LEADS_CREATED_EVENT = "intake.leads_created"
