@@ -22,6 +22,7 @@ from hireloop.domain.candidates.models import Candidate, Comment
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.files.models import File
 from hireloop.domain.messaging.models import Message
+from hireloop.domain.outbox.models import OutboxEvent
 from tests.api.leads.leads_support import P, make_tenant, new_lead
 from tests.factories import Factory
 
@@ -321,6 +322,52 @@ def test_custom_folder_status(client: TestClient, factory: Factory, session: Ses
     assert r.status_code == 404  # not associated with this campaign
     r = client.put(lead_url(lead, "/custom"), params={"api_key": t.key})
     assert r.status_code == 400
+
+
+def test_moves_between_custom_folders_say_which_folders(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    first = CustomFolder(company_id=t.company.id, name="Pooling")
+    second = CustomFolder(company_id=t.company.id, name="Assessment")
+    session.add_all([first, second])
+    session.flush()
+    for folder in (first, second):
+        session.add(
+            CampaignFolder(job_id=t.job.id, custom_folder_id=folder.id, company_id=t.company.id)
+        )
+    session.commit()
+    lead = new_lead(client, t, email="hop@example.com")
+    for name in ("Pooling", "Assessment"):
+        r = client.put(lead_url(lead, "/custom"), params={"api_key": t.key, "folder": name})
+        assert r.status_code == 200, r.text
+    r = client.put(lead_url(lead, "/shortlist"), params={"api_key": t.key})
+    assert r.status_code == 200, r.text
+    moves = session.execute(
+        select(ApplicationEvent.from_folder, ApplicationEvent.to_folder, ApplicationEvent.data)
+        .where(ApplicationEvent.application_id == lead["id"], ApplicationEvent.kind == "moved")
+        .order_by(ApplicationEvent.id)
+    ).all()
+    assert [tuple(m) for m in moves] == [
+        ("inbox", "custom", {"to_custom_folder_id": first.id}),
+        (
+            "custom",
+            "custom",
+            {"from_custom_folder_id": first.id, "to_custom_folder_id": second.id},
+        ),
+        ("custom", "shortlisted", {"from_custom_folder_id": second.id}),
+    ]
+    payloads = [
+        e.payload
+        for e in session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.event_type == "application.moved")
+            .order_by(OutboxEvent.id)
+        )
+        if e.payload["applicationId"] == lead["id"]
+    ]
+    assert payloads[1]["fromCustomFolderId"] == first.id
+    assert payloads[1]["toCustomFolderId"] == second.id
 
 
 # --- Move -----------------------------------------------------------------------------------

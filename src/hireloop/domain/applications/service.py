@@ -49,6 +49,7 @@ def _record(
     *,
     from_folder: str | None = None,
     reason: str | None = None,
+    data: dict[str, Any] | None = None,
 ) -> None:
     session.execute(
         _INSERT_EVENT,
@@ -62,6 +63,7 @@ def _record(
             "reason": reason,
             "actor_type": actor.type,
             "actor_id": actor.id,
+            "data": data or {},
         },
     )
 
@@ -194,18 +196,28 @@ def move_application(
     previous = application.folder
     if previous == folder and application.custom_folder_id == custom_folder_id:
         return application
+    # Which custom folders: "custom" alone cannot tell one custom folder from another.
+    custom: dict[str, int] = {}
+    if previous == "custom" and application.custom_folder_id is not None:
+        custom["from_custom_folder_id"] = application.custom_folder_id
+    if folder == "custom" and custom_folder_id is not None:
+        custom["to_custom_folder_id"] = custom_folder_id
     _count(session, application, -1)
     application.folder = folder
     application.custom_folder_id = custom_folder_id if folder == "custom" else None
     application.folder_changed_at = utcnow()
     _count(session, application, +1)
-    _record(session, application, "moved", actor, from_folder=previous, reason=reason)
-    emit(
-        session,
-        application.company_id,
-        "application.moved",
-        {"applicationId": application.id, "from": previous, "to": folder, "reason": reason},
-    )
+    _record(session, application, "moved", actor, from_folder=previous, reason=reason, data=custom)
+    payload: dict[str, Any] = {
+        "applicationId": application.id,
+        "from": previous,
+        "to": folder,
+        "reason": reason,
+    }
+    if custom:
+        payload["fromCustomFolderId"] = custom.get("from_custom_folder_id")
+        payload["toCustomFolderId"] = custom.get("to_custom_folder_id")
+    emit(session, application.company_id, "application.moved", payload)
     return application
 
 
