@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
 from hireloop.domain.applications.labels import create_label
-from hireloop.domain.applications.models import Application, ApplicationEvent
+from hireloop.domain.applications.models import Application, ApplicationEvent, Label
 from hireloop.domain.applications.service import folder_totals
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.files.models import File
@@ -413,6 +413,20 @@ def test_same_request_twice_is_one_lead_marked_duplicate(
     assert lead["pin"] == first["campaign_invitation"]["pin"]
     assert lead["labels"] == ["Duplicate"]
     assert counts(session, t.company.id) == (1, 1)
+
+
+def test_the_duplicate_label_is_the_company_label_of_any_case(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    # Label names are unique whatever their case: a company's own "duplicate" is used.
+    t = make_tenant(factory, session)
+    own = create_label(session, t.company.id, "duplicate")
+    session.commit()
+    client.post(url(t), data=seed_form(t))
+    again = client.post(url(t), data=seed_form(t))
+    assert again.json()["campaign_invitation"]["labels"] == ["duplicate"]
+    names = session.scalars(select(Label.name).where(Label.company_id == t.company.id)).all()
+    assert names == ["duplicate"] and own.id is not None
 
 
 def test_phone_only_duplicates_match_on_the_e164_number(

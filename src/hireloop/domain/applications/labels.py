@@ -83,14 +83,28 @@ def create_label(session: Session, company_id: int, name: object) -> Label:
     return label
 
 
+def _find_any_case(session: Session, company_id: int, name: str) -> Label | None:
+    """The company's label ``name`` however it is capitalised (names are unique so)."""
+    return session.scalar(
+        select(Label)
+        .where(Label.company_id == company_id, func.lower(Label.name) == name.lower())
+        .order_by(Label.id)
+        .limit(1)
+    )
+
+
 def ensure_label(session: Session, company_id: int, name: str) -> Label:
-    """The label ``name``, created when missing (race-safe): for the automatic labels."""
+    """The label ``name``, created when missing (race-safe): for the automatic labels. A
+    label the company made with another capitalisation ("duplicate") is that label."""
+    label = _find_any_case(session, company_id, name)
+    if label is not None:
+        return label
     session.execute(
         insert_for(session, Label)
         .values(company_id=company_id, name=name, automatic=name in AUTOMATIC_LABELS)
         .on_conflict_do_nothing(index_elements=["company_id", "name"])
     )
-    label = find_label(session, company_id, name)
+    label = _find_any_case(session, company_id, name)
     assert label is not None
     return label
 
