@@ -17,6 +17,7 @@ from hireloop.domain.intake.sheets import (
     SheetSyncFailed,
     add_sheet_source,
     list_sheet_sources,
+    read_rows,
     split_full_name,
     spreadsheet_id_from_url,
     sync_sheet,
@@ -95,6 +96,32 @@ def test_split_full_name() -> None:
     assert split_full_name("Maria Clara  Santos") == ("Maria Clara", "Santos")
     assert split_full_name("Cher") == ("Cher", "")
     assert split_full_name("") == ("", "")
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "6/14/2024 10:32:11",
+        "14/06/2024 10:32:11",
+        "2024-06-14 10:32:11",
+        "45457.4391",  # an unformatted cell: the date's serial number
+        "2024. 6. 14 오후 10:32:11",  # Korean
+        "2024年6月14日 10:32:11",  # Chinese, Japanese
+        "14.6.2024 klo 10.32.11",  # Finnish
+        "14/06/2024 10.32.11",  # Indonesian, Italian
+        "14-Jun-2024 10:32:11",
+    ],
+)
+def test_a_form_timestamp_in_any_locale_is_taken(stamp: str) -> None:
+    rows = read_rows(["Timestamp"], [[stamp, "Ana Cruz", "ana@example.com"]], 2, "PH")
+    assert rows.errors == [] and rows.rows[0].others["timestamp"] == stamp
+
+
+@pytest.mark.parametrize("first", ["Ana Cruz", "ana@example.com", "not a date", "Makati 1200"])
+def test_a_first_column_that_is_no_timestamp_is_a_row_error(first: str) -> None:
+    rows = read_rows(["Timestamp"], [[first, "Ana Cruz", "ana@example.com"]], 2, "PH")
+    assert rows.rows == []
+    assert rows.errors[0].error == "The first column must hold the form's timestamp or be empty"
 
 
 def test_add_and_list_sources(session: Session, factory: Factory) -> None:

@@ -60,6 +60,19 @@ _TIMESTAMP = re.compile(
     r"(?: ?[AaPp]\.? ?[Mm]\.?)?(?: ?(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5}))?)?$"
     r"|^\d+(?:\.\d+)?$"  # a date serial number (unformatted cell)
 )
+# A Form writes its timestamp in the spreadsheet's locale ("2024. 6. 14 오후 10:32:11",
+# "2024年6月14日 10:32:11", "14.6.2024 klo 10.32.11", "14-Jun-2024 10:32:11"): outside the
+# numeric forms above, a cell with at least two runs of digits, no "@" and no more than a
+# timestamp's length counts as one. What the check is for, a first column that holds a
+# name or an email (columns out of order), still fails.
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _is_timestamp(value: str) -> bool:
+    if _TIMESTAMP.match(value):
+        return True
+    return len(value) <= 64 and "@" not in value and len(_DIGIT_RUN.findall(value)) >= 2
+
 # ``others`` keys of columns 5-12 (Talkpush's names for the referral fields).
 _OTHERS = (
     (4, "location"),
@@ -206,7 +219,7 @@ def _row(number: int, cells: list[str], extra_keys: list[str], region: str | Non
         return str(cells[i]).strip() if i < len(cells) else ""
 
     timestamp = cell(0)
-    if timestamp and not _TIMESTAMP.match(timestamp):
+    if timestamp and not _is_timestamp(timestamp):
         raise RowInvalid("The first column must hold the form's timestamp or be empty")
     first, last = split_full_name(cell(1))
     others: dict[str, Any] = {}
