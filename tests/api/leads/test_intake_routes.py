@@ -146,9 +146,11 @@ def test_link_and_list_sheets(
     listed = client.get(f"{P}/campaigns/{job.id}/sheets", params={"api_key": key})
     assert listed.status_code == 200 and listed.json() == {"sheets": [sheet]}
     again = client.post(
-        f"{P}/campaigns/{job.id}/sheets", params={"api_key": key}, data={"url": SHEET_URL}
+        f"{P}/campaigns/{job.id}/sheets",
+        params={"api_key": key},
+        data={"url": SHEET_URL, "sheet_name": "form responses 1"},
     )
-    assert again.status_code == 409
+    assert again.status_code == 409  # that tab is linked (tab names: any case)
 
 
 def test_bad_sheet_urls_are_400(client: TestClient, factory: Factory) -> None:

@@ -137,6 +137,27 @@ def test_add_and_list_sources(session: Session, factory: Factory) -> None:
     assert list_sheet_sources(session, other.id, job.id) == []
 
 
+def test_each_tab_of_a_spreadsheet_links_once(session: Session, factory: Factory) -> None:
+    company = factory.company()
+    job = factory.job(company)
+    base = f"https://docs.google.com/spreadsheets/d/{SHEET_ID}/edit"
+    first = add_sheet_source(session, company, job, base + "#gid=0")
+    assert first.sheet_name is None  # the first tab
+    # A link copied with another tab open: which tab is meant must be said by name.
+    with pytest.raises(Invalid) as refused:
+        add_sheet_source(session, company, job, base + "#gid=1577000")
+    assert refused.value.details == {
+        "sheet_name": "required for a link to a tab other than the first"
+    }
+    second = add_sheet_source(
+        session, company, job, base + "#gid=1577000", sheet_name="Form Responses 2"
+    )
+    assert second.sheet_name == "Form Responses 2"
+    with pytest.raises(Conflict):
+        add_sheet_source(session, company, job, base, sheet_name="form responses 2")
+    assert list_sheet_sources(session, company.id, job.id) == [first, second]
+
+
 def test_sync_imports_only_new_rows(
     session: Session, factory: Factory, fake: FakeGoogleSheets, client: GoogleSheetsClient
 ) -> None:

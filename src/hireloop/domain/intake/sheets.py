@@ -73,6 +73,7 @@ def _is_timestamp(value: str) -> bool:
         return True
     return len(value) <= 64 and "@" not in value and len(_DIGIT_RUN.findall(value)) >= 2
 
+
 # ``others`` keys of columns 5-12 (Talkpush's names for the referral fields).
 _OTHERS = (
     (4, "location"),
@@ -122,6 +123,17 @@ def spreadsheet_id_from_url(url: object) -> str:
     return match.group(1)
 
 
+def _tab_id(url: object) -> str | None:
+    """The ``gid`` (tab id) of a Sheets link (``…/edit#gid=123``, ``…?gid=123``), if any."""
+    parts = urlsplit(str(url or "").strip())
+    for params in (parts.fragment, parts.query):
+        for pair in params.split("&"):
+            key, _, value = pair.partition("=")
+            if key == "gid" and value:
+                return value
+    return None
+
+
 def add_sheet_source(
     session: Session, company: Company, job: Job, url: object, *, sheet_name: str | None = None
 ) -> SheetSource:
@@ -132,14 +144,22 @@ def add_sheet_source(
     ensure_takes_leads(job)
     spreadsheet_id = spreadsheet_id_from_url(url)
     name = " ".join((sheet_name or "").split())[:200] or None
-    existing = session.scalar(
-        select(SheetSource).where(
+    if name is None and _tab_id(url) not in (None, "0"):
+        # The link was copied with another tab open; the Sheets API reads tabs by name.
+        raise Invalid(
+            "This link points to one tab of the spreadsheet: give that tab's name as "
+            "sheet_name (without it, the first tab is read).",
+            details={"sheet_name": "required for a link to a tab other than the first"},
+        )
+    linked = session.scalars(
+        select(SheetSource.sheet_name).where(
             SheetSource.company_id == company.id,
             SheetSource.job_id == job.id,
             SheetSource.spreadsheet_id == spreadsheet_id,
         )
-    )
-    if existing is not None:
+    ).all()
+    # One source per tab: "Form Responses 2" of a file can join its first tab.
+    if any((other or "").casefold() == (name or "").casefold() for other in linked):
         raise Conflict("This spreadsheet is already linked to the campaign.")
     source = SheetSource(
         company_id=company.id,
