@@ -141,8 +141,11 @@ class Settings(BaseSettings):
     sms_timeout_seconds: float = Field(default=10.0, description="Timeout of one SMS API call.")
     pin_ttl_hours: int = Field(
         default=72,
-        description="Hours an interview PIN stays valid; an application whose PIN expires "
-        "unanswered moves to No Response.",
+        # A PIN must outlive its own issue, and a huge value overflows the expiry date.
+        ge=1,
+        le=87_600,
+        description="Hours an interview PIN stays valid (1 to 87600, 10 years); an "
+        "application whose PIN expires unanswered moves to No Response.",
     )
     google_sheets_base_url: str = Field(
         default="https://sheets.googleapis.com",

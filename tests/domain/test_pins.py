@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from hireloop.config import Settings
 from hireloop.db import utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import Application, ApplicationEvent
@@ -121,3 +124,23 @@ def test_refresh_gives_new_pins_and_brings_leads_back(factory: Factory, session:
     )
     assert other_company_app.pin == old
     assert _count(session, lapsed.job_id, "inbox") == 2
+
+
+@pytest.mark.parametrize("hours", ["0", "-5", "87601", "100000000"])
+def test_a_pin_lifetime_out_of_range_is_refused_at_startup(
+    hours: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A negative lifetime expires PINs as they are issued; a huge one overflowed the
+    expiry date and failed every new lead."""
+    monkeypatch.setenv("HIRELOOP_PIN_TTL_HOURS", hours)
+    with pytest.raises(ValidationError, match="pin_ttl_hours"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_the_longest_pin_lifetime_still_issues_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HIRELOOP_PIN_TTL_HOURS", "87600")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    application = Application()
+    issue_pin(application, settings.pin_ttl_hours)
+    assert application.pin_expires_at is not None
+    assert application.pin_expires_at - utcnow() > timedelta(days=3649)

@@ -9,7 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hireloop.db import utcnow
+from hireloop.domain.applications.models import Application
 from hireloop.domain.companies.models import Company
+from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging.library import create_quick_reply
 from hireloop.domain.messaging.models import Message, MessageTemplate
 from tests.factories import Factory
@@ -479,3 +482,72 @@ def test_sending_errors(client: TestClient, factory: Factory, session: Session) 
     blocked = send()
     assert blocked.status_code == 400 and "not to be contacted" in blocked.json()["message"]
     assert _count(session, Message) == before
+
+
+def test_links_and_words_that_look_like_handlers_are_saved_obfuscated_scripts_refused(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    company, key = _company(factory)
+    url = f"{BASE}/templates?api_key={key}"
+    link = '<p><a href="https://careers.example.com/start?onboarding=1">Start</a></p>'
+    for content in (link, "<p>Our chat team is online=welcome</p>"):
+        saved = client.post(url, json={**SMS_TEMPLATE, "type": "email", "content": content})
+        assert saved.status_code == 201, saved.text
+    templates = client.get(url).json()["message_templates"]
+    assert any("start?onboarding=1" in t["content"] for t in templates)
+
+    hidden = client.post(
+        url,
+        json={
+            **SMS_TEMPLATE,
+            "type": "email",
+            "content": '<a href="jav&#x09;ascript:alert(1)">x</a>',
+        },
+    )
+    assert hidden.status_code == 422 and hidden.json()["error"] == "validation_failed"
+    assert hidden.json()["message"] == "HTML must not contain scripts, frames or event handlers."
+    assert _count(session, MessageTemplate) == 2
+
+    # The campaign's message settings use the same check.
+    job = factory.job(company)
+    r = client.put(
+        f"/api/talkpush_services/campaigns/{job.id}",
+        params={"api_key": key},
+        json={"settings": {"messages": {"completion": {"email_html": link}}}},
+    )
+    assert r.status_code == 200, r.text
+    session.expire_all()
+    stored = session.get(Job, job.id)
+    assert stored is not None
+    assert "start?onboarding=1" in stored.messaging_settings["completion"]["email_html"]
+
+
+def test_a_quick_reply_with_the_access_code_gives_a_lead_without_pin_one(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    company, key = _company(factory)
+    application, _ = _lead_and_reply(factory, session, company)
+    reply = create_quick_reply(
+        session, company.id, title="Reminder", content="Your access code is <%= @access_code %>."
+    )
+    session.commit()
+    assert application.pin is None
+    sent = client.post(
+        f"{BASE}/messages",
+        json={
+            "api_key": key,
+            "message": {
+                "campaign_invitation_id": application.id,
+                "channel": "LastChannel",
+                "quick_reply_id": reply.id,
+            },
+        },
+    )
+    assert sent.status_code == 200, sent.text
+    session.expire_all()
+    lead = session.get(Application, application.id)
+    message = session.get(Message, sent.json()["message_id"])
+    assert lead is not None and message is not None
+    assert lead.pin and len(lead.pin) == 6 and lead.pin_expires_at is not None
+    assert lead.pin_expires_at.replace(tzinfo=None) > utcnow().replace(tzinfo=None)
+    assert message.body_text == f"Your access code is {lead.pin}."

@@ -120,6 +120,27 @@ def test_moves_send_shortlisted_and_rejection_only_when_notifying(
     assert len(_messages(session, application)) == 2
 
 
+def test_a_message_with_the_access_code_issues_a_missing_pin(
+    session: Session, factory: Factory
+) -> None:
+    """Only the invitation issued PINs before; the completion message's values are
+    computed before the PIN exists and must still carry it."""
+    completion = {"enabled": True, "sms": "Your code: @access_code", "email_html": ""}
+    job = _job(factory, {"completion": completion})
+    application = _apply(factory, job, first_name="Ana", phone="+639171234567")
+    assert application.pin is None
+    automatic.on_interview_completed(session, application)
+    [sms] = _messages(session, application)
+    assert application.pin and application.pin_expires_at
+    assert sms.body_text == f"Your code: {application.pin}"
+
+    # A message without the token leaves a lead without PIN as it is.
+    other = _apply(factory, job, first_name="Bo", phone="+639171234568")
+    job.messaging_settings = {"completion": {**completion, "sms": "Thanks @candidate_name"}}
+    automatic.on_interview_completed(session, other)
+    assert other.pin is None and _messages(session, other)[0].body_text == "Thanks Bo"
+
+
 def test_imported_leads_get_their_invitations_once(session: Session, factory: Factory) -> None:
     job = _job(factory)
     apps = [_apply(factory, job, phone=f"+63917123450{i}") for i in range(3)]

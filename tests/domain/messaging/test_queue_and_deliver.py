@@ -169,6 +169,22 @@ def test_an_email_template_is_sanitized_rendered_escaped_and_sent_by_smtp(
     assert "&lt;Ana &amp; Bo&gt;" in received.message.get_body(("html",)).get_content()
 
 
+def test_a_lead_value_used_as_a_link_cannot_make_a_javascript_link(
+    session: Session, factory: Factory
+) -> None:
+    application = _lead(factory)
+    application.others = {"referee": "javascript:alert(1)"}
+    message = queue_message(
+        session,
+        application=application,
+        channel="email",
+        kind="template",
+        html='<p>Referred by <a href="@referee">@referee</a></p>',
+    )
+    html = message.body_html or ""
+    assert "href" not in html and "javascript:alert(1)</a>" in html
+
+
 def test_do_not_contact_and_unreachable_candidates_are_refused(
     session: Session, factory: Factory
 ) -> None:

@@ -24,10 +24,12 @@ _ATTRIBUTES = {
     "td": {"width", "colspan", "rowspan", "bgcolor", "valign"},
     "th": {"width", "colspan", "rowspan", "bgcolor", "valign"},
 }
-_SCRIPTY = re.compile(
-    r"<\s*(script|iframe|object|embed)\b|\bon[a-z]+\s*=|javascript\s*:|vbscript\s*:",
-    re.IGNORECASE,
-)
+# What check_html refuses: tags that run or embed code, and script URL schemes.
+_SCRIPT_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet"}
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:")
+# Browsers ignore these inside a URL ("jav&#x09;ascript:" still runs), so they are
+# removed before the scheme is compared.
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def clean_html(html: str) -> str:
@@ -41,10 +43,36 @@ def clean_html(html: str) -> str:
     )
 
 
+class _ScriptFinder(HTMLParser):
+    """Finds scripts in parsed HTML: looking at tags and attributes (with their entities
+    decoded) rather than the raw text, a link such as ``?onboarding=1`` or the words
+    "online=welcome" are not mistaken for event handlers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SCRIPT_TAGS:
+            self.found = True
+        for name, value in attrs:
+            url = _URL_IGNORED.sub("", value or "").lower()
+            if name.startswith("on") or url.startswith(_SCRIPT_SCHEMES):
+                self.found = True
+
+
+def _has_scripts(html: str) -> bool:
+    finder = _ScriptFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
 def check_html(html: str, field: str = "content") -> str:
-    """The cleaned HTML of a template; Invalid when it holds scripts, frames or event
-    handlers (the recruiter is told, rather than the content silently stripped)."""
-    if _SCRIPTY.search(html or ""):
+    """The cleaned HTML of a template; Invalid when it holds scripts, frames, event
+    handlers or javascript:/vbscript: URLs (the recruiter is told, rather than the
+    content silently stripped)."""
+    if _has_scripts(html or ""):
         raise Invalid(
             "HTML must not contain scripts, frames or event handlers.",
             details={field: "scripts are not allowed"},

@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hireloop.config import get_settings
 from hireloop.db import insert_returning, utcnow
 from hireloop.domain.applications.models import Application
+from hireloop.domain.applications.pins import issue_pin
 from hireloop.domain.candidates.identity import normalize_phone
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.models import Company
@@ -25,7 +27,7 @@ from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging import templates, tokens
 from hireloop.domain.messaging.context import token_values
 from hireloop.domain.messaging.models import Message, MessageTemplate
-from hireloop.domain.messaging.sanitize import clean_template_html, html_to_text
+from hireloop.domain.messaging.sanitize import clean_html, clean_template_html, html_to_text
 from hireloop.domain.messaging.sms import sms_length
 from hireloop.domain.outbox.service import emit
 from hireloop.errors import Invalid
@@ -167,9 +169,10 @@ def prepare_message(
     it with its outbox event (:func:`queue_message` does both).
 
     ``text``, ``html`` and ``subject`` are templates: their tokens are rendered here, plain
-    for SMS text and subjects, HTML-escaped in email HTML (which is sanitized first). An
-    email without HTML gets one made from its text; one without text gets its text from
-    the HTML. SMS record their encoding and segment count.
+    for SMS text and subjects, HTML-escaped in email HTML (which is sanitized before and
+    after). An email without HTML gets one made from its text; one without text gets its
+    text from the HTML. SMS record their encoding and segment count. A message using
+    ``@access_code`` gives the application a PIN first when it has none.
 
     Invalid when the candidate asked not to be contacted or cannot be reached on that
     channel (no phone number, no email address).
@@ -183,6 +186,14 @@ def prepare_message(
     problem = contact_problem(candidate, channel)
     if problem:
         raise Invalid(problem, details={"channel": problem})
+    templates_used = (text,) if channel == "sms" else (text, html, subject)
+    if not application.pin and any(
+        "access_code" in tokens.find_tokens(t or "") for t in templates_used
+    ):
+        issue_pin(application, get_settings().pin_ttl_hours)
+        if values is not None:
+            # Values computed by the caller before the PIN existed.
+            values = {**values, "access_code": application.pin}
     if values is None:
         values = token_values(session, application, candidate=candidate, job=job, company=company)
 
@@ -211,6 +222,9 @@ def prepare_message(
     else:
         if html and html.strip():
             body_html = tokens.render(_clean_template(html), values, html=True)
+            # Escaping keeps a value from adding markup, not from being a whole URL: a
+            # lead's "javascript:..." in <a href="@referee"> must be dropped too.
+            body_html = clean_html(body_html)
             body_text = tokens.render(text, values) if text.strip() else html_to_text(body_html)
         else:
             body_text = tokens.render(text, values)
