@@ -392,6 +392,10 @@ def test_search_by_id_external_id_and_title(client: TestClient, key: str) -> Non
     r = client.get(f"{P}/campaigns/search/nothing-like-it", params={"api_key": key})
     assert r.status_code == 404
     assert r.json()["message"] == "Campaigns not match the criteria."
+    for criteria in ("%00", "a%00b"):  # a null character: 400, not every campaign
+        r = client.get(f"{P}/campaigns/search/{criteria}", params={"api_key": key})
+        assert r.status_code == 400, r.text
+        assert r.json()["message"] == "Parameter values must not contain null characters."
 
 
 def test_questions_of_the_interview(client: TestClient, key: str) -> None:

@@ -149,6 +149,32 @@ def test_basic_settings_and_permissions(
             "settings.interview.questions[1].id",
         ),
         ({"interview": {"introduction": {"audio_file_id": 424242}}}, "settings.interview"),
+        # Ids past what the database can bind, booleans as ids, arbitrary text as flags.
+        ({"campaign": {"manager_ids": [2**63]}}, "settings.campaign.manager_ids[0]"),
+        ({"campaign": {"manager_ids": [0]}}, "settings.campaign.manager_ids[0]"),
+        ({"campaign": {"manager_ids": [True]}}, "settings.campaign.manager_ids[0]"),
+        ({"campaign": {"web_dialout": "sometimes"}}, "settings.campaign.web_dialout"),
+        ({"campaign": {"auto_call": "t"}}, "settings.campaign.auto_call"),
+        (
+            {"messages": {"invitation": {"enabled": "enabled"}}},
+            "settings.messages.invitation.enabled",
+        ),
+        (
+            {"interview": {"introduction": {"audio_file_id": 2**63}}},
+            "settings.interview.introduction.audio_file_id",
+        ),
+        (
+            {"interview": {"closing": {"audio_file_id": 2**64 - 1}}},
+            "settings.interview.closing.audio_file_id",
+        ),
+        (
+            {"interview": {"questions": [{"text": "Why us?", "audio_file_id": 2**63}]}},
+            "settings.interview.questions[0].audio_file_id",
+        ),
+        (
+            {"interview": {"questions": [{"text": "Why us?", "audio_file_id": True}]}},
+            "settings.interview.questions[0].audio_file_id",
+        ),
         ({"interview": {"closing": "bye"}}, "settings.interview.closing"),
         ({"interview": []}, "settings.interview"),
         ({"webhooks": {}}, "settings.webhooks"),
@@ -177,6 +203,69 @@ def test_invalid_settings_are_refused_whole(
     after = stored(session, campaign["id"])
     assert after.title == "CSR"
     assert (after.campaign_settings, after.messaging_settings, after.interview_settings) == docs
+
+
+def test_create_with_an_out_of_range_id_is_400_and_creates_nothing(
+    client: TestClient, key: str, session: Session
+) -> None:
+    campaign = {
+        "campaign_title": "Wave 1",
+        "job_title": "CSR",
+        "street": "Ayala",
+        "city": "Makati",
+        "region": "NCR",
+        "country": "PH",
+        "short_description": "Voice",
+    }
+    for settings, field in [
+        ({"campaign": {"manager_ids": [2**63]}}, "settings.campaign.manager_ids[0]"),
+        (
+            {"interview": {"introduction": {"audio_file_id": 2**63}}},
+            "settings.interview.introduction.audio_file_id",
+        ),
+    ]:
+        r = client.post(
+            f"{P}/campaigns",
+            params={"api_key": key},
+            json={"campaign": campaign, "settings": settings},
+        )
+        assert r.status_code == 400, r.text
+        assert field in r.json()["details"], r.json()
+    assert session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_form_encoded_settings(
+    client: TestClient,
+    key: str,
+    campaign: dict[str, Any],
+    session: Session,
+    company,  # type: ignore[no-untyped-def]
+) -> None:
+    manager = create_user(session, company.id, email="m@acme.test", name="Mia", password=None)
+    session.commit()
+    url = f"{P}/campaigns/{campaign['id']}"
+    r = client.put(
+        url,
+        params={"api_key": key},
+        data={
+            "settings[campaign][web_dialout]": "true",
+            "settings[campaign][auto_call]": "on",
+            "settings[campaign][manager_ids][]": str(manager.id),
+            "settings[messages][rejection][enabled]": "false",
+        },
+    )
+    assert r.status_code == 200, r.text
+    s = r.json()["campaign"]["settings"]
+    assert s["campaign"]["web_dialout"] is True and s["campaign"]["auto_call"] is True
+    assert s["campaign"]["manager_ids"] == [manager.id]
+    assert s["messages"]["rejection"]["enabled"] is False
+    for name, value in [
+        ("settings[campaign][web_dialout]", "maybe"),
+        ("settings[campaign][manager_ids][]", str(2**63)),
+    ]:
+        r = client.put(url, params={"api_key": key}, data={name: value})
+        assert r.status_code == 400, r.text
+    assert stored(session, campaign["id"]).campaign_settings["manager_ids"] == [manager.id]
 
 
 def test_unknown_tokens_are_422_with_the_list(

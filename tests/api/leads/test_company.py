@@ -75,6 +75,32 @@ def test_create_folder_form_encoded(client: TestClient, key: str) -> None:
     assert r.json()["folder"]["default"] is True
 
 
+@pytest.mark.parametrize("default", ["", "  ", None])
+def test_empty_default_is_false(
+    client: TestClient,
+    key: str,
+    factory: Factory,
+    company,  # type: ignore[no-untyped-def]
+    default: Any,
+) -> None:
+    assert new_folder(client, key, "Pooling", default=default)["default"] is False
+    r = client.get(f"{P}/company/folders", params={"api_key": key})
+    assert [f["default"] for f in r.json()["folders"][8:]] == [False]
+    # Not a default folder: campaigns do not get it.
+    job = factory.job(company)
+    r = client.get(f"{P}/campaigns/{job.id}/folders", params={"api_key": key})
+    assert "Pooling" not in [f["folder_name"] for f in r.json()["folders"]]
+
+
+def test_empty_default_form_encoded_is_false(client: TestClient, key: str) -> None:
+    r = client.post(
+        f"{P}/company/folders",
+        data={"api_key": key, "folder[folder_name]": "Pooling", "folder[default]": ""},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["folder"]["default"] is False
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -20,7 +20,7 @@ from hireloop.api.leads.folder_ids import (
     SYSTEM_FOLDER_NAMES,
     custom_folder_face_id,
 )
-from hireloop.api.leads.payload import PayloadDep, UploadedFile
+from hireloop.api.leads.payload import PayloadDep, UploadedFile, check_values
 from hireloop.domain.applications import folders as folder_service
 from hireloop.domain.applications.models import CustomFolder
 from hireloop.domain.companies.models import Company
@@ -213,6 +213,7 @@ def list_archived(request: Request, key: LeadsKeyDep, session: SessionDep) -> di
 def search_campaigns(
     criteria: str, request: Request, key: LeadsKeyDep, session: SessionDep
 ) -> dict[str, Any]:
+    check_values({"criteria": criteria})  # a null character: 400, as in any parameter
     jobs = campaigns.search_campaigns(session, key.company_id, criteria)
     if not jobs:
         raise NotFound("Campaigns not match the criteria.")

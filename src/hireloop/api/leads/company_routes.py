@@ -89,7 +89,10 @@ def create_folder(key: LeadsKeyDep, session: SessionDep, payload: PayloadDep) ->
     data = payload.get("folder")
     if not isinstance(data, dict):
         raise Invalid("Parameter folder is required.", details={"folder": "is required"})
-    default = _flag(data.get("default", False), "folder.default")
+    # A field of the body: an empty value is no value (false), unlike presence flags.
+    raw = data.get("default")
+    blank = raw is None or (isinstance(raw, str) and not raw.strip())
+    default = False if blank else _flag(raw, "folder.default")
     folder = folders.create_custom_folder(
         session, key.company_id, data.get("folder_name"), default=default
     )

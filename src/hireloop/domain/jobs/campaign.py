@@ -18,12 +18,20 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import phonenumbers
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from hireloop.domain import countries
+from hireloop.domain.ids import MAX_ID
 from hireloop.domain.jobs.models import CAMPAIGN_TYPES, JOB_STATUSES, Job
 from hireloop.domain.messaging.sanitize import check_template_html
 from hireloop.domain.messaging.tokens import unknown_tokens
@@ -71,6 +79,32 @@ def _http_url(value: str | None) -> str | None:
     if value and (len(value) > 2000 or not _URL.match(value)):
         raise ValueError("must be an http(s) URL")
     return value
+
+
+def _not_a_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("must be an integer id, not a boolean")
+    return value
+
+
+# A row id (a user's, a file's) in a document: 1 .. 2**63 - 1, what the database can bind.
+# A boolean is refused; a string of digits (form-encoded bodies send strings) is read.
+RowId = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=1, le=MAX_ID)]
+
+# What a flag may be sent as besides a JSON boolean (form-encoded bodies send strings; an
+# HTML checkbox sends "on").
+_FLAG_TEXTS = ("true", "false", "1", "0", "yes", "no", "on", "off")
+
+
+def _flag_text(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip().lower()
+        if value not in _FLAG_TEXTS:
+            raise ValueError("must be a boolean (true or false)")
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag_text)]
 
 
 def country_code(value: str, field: str = "country") -> str:
@@ -126,10 +160,10 @@ class CampaignSettings(_Doc):
     campaign_title: str | None = Field(default=None, max_length=500)
     hotline_country: str | None = None
     interview_language: str = "en"
-    web_dialout: bool = False
-    auto_call: bool = False
+    web_dialout: Flag = False
+    auto_call: Flag = False
     # Managers who see the campaign; owners always see every campaign ([] = owners only).
-    manager_ids: list[int] = Field(default_factory=list, max_length=1000)
+    manager_ids: list[RowId] = Field(default_factory=list, max_length=1000)
     messenger: MessengerSettings = Field(default_factory=MessengerSettings)
     # Talkpush attributes without a column (region, salary_currency and head_count are
     # the columns state, salary_currency and potential_hires_count).
@@ -176,7 +210,7 @@ class CampaignSettings(_Doc):
 
 
 class MessageSettings(_Doc):
-    enabled: bool = False
+    enabled: Flag = False
     sms: str = Field(default="", max_length=1600)
     email_subject: str = Field(default="", max_length=300)
     email_html: str = Field(default="", max_length=200_000)
@@ -269,7 +303,7 @@ def default_messaging() -> dict[str, Any]:
 
 class Segment(_Doc):
     text: str = Field(default="", max_length=5000)
-    audio_file_id: int | None = None
+    audio_file_id: RowId | None = None
 
 
 class Question(_Doc):
@@ -279,7 +313,7 @@ class Question(_Doc):
     # stays in the script, wherever it moves.
     number: int | None = Field(default=None, ge=1)
     text: str = Field(min_length=1, max_length=2000)
-    audio_file_id: int | None = None
+    audio_file_id: RowId | None = None
     answer_type: Literal["audio", "text", "audio_text"] = "audio_text"
     # Optional extras shown by GET /campaigns/{id}/questions.
     data_point: str | None = Field(default=None, max_length=100)
