@@ -333,6 +333,18 @@ def test_values_too_long_for_the_database_are_a_bad_request(client, auth, sessio
     assert apply(client, auth, job.public_id, first_name="J" * 200).status_code == 201
 
 
+def test_an_email_that_is_no_single_address_is_a_bad_request(client, auth, session, job) -> None:  # type: ignore[no-untyped-def]
+    # A list of addresses would have had the company's confirmation sent to all of them.
+    for value in ("a@x.io,b@y.io", "Ann <ann@example.com>", "not-an-email", "a@b@c.io",
+                  "ann@example.com\r\nBcc: x@y.io"):  # fmt: skip
+        err(apply(client, auth, job.public_id, email=value), 400,
+            "email must be a valid email address")  # fmt: skip
+    assert session.scalars(select(Candidate)).all() == []
+    r = apply(client, auth, job.public_id, email=" Jean.Dupont@Example.com ")
+    assert r.status_code == 201, r.text
+    assert session.scalar(select(Candidate.email)) == "jean.dupont@example.com"
+
+
 def test_null_characters_are_a_bad_request(client, auth, session, job) -> None:  # type: ignore[no-untyped-def]
     # PostgreSQL's text cannot hold one (a 500 before); SQLite would keep it: both say why.
     for field in ("first_name", "last_name", "email", "phone", "linkedin_url", "cover_letter"):

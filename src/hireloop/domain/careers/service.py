@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -98,6 +99,10 @@ class ServerFailure(CareerError):
 # Messages (seed, "Specific errors" table and troubleshooting).
 JOB_OFFER_ID_REQUIRED = "job_offer_id is required"
 CANDIDATE_FIELDS_REQUIRED = "first_name, last_name, and email are required"
+# Not in the seed's table, which only trims and lower-cases the email: without a check, a
+# list of addresses ("a@x.io,b@y.io,...") became the candidate's email and the company's
+# confirmation went to all of them.
+EMAIL_INVALID = "email must be a valid email address"
 CV_REQUIRED = 'cv file is required (multipart field "cv")'
 JOB_NOT_OPEN = "Job offer is not open for applications"
 JOB_NOT_OWNED = "Job offer does not belong to your company"
@@ -284,6 +289,10 @@ def _validate(form: ApplicationForm) -> tuple[str, str, str, str, bytes]:
     check_lengths(
         {"first_name": first, "last_name": last, "email": email, "phone": _text(form.phone)}
     )
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise BadRequest(EMAIL_INVALID) from None
     if form.cv is None:
         raise BadRequest(CV_REQUIRED)
     validate_cv(form.cv)  # CVValidationError: "CV validation failed: …" (400)
