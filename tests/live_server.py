@@ -35,6 +35,7 @@ def uvicorn_command(port: int) -> list[str]:
         str(port),
         "--log-level",
         "warning",
+        "--no-proxy-headers",  # as docs/operations.md runs it
     ]
 
 

@@ -125,6 +125,23 @@ def _serve_command(port: int) -> list[str]:
     return [sys.executable, "-m", "hireloop", "serve", "--port", str(port)]
 
 
+def test_serve_ignores_x_forwarded_for_without_trusted_proxies(cli_env: dict[str, str]) -> None:
+    import httpx
+
+    env = {**cli_env, "HIRELOOP_CAREER_RATE_LIMIT_PER_IP": "2", "HIRELOOP_TRUSTED_PROXIES": ""}
+    with live_server(
+        env, Path(cli_env["HIRELOOP_DATA_DIR"]) / "serve-xff.log", command=_serve_command
+    ) as base:
+        # Each request claims another client address; all come from one socket peer.
+        statuses = [
+            httpx.get(
+                f"{base}/api/job_offers", headers={"X-Forwarded-For": f"203.0.113.{n}"}
+            ).status_code
+            for n in range(3)
+        ]
+    assert statuses == [401, 401, 429]
+
+
 def test_serve_migrates_serves_the_demo_and_runs_the_worker(cli_env: dict[str, str]) -> None:
     import time
 

@@ -79,7 +79,11 @@ def serve(
 
         web.state.worker = Worker(settings)
         web.state.worker.start()
-    uvicorn.run(web, host=host, port=port, log_level=settings.log_level.lower())
+    # proxy_headers off: uvicorn would otherwise take X-Forwarded-For from any client on
+    # 127.0.0.1; hireloop reads it from HIRELOOP_TRUSTED_PROXIES only (api/rate_limit.py).
+    uvicorn.run(
+        web, host=host, port=port, log_level=settings.log_level.lower(), proxy_headers=False
+    )
 
 
 @app.command("worker")
