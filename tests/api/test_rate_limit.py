@@ -227,6 +227,23 @@ def test_redis_storage_is_shared_by_two_app_instances(redis_storage: tuple[str, 
     client.close()
 
 
+def test_redis_retry_after_is_never_short_of_the_window(redis_storage: tuple[str, str]) -> None:
+    import redis
+
+    uri, key_prefix = redis_storage
+    app = make_app(limit_per_minute=1, storage_uri=uri, key_prefix=key_prefix)
+    client = redis.Redis.from_url(uri)
+    with TestClient(app) as c:
+        assert c.get("/api/job_offers").status_code == 200
+        [key] = list(client.scan_iter(f"{key_prefix}:*"))
+        # 1.4 s left: Redis' TTL says 1 (rounded); waiting 1 s would meet another 429.
+        client.pexpire(key, 1400)
+        limited = c.get("/api/job_offers")
+        assert limited.status_code == 429
+        assert int(limited.headers["Retry-After"]) >= 2
+    client.close()
+
+
 def test_storage_down_lets_requests_through_with_a_warning(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 KEY_PREFIX = "hireloop:career"
 STORAGE_RETRY_SECONDS = 5.0
 REDIS_TIMEOUT_SECONDS = 0.5
+WINDOW_SECONDS = 60  # the fixed window: the limit is per minute
+REDIS_TTL_ROUNDING = 0.5  # seconds Redis' TTL may be short of the key's real expiry
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -104,7 +106,9 @@ class _RedisCounter:
             self._loop, self._limiter = loop, self._make_limiter()
         allowed = await self._limiter.hit(self.item, client)
         stats = await self._limiter.get_window_stats(self.item, client)
-        return Hit(allowed, stats.remaining, stats.reset_time)
+        # The window's end comes from Redis' TTL, whole seconds rounded to the nearest: up
+        # to half a second early, and a client that waited Retry-After got another 429.
+        return Hit(allowed, stats.remaining, stats.reset_time + REDIS_TTL_ROUNDING)
 
 
 def _counter(uri: str, item: RateLimitItemPerMinute, key_prefix: str) -> _Counter:
@@ -247,7 +251,8 @@ class RateLimitMiddleware:
             limit_headers.append((b"x-ratelimit-remaining", str(hit.remaining).encode()))
 
         if hit is not None and not hit.allowed:
-            retry_after = max(1, math.ceil(hit.reset_at - time.time()))
+            # Never more than the window itself (the Redis margin could round to 61).
+            retry_after = min(WINDOW_SECONDS, max(1, math.ceil(hit.reset_at - time.time())))
             response = self.response_for(Request(scope), retry_after)
             response.headers["Retry-After"] = str(retry_after)
             response.headers["X-RateLimit-Limit"] = str(self.limit)
