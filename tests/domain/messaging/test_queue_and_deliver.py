@@ -169,6 +169,23 @@ def test_an_email_template_is_sanitized_rendered_escaped_and_sent_by_smtp(
     assert "&lt;Ana &amp; Bo&gt;" in received.message.get_body(("html",)).get_content()
 
 
+def test_an_address_no_email_can_carry_fails_at_once(
+    session: Session, factory: Factory, settings: Settings
+) -> None:
+    application = _lead(factory)
+    message = queue_message(
+        session, application=application, channel="email", kind="template", text="Hello"
+    )
+    message.to_address = "ana@example.com\r\nBcc: someone@example.com"
+    with smtp_sink() as sink:
+        configured = settings.model_copy(
+            update={"smtp_url": f"smtp://127.0.0.1:{sink.port}", "smtp_from_address": "a@b.test"}
+        )
+        assert deliver(session, message, configured) == "failed"
+    assert sink.received == []
+    assert message.attempts == 1 and (message.error or "").startswith("Cannot write this email")
+
+
 def test_a_lead_value_used_as_a_link_cannot_make_a_javascript_link(
     session: Session, factory: Factory
 ) -> None:

@@ -73,17 +73,23 @@ class SmtpChannel:
     def send(self, message: Message, settings: Settings, now: datetime) -> str:
         assert settings.smtp_url
         server = parse_smtp_url(settings.smtp_url, timeout=settings.smtp_timeout_seconds)
-        email = build_email(
-            from_name=message.from_name,
-            from_address=settings.smtp_from_address,
-            to_address=message.to_address,
-            subject=message.subject or "",
-            text=message.body_text,
-            html=message.body_html,
-            message_id=message_id_header(message, settings.smtp_from_address),
-            date=now,
-        )
         message.attempts += 1
+        try:
+            email = build_email(
+                from_name=message.from_name,
+                from_address=settings.smtp_from_address,
+                to_address=message.to_address,
+                subject=message.subject or "",
+                text=message.body_text,
+                html=message.body_html,
+                message_id=message_id_header(message, settings.smtp_from_address),
+                date=now,
+            )
+        except ValueError as exc:
+            # An address no email can carry (a line break in it): no retry will help, and
+            # the message was left "queued" while the outbox retried it.
+            reason = f"Cannot write this email: {exc}"
+            return _failed_attempt(message, settings, now, reason, permanent=True)
         try:
             send_email(server, email)
         except SmtpError as exc:
