@@ -252,3 +252,42 @@ def test_log_rows_waiting_in_memory_are_written_when_the_server_stops(live: Live
         assert logged() == 1, (tmp / "server.log").read_text()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_concurrent_first_uses_of_one_idempotency_key_run_once(live: Live) -> None:
+    # One key, eight requests at once, two different bodies: the first to run is stored;
+    # the same body replays it, the other body is the 409 (PostgreSQL waits on a lock).
+    from concurrent.futures import ThreadPoolExecutor
+
+    cv = live.cv_path.read_bytes()
+
+    def send(n: int) -> tuple[int, str | None]:
+        r = httpx.post(
+            f"{live.base}/api/job_applications",
+            headers={"X-API-Key": live.key, "Idempotency-Key": "same-key-at-once"},
+            data={
+                "job_offer_id": SEED_OFFER_ID,
+                "first_name": "Race",
+                "last_name": "Twice",
+                "email": f"race.{n % 2}@example.com",
+            },
+            files={"cv": ("cv.pdf", cv, "application/pdf")},
+            timeout=60,
+        )
+        return r.status_code, r.headers.get("Idempotent-Replayed")
+
+    # A call first: the key's last-use time is then fresh, and the applies do not queue on
+    # updating it (which would hide the race).
+    assert httpx.get(f"{live.base}/api/job_offers", headers={"X-API-Key": live.key}).is_success
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(send, range(8)))
+    assert results.count((201, None)) == 1, results  # one ran
+    replays, conflicts = results.count((201, "true")), results.count((409, None))
+    assert replays == 3 and conflicts == 4, results  # each body was sent four times
+    with live.db.unit_of_work() as session:
+        from hireloop.domain.candidates.models import Candidate
+
+        emails = session.scalars(
+            select(Candidate.email).where(Candidate.email.like("race.%@example.com"))
+        ).all()
+    assert len(emails) == 1

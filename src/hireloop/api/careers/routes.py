@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -291,6 +291,19 @@ def _apply_in_turn(
         return _apply(*args)
 
 
+def _serialize_on_key(session: Session, company_id: int, idempotency_key: str) -> None:
+    """Concurrent first uses of one Idempotency-Key wait for each other until commit, so
+    the second sees the first's stored answer (a replay, or the 409 for another body)
+    instead of running too. PostgreSQL: a transaction-scoped advisory lock; SQLite runs
+    one write transaction at a time."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:company, hashtext(:key))"),
+        {"company": company_id, "key": "idempotency:" + idempotency_key},
+    )
+
+
 def _apply(
     session: Session,
     key: ApiKey,
@@ -301,6 +314,7 @@ def _apply(
 ) -> tuple[int, dict[str, Any], bool]:
     """(status, body, replayed): runs in a worker thread (extraction and scoring are CPU)."""
     if idempotency_key is not None:
+        _serialize_on_key(session, key.company_id, idempotency_key)
         stored = session.scalar(
             select(IdempotentRequest).where(
                 IdempotentRequest.company_id == key.company_id,
