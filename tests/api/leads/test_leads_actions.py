@@ -176,6 +176,62 @@ def test_patch_refusals(client: TestClient, factory: Factory, session: Session) 
     assert r.json()["message"] == "Campaign Invitation not found for this company"
 
 
+def test_patch_keeps_a_way_to_reach_the_lead(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    phone_only = new_lead(client, t, user_phone_number="0917 123 4567")
+    r = client.patch(
+        lead_url(phone_only),
+        params={"api_key": t.key},
+        json={"candidate": {"user_phone_number": " ", "first_name": "Changed"}},
+    )
+    assert r.status_code == 400 and "user_phone_number" in r.json()["details"]
+    candidate = session.get(Candidate, phone_only["candidate_id"])
+    assert candidate is not None
+    session.refresh(candidate)
+    assert candidate.phone_e164 == "+639171234567" and candidate.first_name == "Maria"
+    # With an email (sent now or already there), the phone can go.
+    r = client.patch(
+        lead_url(phone_only),
+        params={"api_key": t.key},
+        json={"candidate": {"user_phone_number": "", "email": "maria@example.com"}},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["campaign_invitation"]["user_phone_number"] in (None, "")
+
+
+def test_ids_and_numbers_out_of_range_are_answered_not_500(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    lead = new_lead(client, t, email="range@example.com")
+    huge = str(2**63)
+    r = client.patch(
+        f"{P}/campaign_invitations/{huge}",
+        params={"api_key": t.key},
+        json={"candidate": {"first_name": "X"}},
+    )
+    assert r.status_code == 404
+    r = client.get(f"{P}/campaign_invitations/{lead['id']}/files/{huge}", params={"api_key": t.key})
+    assert r.status_code == 404
+    search = f"{P}/campaign_invitations"
+    for name, value in (("page", huge), ("page", "--5"), ("filter[campaign_id]", huge),
+                        ("filter[campaign_id]", "--5")):  # fmt: skip
+        r = client.get(search, params={"api_key": t.key, name: value})
+        assert r.status_code == 400, (name, value, r.text)
+    r = client.put(
+        lead_url(lead, "/move"), json={"api_key": t.key, "campaign_id": "--5", "folder_id": "3"}
+    )
+    assert r.status_code == 400
+    # Through the last representable day: no end bound, the lead is found.
+    r = client.get(
+        search,
+        params={"api_key": t.key, "filter[creation_end_date]": "31-12-9999"},
+    )
+    assert r.status_code == 200 and r.json()["total"] == 1, r.text
+
+
 # --- Comments -------------------------------------------------------------------------------
 
 

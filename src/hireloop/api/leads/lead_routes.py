@@ -7,7 +7,7 @@ payload, turn them into the leads services' inputs and format the answers.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -31,7 +31,7 @@ from hireloop.api.leads.payload import Payload, PayloadDep, UploadedFile
 from hireloop.config import Settings
 from hireloop.domain.applications.pins import refresh_pins
 from hireloop.domain.files.storage import FileStorage, local_storage
-from hireloop.domain.ids import is_ascii_digits
+from hireloop.domain.ids import MAX_ID, is_ascii_digits
 from hireloop.domain.leads import service
 from hireloop.domain.leads.schemas import CvUpload, LeadFilters, LeadInput, LeadUpdate
 from hireloop.domain.leads.search import PER_PAGE, search_leads
@@ -55,6 +55,7 @@ LEAD_FIELDS = (
     "temporary_cv",
 )
 _TRUE = ("", "1", "true", "yes", "on")
+MAX_PAGE = 1_000_000_000  # a page past the last is empty; a far larger one overflows OFFSET
 
 
 # --- Parameter helpers ----------------------------------------------------------------------
@@ -80,13 +81,19 @@ def _text(value: Any, name: str) -> str | None:
 
 
 def _int(value: Any, name: str) -> int | None:
+    """An integer parameter (one optional leading minus); beyond what the database can
+    bind, 400 too."""
     if value is None or value == "":
         return None
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and is_ascii_digits(value.strip().lstrip("-")):
-        return int(value.strip())
-    raise Invalid(f"{name} must be an integer.", details={name: "must be an integer"})
+        number = value
+    elif isinstance(value, str) and is_ascii_digits(value.strip().removeprefix("-")):
+        number = int(value.strip())
+    else:
+        raise Invalid(f"{name} must be an integer.", details={name: "must be an integer"})
+    if abs(number) > MAX_ID:
+        raise Invalid(f"{name} is out of range.", details={name: "out of range"})
+    return number
 
 
 def _bool(value: Any, *, empty: bool = True) -> bool:
@@ -148,6 +155,8 @@ def _day(value: Any, name: str, *, end: bool) -> datetime | None:
             f"Invalid date for filter[{name}]: {text!r} (expected DD-MM-YYYY).",
             details={f"filter[{name}]": "expected DD-MM-YYYY"},
         ) from None
+    if end and day.date() == date.max:
+        return None  # through 31-12-9999: no end at all (the next day does not exist)
     return day + timedelta(days=1) if end else day
 
 
@@ -247,8 +256,10 @@ def list_campaign_invitations(
     )
     page = _int(payload.get("page"), "page")
     page = 1 if page is None else page
-    if page < 1:
-        raise Invalid("page must be 1 or more.", details={"page": "must be 1 or more"})
+    if not 1 <= page <= MAX_PAGE:
+        raise Invalid(
+            f"page must be 1 to {MAX_PAGE}.", details={"page": f"must be 1 to {MAX_PAGE}"}
+        )
     with_answers = _bool(payload.get("include_answers"))
     result = search_leads(
         session, key.company_id, filters, page=page, per_page=PER_PAGE, with_answers=with_answers

@@ -44,6 +44,7 @@ from hireloop.domain.candidates.service import check_lengths, create_candidate
 from hireloop.domain.companies.models import Company, User
 from hireloop.domain.files.models import File
 from hireloop.domain.files.storage import FileStorage
+from hireloop.domain.ids import MAX_ID
 from hireloop.domain.jobs import campaigns
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.schemas import CvUpload, LabelChange, LeadInput, LeadUpdate
@@ -103,6 +104,8 @@ def get_campaign(session: Session, company_id: int, campaign_id: int) -> Job:
 
 def get_lead(session: Session, company_id: int, lead_id: int) -> Application:
     """The company's lead; NotFound (Talkpush's message) otherwise."""
+    if not 1 <= lead_id <= MAX_ID:  # no such row, and the database could not bind it
+        raise NotFound(LEAD_NOT_FOUND)
     application = session.scalar(
         select(Application).where(Application.company_id == company_id, Application.id == lead_id)
     )
@@ -422,6 +425,12 @@ def update_lead(
                 f"Invalid phone number: {phone}",
                 details={"user_phone_number": "is not a valid phone number"},
             )
+    if phone == "" and not (email or candidate.email):
+        # A lead is reached by email or phone (the create rule): clearing the only one is not.
+        raise Invalid(
+            "The lead has no email: its phone number can't be removed.",
+            details={"user_phone_number": "can't be blank without an email"},
+        )
     others = _others(data.others) if data.others is not None else None
 
     if data.labels is not None:  # raises before any change when a name is unknown
@@ -740,6 +749,8 @@ def _ensure_tag(session: Session, company_id: int, name: str) -> DocumentTag:
 def lead_file(session: Session, company_id: int, lead_id: int, file_id: int) -> File:
     """A file of the lead (its CV, a document); NotFound otherwise."""
     application = get_lead(session, company_id, lead_id)
+    if not 1 <= file_id <= MAX_ID:
+        raise NotFound("File not found.")
     file = session.scalar(
         select(File).where(
             File.company_id == company_id,
