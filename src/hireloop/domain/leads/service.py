@@ -446,7 +446,7 @@ def update_lead(
         candidate.phone = phone or None
         candidate.phone_e164 = phone_e164
     if data.source is not None:
-        application.source = data.source.strip()[:200] or None
+        application.source = data.source.strip()[:100] or None  # as on create
     if others is not None:
         application.others = {**(application.others or {}), **others}
         for field, value in _referrer(application.others).items():
