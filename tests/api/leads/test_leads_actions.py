@@ -582,6 +582,38 @@ def test_documents(client: TestClient, factory: Factory, session: Session) -> No
     assert session.scalar(select(DocumentTag).where(DocumentTag.name == "X")) is None
 
 
+def test_document_tags_match_in_any_case_and_long_names_keep_their_extension(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    lead = new_lead(client, t, email="tags@example.com")
+    for tag_name, filename in (("ID Card", "id.pdf"), ("id card", "x" * 400 + ".pdf")):
+        r = client.put(
+            lead_url(lead, "/documents"),
+            params={"api_key": t.key, "document_tag_name": tag_name},
+            files={"file": (filename, b"%PDF-1.4 x", "application/pdf")},
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["document"]["tag"] == "ID Card"
+    tags = session.scalars(select(DocumentTag.name).where(DocumentTag.company_id == t.company.id))
+    assert tags.all() == ["ID Card"]
+    names = session.scalars(
+        select(File.name).where(File.application_id == lead["id"]).order_by(File.id)
+    ).all()
+    assert names[0] == "id.pdf" and len(names[1]) == 300 and names[1].endswith("x.pdf")
+
+
+def test_move_to_campaign_zero_is_not_the_same_campaign(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    lead = new_lead(client, t, email="zero@example.com")
+    r = client.put(
+        lead_url(lead, "/move"), json={"api_key": t.key, "campaign_id": 0, "folder_id": "3"}
+    )
+    assert r.status_code == 404, r.text
+
+
 # --- PINs -----------------------------------------------------------------------------------
 
 

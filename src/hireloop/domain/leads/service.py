@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from hireloop.db import insert_for, on_rollback, utcnow
@@ -571,7 +571,9 @@ def move_lead(
     default one or associated with the target campaign. The person must not already have
     a lead in the target campaign (Conflict)."""
     application = get_lead(session, company_id, lead_id)
-    target = get_campaign(session, company_id, campaign_id or application.job_id)
+    target = get_campaign(
+        session, company_id, application.job_id if campaign_id is None else campaign_id
+    )
     if folder == "inbox":
         raise Forbidden("Candidates can not be moved to the Inbox folder.")
     if folder == "custom":
@@ -720,7 +722,7 @@ def attach_document(
         candidate_id=application.candidate_id,
         application_id=application.id,
         kind="document",
-        name=(upload.filename or "document")[:300],
+        name=_fit_filename(upload.filename or "document", 300),
         media_type=(upload.content_type or "application/octet-stream")[:150],
         size=blob.size,
         sha256=blob.sha256,
@@ -733,15 +735,39 @@ def attach_document(
     return file, tag
 
 
+def _fit_filename(name: str, limit: int) -> str:
+    """``name`` cut to ``limit`` characters, keeping its extension (``….pdf``)."""
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        return name[:limit]
+    return stem[: limit - len(extension) - 1] + "." + extension
+
+
 def _ensure_tag(session: Session, company_id: int, name: str) -> DocumentTag:
+    """The company's document tag ``name`` in any case ("id card" is "ID Card", as label
+    and folder names are), created when missing."""
+
+    def find() -> DocumentTag | None:
+        return session.scalar(
+            select(DocumentTag)
+            .where(
+                DocumentTag.company_id == company_id, func.lower(DocumentTag.name) == name.lower()
+            )
+            .order_by(DocumentTag.id)
+            .limit(1)
+        )
+
+    tag = find()
+    if tag is not None:
+        return tag
     session.execute(
         insert_for(session, DocumentTag)
         .values(company_id=company_id, name=name)
         .on_conflict_do_nothing(index_elements=["company_id", "name"])
     )
-    tag = session.scalar(
-        select(DocumentTag).where(DocumentTag.company_id == company_id, DocumentTag.name == name)
-    )
+    tag = find()
     assert tag is not None
     return tag
 
