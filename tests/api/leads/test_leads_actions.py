@@ -253,6 +253,7 @@ def test_comment_by_a_manager_is_sanitized(
     assert r.status_code == 200, r.text
     comment = r.json()["comment"]
     assert comment["content"] == "<p>Great <b>fit</b></p>"
+    assert comment["manager_email"] == "boss@acme.example"  # sent as Boss@Acme.example
     row = session.get(Comment, comment["id"])
     assert row is not None and row.application_id == lead["id"] and row.author_name == "Boss"
     assert row.candidate_id == lead["candidate_id"]

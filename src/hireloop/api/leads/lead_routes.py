@@ -367,7 +367,8 @@ def comment_campaign_invitation(
                 "id": comment.id,
                 "campaign_invitation_id": comment.application_id,
                 "candidate_id": comment.candidate_id,
-                "manager_email": _text(fields.get("manager_email"), "manager_email"),
+                # The manager's address as stored (the lookup ignores case and spaces).
+                "manager_email": (fields.get("manager_email") or "").strip().lower(),
                 "author_name": comment.author_name,
                 "content": comment.body,
                 "created_at": iso(comment.created_at),
