@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -222,6 +223,45 @@ def test_csv_preview_then_import(
         ("queued", "leads.csv", owner.id)
     ]
     assert leads_of(session, job) == []
+
+
+def test_other_requests_are_served_while_a_csv_preview_is_read(
+    client: TestClient, owner: User, job: Job, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a large upload takes seconds: it must not hold up the event loop, which
+    serves every other request of the process."""
+    from hireloop.web.app import intake_routes
+
+    reading, done = threading.Event(), threading.Event()
+    real_read_csv = intake_routes.read_csv
+
+    def slow_read_csv(*args: Any, **kwargs: Any) -> Any:
+        reading.set()
+        done.wait(timeout=10)
+        return real_read_csv(*args, **kwargs)
+
+    monkeypatch.setattr(intake_routes, "read_csv", slow_read_csv)
+    sign_in(client, owner.email)
+    csrf = token(client, job)
+    previews: list[Any] = []
+    upload = threading.Thread(
+        target=lambda: previews.append(
+            client.post(
+                f"/app/campaigns/{job.id}/add/csv",
+                data={"csrf_token": csrf},
+                files={"file": ("leads.csv", CSV.encode(), "text/csv")},
+            )
+        )
+    )
+    upload.start()
+    try:
+        assert reading.wait(timeout=10)
+        assert client.get("/healthz").status_code == 200
+        assert not previews, "served while the file was being read"
+    finally:
+        done.set()
+        upload.join(timeout=30)
+    assert previews[0].status_code == 200 and 'data-testid="csv-preview"' in previews[0].text
 
 
 def test_csv_file_errors(client: TestClient, owner: User, job: Job) -> None:

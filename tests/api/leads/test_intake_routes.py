@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hireloop.domain.applications.models import Application
+from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.intake.models import ImportRun
+from tests.api.leads.leads_support import make_tenant, new_lead
 from tests.factories import Factory
 
 P = "/api/talkpush_services"
@@ -55,6 +57,65 @@ def test_csv_import_over_multipart(client: TestClient, factory: Factory, session
     session.expire_all()
     apps = session.scalars(select(Application).where(Application.job_id == job.id)).all()
     assert len(apps) == 2 and all(a.source == "csv" and a.pin for a in apps)
+
+
+def test_an_import_is_found_by_its_id_in_any_case(client: TestClient, factory: Factory) -> None:
+    _, job, key = _setup(factory)
+    files = {"file": ("leads.csv", CSV.encode(), "text/csv")}
+    body = client.post(f"{P}/campaigns/{job.id}/imports", params={"api_key": key}, files=files)
+    run_id = body.json()["id"]
+    upper = client.get(f"{P}/imports/{run_id.upper()}", params={"api_key": key})
+    assert upper.status_code == 200 and upper.json() == body.json()
+    for wrong in ("not-a-uuid", run_id[:-1] + "g", "x" * 100):
+        response = client.get(f"{P}/imports/{wrong}", params={"api_key": key})
+        assert response.status_code == 404
+        assert response.json() == {"error": "not_found", "message": "Import not found"}
+
+
+def test_a_person_is_the_same_through_the_api_and_a_csv(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """Emails are stored alike by both channels (an IDN domain as typed, the local part
+    as typed, lower-cased), so a person added by the API is a duplicate in a CSV; a lead
+    whose phone is not a number is taken by both, the phone kept as typed."""
+    tenant = make_tenant(factory, session)
+    for email in ("Ana@XN--BCHER-KVA.de", "jose\u0301@example.com", "ana@bücher.de"):
+        new_lead(client, tenant, email=email)
+    by_api = new_lead(client, tenant, email="cy@example.com", user_phone_number="9.17123E+09")
+    data = (
+        "first name,last name,email,country code,phone number,referee\n"
+        "Ana,Cruz,ana@xn--bcher-kva.de,,,\n"
+        "José,Cruz,JOSE\u0301@example.com,,,\n"
+        "Ana,Cruz,ANA@Bücher.de,,,\n"
+        "Ben,Diaz,ben@example.com,63,9.17123E+09,\n"
+    )
+    response = client.post(
+        f"{P}/campaigns/{tenant.job.id}/imports",
+        params={"api_key": tenant.key},
+        files={"file": ("leads.csv", data.encode(), "text/csv")},
+    )
+    body = response.json()
+    assert (body["created"], body["duplicates"], body["failed"]) == (1, 3, 0), body
+    session.expire_all()
+    phones = {
+        email: (phone, e164)
+        for email, phone, e164 in session.execute(
+            select(Candidate.email, Candidate.phone, Candidate.phone_e164).where(
+                Candidate.company_id == tenant.company.id,
+                Candidate.email.in_(["cy@example.com", "ben@example.com"]),
+            )
+        )
+    }
+    assert phones["ben@example.com"] == phones["cy@example.com"] == ("9.17123E+09", None)
+    assert by_api["user_phone_number"] == "9.17123E+09"
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(Candidate)
+            .where(Candidate.company_id == tenant.company.id)
+        )
+        == 5
+    )
 
 
 def test_api_key_in_the_multipart_body(client: TestClient, factory: Factory) -> None:

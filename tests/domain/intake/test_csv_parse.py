@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hireloop.domain.candidates.identity import normalize_email
 from hireloop.domain.intake.csv_import import decode, parse_csv, sniff_delimiter
 from hireloop.domain.intake.rows import clean_email, neutralize
 from hireloop.errors import Invalid
@@ -188,6 +189,28 @@ def test_neutralize() -> None:
     assert neutralize("=1") == "'=1"
     assert neutralize("Ana") == "Ana"
     assert neutralize("\t=1") == "'\t=1"
+    for formula in ("+Cruz", "-Ben", "@SUM(A1)", "=1+2", "+A1", "-1+cmd|' /C calc'!A0"):
+        assert neutralize(formula) == "'" + formula
+    # Values that start like a formula but cannot compute anything are kept as typed.
+    for inert in ("-", "+", "@", "=", "+63 917 555 0000", "(02) 8555-1234", "-5", "+1.5/2"):
+        assert neutralize(inert) == inert
+
+
+def test_placeholders_and_phone_like_cells_are_stored_as_typed() -> None:
+    """A "-" for "none" or a referee given as a phone number is no formula: no apostrophe,
+    which would show in the app, the messages (@referee) and the export."""
+    text = HEADER + (
+        "Cher,-,cher@x.com,63,9171234567,-\n"
+        "Ana,Cruz,ana@x.com,63,9171234560,+63 917 555 0000\n"
+        "Ben,Diaz,ben@x.com,63,9171234561,@juan.dc\n"
+        "Cy,+,cy@x.com,63,9171234562,(02) 8555-1234\n"
+    )
+    cher, ana, ben, cy = parse_csv(text.encode()).rows
+    assert (cher.last_name, cher.referrer_name) == ("-", "-")
+    assert ana.referrer_name == "+63 917 555 0000"
+    assert ana.others == {"referee": "+63 917 555 0000"}
+    assert ben.referrer_name == "'@juan.dc", "a handle is text that starts like a formula"
+    assert (cy.last_name, cy.referrer_name) == ("+", "(02) 8555-1234")
 
 
 def test_country_code_forms() -> None:
@@ -223,10 +246,13 @@ def test_country_code_forms() -> None:
     ],
 )
 def test_email_fast_path_agrees_with_email_validator(email: str) -> None:
+    """Valid as email-validator judges, stored as single lead creation stores it
+    (identity.normalize_email: an IDN domain stays as typed)."""
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        expected: str | None = validate_email(email, check_deliverability=False).normalized.lower()
+        validate_email(email, check_deliverability=False)
+        expected: str | None = normalize_email(email)
     except EmailNotValidError:
         expected = None
     try:
@@ -234,6 +260,27 @@ def test_email_fast_path_agrees_with_email_validator(email: str) -> None:
     except ValueError:
         got = None
     assert got == expected
+
+
+def test_nul_characters_in_a_text_file_are_dropped() -> None:
+    text = HEADER + "Ana\x00,Cruz,a@x.com\x00,63,9171234567,\nJosé,Díaz,b@x.com,63,9171234568,\n"
+    for encoding in ("utf-8", "cp1252"):
+        parsed = parse_csv(text.encode(encoding))
+        assert parsed.encoding == encoding and not parsed.errors
+        assert [(r.first_name, r.email) for r in parsed.rows] == [
+            ("Ana", "a@x.com"),
+            ("José", "b@x.com"),
+        ]
+
+
+def test_a_row_with_an_email_keeps_a_phone_that_is_not_a_number() -> None:
+    """As single lead creation does: the email is enough, the phone is kept as typed (not
+    matched on); without an email such a phone is the row's error."""
+    text = HEADER + "Ben,Diaz,ben@x.com,63,9.17123E+09,\nCy,Lim,,63,9.17123E+09,\n"
+    parsed = parse_csv(text.encode(), default_region="PH")
+    [ben] = parsed.rows
+    assert (ben.email, ben.phone_e164, ben.phone) == ("ben@x.com", None, "9.17123E+09")
+    assert [(e.row, e.error) for e in parsed.errors] == [(3, "Invalid phone number '9.17123E+09'")]
 
 
 def test_decode_and_sniff_helpers() -> None:
@@ -293,7 +340,7 @@ def test_a_small_gbk_file_of_a_chinese_company_reads_as_gb18030() -> None:
     assert parsed.rows[0].referrer_name == "王芳"
 
 
-@pytest.mark.parametrize("country", ["RU", "PH", None])
+@pytest.mark.parametrize("country", ["RU", "PH", "PL", None])
 def test_a_russian_windows_1251_file(country: str | None) -> None:
     text = (
         HEADER + "Иван,Петров,ivan@x.ru,7,9161234567,Сергей Смирнов\nМария,Кузнецова,m@x.ru,7,,\n"
@@ -324,6 +371,34 @@ def test_the_company_country_decides_between_code_pages(
 ) -> None:
     data = _cp1258(text) if encoding == "cp1258" else text.encode(encoding)
     assert decode(data, country=country) == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "country"),
+    [
+        (
+            "Paweł,Łoś,a@x.com,48,512345678,\nAnna,Wójcik,b@x.com,48,512345679,\n"
+            "Jan,Kowalski,c@x.com,48,512345670,\n",
+            "cp1250",
+            "PL",
+        ),
+        ("Łukasz,Żółć,l@x.pl,48,501234567,\n", "cp1250", "PL"),
+        (
+            "Ayşe,Öğüt,a@x.com,90,5321234567,\nMehmet,Yılmaz,b@x.com,90,5321234568,\n",
+            "cp1254",
+            "TR",
+        ),
+    ],
+)
+def test_small_files_of_accented_names_read_in_the_country_code_page(
+    text: str, encoding: str, country: str
+) -> None:
+    """Names made mostly of accented letters (Łoś, Öğüt, Żółć) look like mojibake to the
+    score; in a short file one of them used to refuse the file."""
+    parsed = parse_csv((HEADER + text).encode(encoding), country=country)
+    assert parsed.encoding == encoding and not parsed.errors
+    rows = [line.split(",")[:2] for line in text.splitlines()]
+    assert [[r.first_name, r.last_name] for r in parsed.rows] == rows
 
 
 def _cp1258(text: str) -> bytes:
@@ -438,6 +513,39 @@ def test_an_unclosed_quote_in_a_file_with_multiline_cells_names_the_right_line()
     with pytest.raises(Invalid) as err:
         parse_csv(text.encode())
     assert "Unclosed quote on line 4" in err.value.message
+
+
+def test_a_stray_quote_in_a_large_file_names_its_line() -> None:
+    """The rest of a 5,000-row file is longer than the csv module's 128 KB cell limit."""
+    rows = [f"N{i},L{i},n{i}@example.com,63,91700{i:05d}," for i in range(5000)]
+    rows[9] = 'N9,"L9,n9@example.com,63,9170000009,'
+    with pytest.raises(Invalid) as err:
+        parse_csv((HEADER + "\n".join(rows) + "\n").encode())
+    assert err.value.details == {"file": "malformed"}
+    assert err.value.message.startswith(
+        'Unclosed quote on line 11: the cell that starts with a quote there ("L9,n9@example.com'
+    )
+    assert "never ends" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("column", "error"),
+    [
+        (0, "First name is longer than 200 characters"),
+        (2, "Invalid email: The email address is too long"),
+        (3, "Unknown country code 'xxxx"),
+        (4, "Phone number is longer than 50 characters"),
+        (5, "Referee is longer than 200 characters"),
+    ],
+)
+def test_a_huge_cell_is_its_rows_error(column: int, error: str) -> None:
+    cells = ["Ana", "Cruz", "ana@x.com", "63", "9171234567", "Ref"]
+    cells[column] = "x" * 200_000 + ("@x.com" if column == 2 else "")
+    text = HEADER + ",".join(cells) + "\nBen,Diaz,ben@x.com,63,9171234568,\n"
+    parsed = parse_csv(text.encode(), default_region="PH")
+    [failed] = parsed.errors
+    assert failed.row == 2 and failed.error.startswith(error) and len(failed.error) < 200
+    assert [r.email for r in parsed.rows] == ["ben@x.com"]
 
 
 def test_quoted_cells_with_line_breaks_still_work() -> None:

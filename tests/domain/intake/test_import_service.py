@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 import pytest
@@ -390,6 +391,65 @@ def test_known_people_of_one_chunk_each_fill_their_own_gaps(
     assert stranger.phone_e164 is None, "another company's candidate is not touched"
 
 
+def test_a_phone_only_row_is_the_person_an_earlier_row_gave_that_phone(
+    session: Session, factory: Factory
+) -> None:
+    """As single lead creation: a row fills a known (or new) person's missing phone, and a
+    later phone-only row with that phone is the same person again, in the same chunk:
+    one lead, labelled Duplicate, no second candidate."""
+    company = factory.company(default_country="PH")
+    job = factory.job(company)
+    known = factory.candidate(company, email="ana@x.com", first_name="Ana", last_name="Cruz")
+    run = _import(
+        session,
+        company,
+        job,
+        _csv(
+            "Ana,Cruz,ana@x.com,63,9171234567,",  # the known person gets a phone
+            "Ana,Cruz,,63,9171234567,",
+            "Ben,Diaz,ben@x.com,,,",  # a new person without a phone...
+            "Ben,Diaz,ben@x.com,63,9171234500,",  # ... whom a later row gives one
+            "Ben,Diaz,,63,9171234500,",
+        ),
+    )
+    assert (run.created_count, run.duplicate_count, run.failed_count) == (2, 3, 0)
+    session.expire_all()
+    apps = _apps(session, job.id)
+    assert [(c.email, c.phone_e164) for _, c in apps] == [
+        ("ana@x.com", "+639171234567"),
+        ("ben@x.com", "+639171234500"),
+    ]
+    assert apps[0][1].id == known.id
+    assert labels_for(session, [a.id for a, _ in apps]) == {a.id: ["Duplicate"] for a, _ in apps}
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Candidate).where(Candidate.company_id == company.id)
+        )
+        == 2
+    )
+
+
+def test_a_row_with_an_email_and_a_phone_that_is_no_number_goes_in(
+    session: Session, factory: Factory
+) -> None:
+    """Single lead creation takes such a lead and keeps the phone as typed; so does the
+    import (a known person without a phone gets it too)."""
+    company = factory.company(default_country="PH")
+    job = factory.job(company)
+    known = factory.candidate(company, email="cy@x.com")
+    run = _import(
+        session,
+        company,
+        job,
+        _csv("Ben,Diaz,ben@x.com,63,9.17123E+09,", "Cy,Lim,cy@x.com,63,9.17123E+10,"),
+    )
+    assert (run.created_count, run.failed_count, run.errors) == (2, 0, [])
+    session.expire_all()
+    people = {c.email: (c.phone, c.phone_e164) for _, c in _apps(session, job.id)}
+    assert people == {"ben@x.com": ("9.17123E+09", None), "cy@x.com": ("9.17123E+10", None)}
+    assert next(c for _, c in _apps(session, job.id) if c.email == "cy@x.com").id == known.id
+
+
 def test_archived_campaign_takes_no_import(session: Session, factory: Factory) -> None:
     company = factory.company()
     job = factory.job(company, status="archived")
@@ -453,5 +513,70 @@ def test_applies_to_the_campaign_do_not_wait_for_a_running_import(
         assert applied, "the walk-in applied while the import ran"
         with db.unit_of_work() as session:
             assert folder_totals(session, [job_id])[job_id] == {"inbox": FOLDER_COUNT_SLOTS + 5}
+    finally:
+        db.dispose()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("HIRELOOP_TEST_DATABASE_URL"),
+    reason="concurrent writers need PostgreSQL (SQLite has one writer at a time)",
+)
+def test_two_imports_into_one_company_at_once_do_not_duplicate_phone_only_leads() -> None:
+    """A retried API call or a file uploaded twice: the second import waits for the first
+    (phone-only rows have no unique key) and finds its people, all duplicates."""
+    db = Database(create_database(f"hireloop_import_serial_{os.getpid()}"))
+    try:
+        with db.unit_of_work() as setup:
+            company = create_company(setup, "Serial Co", default_country="PH")
+            job = create_job(
+                setup, company.id, JobData(title="Agent", status="open"), Actor.system()
+            )
+            company_id, job_id = company.id, job.id
+        data = _csv(*(f"P{i},Q{i},,63,918{i:07d}," for i in range(20)), "Ana,Cruz,a@x.com,,,")
+        second: list[Any] = []
+
+        def import_once(session: Session, progress: Any = None) -> tuple[int, int]:
+            run = import_csv(
+                session,
+                session.get(Company, company_id),
+                session.get(Job, job_id),
+                data,
+                filename="leads.csv",
+                actor=Actor("user", None),
+                ttl_hours=72,
+                progress=progress,
+            )
+            return run.created_count, run.duplicate_count
+
+        def run_second() -> None:
+            try:
+                with db.unit_of_work() as other:
+                    second.append(import_once(other))
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                second.append(exc)
+
+        thread = threading.Thread(target=run_second)
+
+        def meanwhile(run: ImportRun) -> None:
+            # The first import's rows are written, not committed: the second starts now
+            # (without the lock it would create the phone-only people again, unseen).
+            thread.start()
+            thread.join(timeout=1)
+
+        with db.unit_of_work() as session:
+            first = import_once(session, meanwhile)
+        thread.join(timeout=60)
+        assert first == (21, 0)
+        assert second == [(0, 21)]
+        with db.unit_of_work() as session:
+            candidates = session.scalar(
+                select(func.count())
+                .select_from(Candidate)
+                .where(Candidate.company_id == company_id)
+            )
+            applications = session.scalar(
+                select(func.count()).select_from(Application).where(Application.job_id == job_id)
+            )
+        assert (candidates, applications) == (21, 21)
     finally:
         db.dispose()

@@ -65,6 +65,11 @@ HEADER_LABELS: tuple[tuple[str, ...], ...] = (
 )  # fmt: skip
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)  # Excel's "sep=;" first line
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Python's csv reader refuses a cell longer than 128 KB ("field larger than field limit")
+# by default. Without that limit (this module is the app's only csv reader), a stray
+# quote in a large file gets the unclosed-quote message of read_csv, and one huge cell is
+# its row's error ("First name is longer than 200 characters").
+csv.field_size_limit(2**31 - 1)
 
 
 @dataclass
@@ -121,10 +126,11 @@ def decode(
 
 
 def _checked(text: str) -> str:
-    # Binary files (a spreadsheet, an image) decode as text full of control characters.
-    if "\x00" in text or len(_CONTROL.findall(text[:20_000])) > 10:
+    # Binary files (a spreadsheet, an image) decode as text full of control characters
+    # (NULs included); a few NULs in a text file are dropped, as a cell drops them.
+    if len(_CONTROL.findall(text[:20_000])) > 10:
         raise unreadable()
-    return text
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 def sniff_delimiter(text: str) -> str:

@@ -15,8 +15,8 @@ What a mature product does, in order:
    words that look like mojibake. The company's country breaks ties: its code page
    (:data:`COUNTRY_CODE_PAGES`, default cp1252) is chosen when it decodes the sample and
    scores within :data:`TIE_MARGIN` of the best; else the best candidate, when it scores
-   at most :data:`MAX_MESS`. When nothing is plausible the file is refused with a message
-   asking for "CSV UTF-8".
+   at most :data:`MAX_MESS` (the country's code page: :data:`MAX_MESS_COUNTRY`). When
+   nothing is plausible the file is refused with a message asking for "CSV UTF-8".
 
 Only the sample is decoded by each candidate; the file is decoded in full once (more only
 when a byte beyond a capped sample does not decode under the chosen code page).
@@ -91,6 +91,10 @@ COUNTRY_CODE_PAGES: dict[str, str] = {
 SAMPLE_BYTES = 64 * 1024
 TIE_MARGIN = 0.05
 MAX_MESS = 0.25
+# The country's own code page is ruled out only above this: a short file holds few
+# non-ASCII words, and real names such as Łoś, Öğüt or Żółć look like mojibake to mess()
+# (mostly accented letters), so one of them would rule out the right code page.
+MAX_MESS_COUNTRY = 0.5
 SAVE_AS_UTF8 = 'save it as "CSV UTF-8" (Excel: File > Save As > CSV UTF-8) and send it again'
 
 _BOMS = (
@@ -224,8 +228,9 @@ class Candidate:
 
 
 def rank(chunk: bytes, preferred: str) -> list[Candidate]:
-    """The legacy code pages that decode ``chunk`` plausibly, best first: the preferred
-    one when within TIE_MARGIN of the best, then by score and LEGACY order."""
+    """The legacy code pages that decode ``chunk`` plausibly (scoring at most MAX_MESS,
+    the preferred one MAX_MESS_COUNTRY), best first: the preferred one when within
+    TIE_MARGIN of the best, then by score and LEGACY order."""
     order = [preferred, *(e for e in LEGACY if e != preferred)]
     scored: list[Candidate] = []
     for encoding in order:
@@ -234,7 +239,7 @@ def rank(chunk: bytes, preferred: str) -> list[Candidate]:
         except UnicodeDecodeError:
             continue
         score = mess(_normalized(text, encoding), encoding)
-        if score <= MAX_MESS:
+        if score <= (MAX_MESS_COUNTRY if encoding == preferred else MAX_MESS):
             scored.append(Candidate(encoding, score))
     if not scored:
         return []

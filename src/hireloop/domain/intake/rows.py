@@ -21,10 +21,15 @@ from hireloop.domain.ids import is_ascii_digits
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets
 # when the data is exported and opened again (CSV injection). Such cells are stored with
-# a leading apostrophe (the OWASP recommendation): lossless, shown as typed, never run.
+# a leading apostrophe (the OWASP recommendation), which then shows wherever the value
+# does; values that start so but cannot compute anything (_INERT) are stored as typed.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALIZER = "'"
+# A lone placeholder ("-", "+", "@", "=") or a phone-like value: digits, spaces and
+# + - ( ) . / only (at most arithmetic on numbers: no function, no reference, no link).
+_INERT = re.compile(r"[-+=@]|[0-9 +\-()./]+")
 MAX_NAME = 200  # candidates.first_name / last_name / referrer_name
+MAX_PHONE = 50  # candidates.phone: a phone that is not a number is kept as typed
 MAX_CELL = 2000  # any other stored cell (others[...])
 
 
@@ -51,6 +56,9 @@ class IntakeRow:
     last_name: str
     email: str | None
     phone_e164: str | None
+    # candidates.phone: the E.164 form, or the cell as typed when it is not a number but
+    # the row has an email (single lead creation keeps it so too).
+    phone: str | None = None
     referrer_name: str | None = None
     referrer_email: str | None = None
     referrer_phone: str | None = None
@@ -74,8 +82,9 @@ class RowError:
 
 def neutralize(value: str) -> str:
     """``value`` made safe to open in a spreadsheet: a leading apostrophe when it starts
-    like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return)."""
-    if value.startswith(FORMULA_TRIGGERS):
+    like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return), unless it is a lone
+    placeholder (``-``) or phone-like (``+63 917 555 0000``), which cannot compute anything."""
+    if value.startswith(FORMULA_TRIGGERS) and not _INERT.fullmatch(value):
         return NEUTRALIZER + value
     return value
 
@@ -96,18 +105,20 @@ _LOCAL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*")
 
 
 @lru_cache(maxsize=4096)
-def _domain(domain: str) -> tuple[str | None, str | None]:
-    """(normalized domain, None) or (None, error) as email-validator judges ``domain``."""
+def _domain_error(domain: str) -> str | None:
+    """Why email-validator refuses ``domain`` (None when it accepts it)."""
     try:
-        normalized = validate_email("a@" + domain, check_deliverability=False).normalized
+        validate_email("a@" + domain, check_deliverability=False)
     except EmailNotValidError as exc:
-        return None, str(exc)
-    return normalized.rpartition("@")[2], None
+        return str(exc)
+    return None
 
 
 def clean_email(value: object) -> str | None:
-    """The normalized email of a cell (None when empty); RowInvalid when not an address.
-    Validation is email-validator's (syntax only, no DNS)."""
+    """The email of a cell as single lead creation stores it (``identity.normalize_email``:
+    trimmed, lower-cased, the domain as typed), so that a person matches across channels;
+    None when empty; RowInvalid when not an address. Validation is email-validator's
+    (syntax only, no DNS)."""
     text = str(value or "").strip()
     if not text:
         return None
@@ -115,15 +126,15 @@ def clean_email(value: object) -> str | None:
         raise RowInvalid("Invalid email: it looks like a formula")
     local, at, domain = text.rpartition("@")
     if at and len(text) <= 254 and len(local) <= 64 and _LOCAL.fullmatch(local):
-        normalized, error = _domain(domain.lower())
+        error = _domain_error(domain.lower())
         if error is not None:
             raise RowInvalid(f"Invalid email: {error}")
-        return normalize_email(f"{local}@{normalized}")
+        return normalize_email(text)
     try:
-        result = validate_email(text, check_deliverability=False)
+        validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
         raise RowInvalid(f"Invalid email: {exc}") from None
-    return normalize_email(result.normalized)
+    return normalize_email(text)
 
 
 def region_for(country_code: object, default_region: str | None) -> str | None:
@@ -136,7 +147,7 @@ def region_for(country_code: object, default_region: str | None) -> str | None:
     if text.isalpha() and len(text) == 2:
         region = text.upper()
         if region not in phonenumbers.SUPPORTED_REGIONS:
-            raise RowInvalid(f"Unknown country code {text!r}")
+            raise RowInvalid(f"Unknown country code {text[:40]!r}")
         return region
     digits = text.removeprefix("+")
     if digits.startswith("00"):
@@ -145,7 +156,7 @@ def region_for(country_code: object, default_region: str | None) -> str | None:
         region = phonenumbers.region_code_for_country_code(int(digits))
         if region != phonenumbers.UNKNOWN_REGION:
             return region
-    raise RowInvalid(f"Unknown country code {text!r}")
+    raise RowInvalid(f"Unknown country code {text[:40]!r}")
 
 
 def clean_phone(value: object, region: str | None, label: str = "phone number") -> str | None:
@@ -174,13 +185,21 @@ def build_row(
     others: dict[str, Any] | None = None,
 ) -> IntakeRow:
     """Validate one lead: a first or last name, and an email or a phone (the rule of single
-    lead creation). Raises RowInvalid with the reason."""
+    lead creation). Raises RowInvalid with the reason. As in single lead creation, a phone
+    that is not a number does not refuse a row with an email: it is kept as typed
+    (``IntakeRow.phone``), and the person is not matched by it."""
     first = text_cell(first_name, "First name", limit=MAX_NAME)
     last = text_cell(last_name, "Last name", limit=MAX_NAME)
     if not first and not last:
         raise RowInvalid("A first or last name is required")
     clean = clean_email(email)
-    e164 = clean_phone(phone, region)
+    try:
+        e164 = clean_phone(phone, region)
+        typed = e164
+    except RowInvalid:
+        if clean is None:
+            raise
+        e164, typed = None, text_cell(phone, "Phone number", limit=MAX_PHONE)
     if clean is None and e164 is None:
         raise RowInvalid("An email or a phone number is required")
     referee = text_cell(referrer_name, "Referee", limit=MAX_NAME) or None
@@ -194,6 +213,7 @@ def build_row(
         last_name=last,
         email=clean,
         phone_e164=e164,
+        phone=typed,
         referrer_name=referee,
         referrer_email=referee_email,
         referrer_phone=referee_phone,

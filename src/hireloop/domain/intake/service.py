@@ -27,6 +27,7 @@ Services flush and never commit: a failed import leaves nothing behind.
 
 from __future__ import annotations
 
+import uuid
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -239,6 +240,7 @@ def import_chunks(
     """Put the valid rows of each chunk into the campaign ``job`` and count them (and the
     chunk's rejected rows) on ``run``; ``progress(run)`` after each chunk. See the module
     docstring for the rules."""
+    _serialize_imports(session, job.company_id)
     seen = _Seen()
     duplicate_label: int | None = None
     invite = invitation_enabled(job)
@@ -266,6 +268,18 @@ def import_chunks(
     return run
 
 
+def _serialize_imports(session: Session, company_id: int) -> None:
+    """Imports into one company run one after the other: phone-only rows have no unique
+    key, so two imports of the same people at once would each create them. PostgreSQL: a
+    transaction-scoped advisory lock on the company, held until the import commits;
+    SQLite already runs one write transaction at a time."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:company, hashtext(:key))"),
+            {"company": company_id, "key": "intake:import"},
+        )
+
+
 def _import_chunk(
     session: Session,
     job: Job,
@@ -280,21 +294,43 @@ def _import_chunk(
     the duplicates' applications ``{application_id: folder}``."""
     company_id = job.company_id
     _match_existing(session, company_id, chunk, seen)
+    # A row may give a phone to a person who has none (the first such row of the person,
+    # as _fill_missing does): a later phone-only row with it is that person, as single
+    # lead creation finds the phone an earlier lead filled in.
+    phoneless = _phoneless(session, company_id, chunk, seen)
     # Rows matching nobody yet: one new candidate per identity key, in file order.
     new_rows: dict[tuple[str, str], IntakeRow] = {}
-    new_phones: set[str] = set()
+    # The phones new candidates get, and whose they are (their email; None: a new
+    # phone-only candidate, whom _insert_candidates registers).
+    new_phones: dict[str, str | None] = {}
+    new_phoneless: set[str] = set()  # emails of new candidates without a phone so far
     for row in chunk:
-        if _candidate_of(row, seen) is not None:
+        phone = row.phone_e164
+        cid = _candidate_of(row, seen)
+        if cid is not None:
+            if phone and cid in phoneless:
+                phoneless.discard(cid)
+                if phone not in new_phones:
+                    seen.by_phone.setdefault(phone, cid)
             continue
-        if not row.email and row.phone_e164 in new_phones:
-            continue  # the phone of a new candidate above (see _insert_candidates)
+        if not row.email and phone in new_phones:
+            continue  # the phone of a new candidate above
         key = _key(row)
         if key not in new_rows:
             new_rows[key] = row
-            if row.phone_e164:
-                new_phones.add(row.phone_e164)
+            if row.email and not phone:
+                new_phoneless.add(row.email)
+        elif phone and row.email in new_phoneless:
+            new_phoneless.discard(row.email)  # a later row gives the new candidate a phone
+        else:
+            continue
+        if phone:
+            new_phones.setdefault(phone, row.email)
     if new_rows:
         _insert_candidates(session, company_id, list(new_rows.values()), seen, source=source)
+        for phone, email in new_phones.items():
+            if email:
+                seen.by_phone.setdefault(phone, seen.by_email[email])
     creators = {id(row) for row in new_rows.values()}
     _fill_missing(session, company_id, [r for r in chunk if id(r) not in creators], seen)
 
@@ -354,7 +390,7 @@ def _import_chunk(
 
 # Candidate fields a known person's new row fills when they lack them (the email cannot
 # be one: a row with an email was matched by that email).
-_FILLABLE = ("phone_e164", "referrer_name", "referrer_email", "referrer_phone")
+_FILLABLE = ("phone", "phone_e164", "referrer_name", "referrer_email", "referrer_phone")
 
 
 def _fill_missing(
@@ -382,7 +418,6 @@ def _fill_missing(
         update(table)
         .where(table.c.id == bindparam("cid"), table.c.company_id == company_id, or_(*lacking))
         .values(
-            phone=func.coalesce(table.c.phone, param["phone_e164"]),
             updated_at=utcnow(),
             **{f: func.coalesce(table.c[f], param[f]) for f in _FILLABLE},
         ),
@@ -397,7 +432,7 @@ def _fill_missing_pg(session: Session, company_id: int, fills: dict[int, dict[st
     lacking = " OR ".join(f"(c.{f} IS NULL AND x.{f} IS NOT NULL)" for f in _FILLABLE)
     session.execute(
         text(
-            f"UPDATE candidates AS c SET phone = coalesce(c.phone, x.phone_e164), "
+            f"UPDATE candidates AS c SET "
             f"{', '.join(f'{f} = coalesce(c.{f}, x.{f})' for f in _FILLABLE)}, "
             f"updated_at = :now "
             f"FROM json_to_recordset(CAST(:values AS JSON)) AS x(cid BIGINT, {record}) "
@@ -435,6 +470,32 @@ def _match_existing(
         seen.by_email.update(_first_candidates(session, company_id, "email", emails))
     if phones:
         seen.by_phone.update(_first_candidates(session, company_id, "phone_e164", phones))
+
+
+def _phoneless(
+    session: Session, company_id: int, chunk: Sequence[IntakeRow], seen: _Seen
+) -> set[int]:
+    """The known people (candidate ids) without a phone whom a row of the chunk may give
+    the phone of one of its phone-only rows (usually none: no look-up then)."""
+    wanted = {r.phone_e164 for r in chunk if not r.email and r.phone_e164 not in seen.by_phone}
+    if not wanted:
+        return set()
+    ids = {
+        cid
+        for r in chunk
+        if r.email and r.phone_e164 in wanted and (cid := seen.by_email.get(r.email))
+    }
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Candidate.id).where(
+                Candidate.company_id == company_id,
+                Candidate.id.in_(ids),
+                Candidate.phone_e164.is_(None),
+            )
+        )
+    )
 
 
 def _first_candidates(
@@ -479,7 +540,7 @@ def _insert_candidates(
                 "first_name_key": r.first_name_key,
                 "last_name_key": r.last_name_key,
                 "email": r.email,
-                "phone": r.phone_e164,
+                "phone": r.phone,
                 "phone_e164": r.phone_e164,
                 "referrer_name": r.referrer_name,
                 "referrer_email": r.referrer_email,
@@ -517,10 +578,6 @@ def _insert_candidates(
     lost = {r.email for r in rows if r.email and r.email not in seen.by_email}
     if lost:
         _match_existing(session, company_id, [r for r in rows if r.email in lost], seen)
-    # A phone-only row later in the file matches a new candidate by phone too.
-    for r in rows:
-        if r.email and r.phone_e164:
-            seen.by_phone.setdefault(r.phone_e164, seen.by_email[r.email])
 
 
 def _applications_in_job(
@@ -676,11 +733,13 @@ def _label_duplicates(
 
 
 def get_run(session: Session, company_id: int, public_id: str) -> ImportRun:
-    """The company's import run by public id; NotFound otherwise."""
+    """The company's import run by public id (a UUID, in any case); NotFound otherwise."""
+    try:
+        key = str(uuid.UUID(str(public_id).strip()))
+    except ValueError:
+        raise NotFound("Import not found") from None
     run = session.scalar(
-        select(ImportRun).where(
-            ImportRun.company_id == company_id, ImportRun.public_id == str(public_id).strip()
-        )
+        select(ImportRun).where(ImportRun.company_id == company_id, ImportRun.public_id == key)
     )
     if run is None:
         raise NotFound("Import not found")

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
@@ -469,6 +470,23 @@ async def csv_preview(campaign_id: int, request: Request, session: SessionDep) -
     if upload is None:
         return _csv_failed(request, who, job, None, NO_FILE, encoding)
     filename, _type, data = upload
+    # Reading a large file takes seconds of CPU: not on the event loop, which serves
+    # every other request of the process meanwhile.
+    return await run_in_threadpool(
+        _csv_preview_page, request, session, who, job, filename, data, encoding
+    )
+
+
+def _csv_preview_page(
+    request: Request,
+    session: Session,
+    who: Current,
+    job: Job,
+    filename: str,
+    data: bytes,
+    encoding: str,
+) -> Response:
+    """csv_preview's work once the upload is read (in a worker thread)."""
     try:
         intake.ensure_takes_leads(job)
         table = read_csv(
