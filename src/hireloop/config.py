@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_SMS_SETTINGS = {
+    "sms_account_sid": "HIRELOOP_SMS_ACCOUNT_SID",
+    "sms_auth_token": "HIRELOOP_SMS_AUTH_TOKEN",
+    "sms_from_number": "HIRELOOP_SMS_FROM_NUMBER",
+}
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="HIRELOOP_", env_file=".env", extra="ignore", validate_by_name=True
+        env_prefix="HIRELOOP_",
+        env_file=".env",
+        extra="ignore",
+        validate_by_name=True,
+        # A configuration error must not print the secrets it was given (auth tokens).
+        hide_input_in_errors=True,
     )
 
     data_dir: Path = Field(
@@ -125,8 +138,9 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=10.0, description="Timeout of one SMTP session.")
     sms_account_sid: str | None = Field(
         default=None,
-        description="Account SID of the Twilio-compatible SMS provider. Unset (with the token): "
-        "SMS are only recorded (the dev channel).",
+        description="Account SID of the Twilio-compatible SMS provider. The account SID, auth "
+        "token and from number are set together or not at all (a configuration error "
+        "otherwise); unset, SMS are only recorded (the dev channel).",
     )
     sms_auth_token: str | None = Field(
         default=None, description="Auth token of the SMS provider (also verifies its callbacks)."
@@ -159,6 +173,24 @@ class Settings(BaseSettings):
     sheets_poll_seconds: float = Field(
         default=300.0, description="How often the worker imports new Google Sheet rows."
     )
+
+    @model_validator(mode="after")
+    def _check_sms(self) -> Settings:
+        """The SMS settings go together: with only some of them, SMS would quietly be
+        recorded instead of sent."""
+        missing = [env for name, env in _SMS_SETTINGS.items() if not getattr(self, name)]
+        if missing and len(missing) < len(_SMS_SETTINGS):
+            raise ValueError(
+                "SMS settings are incomplete: set HIRELOOP_SMS_ACCOUNT_SID, "
+                "HIRELOOP_SMS_AUTH_TOKEN and HIRELOOP_SMS_FROM_NUMBER together, or none of "
+                f"them (missing: {', '.join(missing)})"
+            )
+        if self.sms_from_number and not _E164.fullmatch(self.sms_from_number):
+            raise ValueError(
+                "HIRELOOP_SMS_FROM_NUMBER must be a phone number in E.164 form, such as "
+                f"+15005550006 (got {self.sms_from_number!r})"
+            )
+        return self
 
     @property
     def resolved_database_url(self) -> str:

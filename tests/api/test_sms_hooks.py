@@ -163,3 +163,38 @@ def test_a_report_carries_our_message_id_and_rescues_an_unrecorded_send(
     session.refresh(recorded)
     session.refresh(lost)
     assert (recorded.status, lost.status) == ("delivered", "sent")
+
+
+def test_a_delivered_message_stays_delivered_and_delivery_clears_an_old_error(
+    hooks: TestClient, session: Session, factory: Factory
+) -> None:
+    message = _sent_sms(session, factory)
+    sid = message.provider_message_id or ""
+    path = f"/hooks/sms/status?message={message.id}"
+
+    def report(status: str, **extra: str) -> tuple[str, str | None, str | None]:
+        assert _post(hooks, path, _status(sid, status, **extra)).status_code == 204
+        session.refresh(message)
+        return message.status, message.provider_status, message.error
+
+    # An undelivered report, then a late delivery receipt: delivered, without the error.
+    assert report("undelivered", ErrorCode="30003") == (
+        "failed",
+        "undelivered",
+        "SMS undelivered (error 30003)",
+    )
+    assert report("delivered") == ("delivered", "delivered", None)
+    # Later (or replayed) failure reports do not undo the delivery.
+    for status in ("undelivered", "failed", "canceled"):
+        assert report(status, ErrorCode="30003") == ("delivered", "delivered", None), status
+
+
+def test_a_cancel_after_the_provider_sent_the_message_is_ignored(
+    hooks: TestClient, session: Session, factory: Factory
+) -> None:
+    message = _sent_sms(session, factory)
+    sid = message.provider_message_id or ""
+    _post(hooks, "/hooks/sms/status", _status(sid, "sent"))
+    _post(hooks, "/hooks/sms/status", _status(sid, "canceled"))
+    session.refresh(message)
+    assert (message.status, message.provider_status, message.error) == ("sent", "sent", None)

@@ -31,15 +31,35 @@ def test_a_message_is_accepted_with_the_providers_sid() -> None:
 
 
 def test_refusals_are_permanent_and_carry_the_providers_message() -> None:
+    with fake_twilio(callback_statuses=()) as fake, pytest.raises(SmsError) as invalid:
+        send_sms(_provider(fake.url, fake.account_sid, fake.auth_token), to="0917", body="x")
+    assert invalid.value.permanent and invalid.value.code == 21211
+    assert not invalid.value.configuration
+    assert str(invalid.value) == "21211: The 'To' number 0917 is not a valid phone number."
+    assert fake.messages == []
+
+
+@pytest.mark.parametrize("status", [401, 403, 404])
+def test_credentials_and_account_errors_are_configuration_faults_not_refusals(
+    status: int,
+) -> None:
+    """A wrong or rotated auth token (401, Twilio 20003), a forbidden account (403) or a
+    wrong Account SID (404, 20404) is not this message's fault: it may go once the
+    settings are fixed, and the error says what to check."""
     with fake_twilio(callback_statuses=()) as fake:
-        with pytest.raises(SmsError) as invalid:
-            send_sms(_provider(fake.url, fake.account_sid, fake.auth_token), to="0917", body="x")
+        fake.fail_next = [status]
+        with pytest.raises(SmsError) as failure:
+            send_sms(
+                _provider(fake.url, fake.account_sid, fake.auth_token), to="+639171234567", body="x"
+            )
         with pytest.raises(SmsError) as unauthorized:
             send_sms(_provider(fake.url, fake.account_sid, "wrong"), to="+639171234567", body="x")
-    assert invalid.value.permanent and invalid.value.code == 21211
-    assert str(invalid.value) == "21211: The 'To' number 0917 is not a valid phone number."
-    assert unauthorized.value.permanent and unauthorized.value.status_code == 401
-    assert fake.messages == []
+    for error in (failure.value, unauthorized.value):
+        assert not error.permanent and error.configuration
+        assert "HIRELOOP_SMS_AUTH_TOKEN" in str(error)
+    assert failure.value.status_code == status
+    assert unauthorized.value.status_code == 401 and unauthorized.value.code == 20003
+    assert "20003: Authenticate" in str(unauthorized.value)
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])

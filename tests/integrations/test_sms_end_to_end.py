@@ -101,7 +101,11 @@ def test_sms_delivered_through_the_fake_provider_and_its_signed_callbacks(
             "HIRELOOP_DATABASE_URL": sms_db.url,
             "HIRELOOP_DATA_DIR": str(tmp_path / "server"),
             "HIRELOOP_BASE_URL": public,
+            # The server only verifies callbacks, but the SMS settings go together.
+            "HIRELOOP_SMS_ACCOUNT_SID": fake.account_sid,
             "HIRELOOP_SMS_AUTH_TOKEN": fake.auth_token,
+            "HIRELOOP_SMS_FROM_NUMBER": FROM_NUMBER,
+            "HIRELOOP_SMS_BASE_URL": fake.url,
         }
         with live_server(env, tmp_path / "server.log", port=port):
             message_id = _invite(sms_db)

@@ -261,6 +261,27 @@ def test_quick_reply_is_queued_with_rendered_tokens(
     assert r.status_code == 400 and "no email address" in r.text
 
 
+def test_the_chat_shows_how_many_sms_each_text_message_took(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    sign_in(client, "olga@acme.com")
+    path = page_of(world["application"])
+    # Typed with a line break (sent "\r\n"): 160 characters, one SMS.
+    text = "a" * 80 + "\r\n" + "a" * 79
+    assert (
+        post(client, path + "/messages", {"text": text, "channel": "sms"}, path).status_code == 303
+    )
+    post(client, path + "/messages", {"text": "😀" * 40, "channel": "sms"}, path)
+    post(client, path + "/messages", {"text": "By email", "channel": "email"}, path)
+    sms = session.scalars(select(Message).where(Message.channel == "sms")).all()
+    assert [(m.segments, m.encoding) for m in sms] == [(1, "GSM-7"), (2, "UCS-2")]
+    html = client.get(path).text
+    assert re.findall(r'data-testid="chat-sms-segments">([^<]*)<', html) == [
+        "Number of SMS: 1 (GSM-7)",
+        "Number of SMS: 2 (UCS-2)",
+    ]
+
+
 def test_bot_stop_and_resume(client: TestClient, session: Session, world: dict[str, Any]) -> None:
     sign_in(client, "olga@acme.com")
     path = page_of(world["application"])

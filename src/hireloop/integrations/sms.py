@@ -7,8 +7,11 @@ fields ``To``, ``From``, ``Body`` and ``StatusCallback``, HTTP basic auth
 signed with ``X-Twilio-Signature`` (verified in api/hooks/sms_routes.py).
 
 Failures are sorted for the caller: a timeout, a connection error, 429 or 5xx may pass
-(``SmsError.permanent`` False, try again later); any other 4xx is the provider refusing
-this message for good (an invalid ``To`` number is Twilio error 21211).
+(``SmsError.permanent`` False, try again later). 401, 403 and 404 say our account
+settings are wrong (a rotated auth token is Twilio error 20003, a wrong Account SID
+20404): not this message's fault, so not permanent either, and flagged
+``SmsError.configuration`` for the caller to log loudly. Any other 4xx is the provider
+refusing this message for good (an invalid ``To`` number is Twilio error 21211).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from hireloop.domain.ids import is_ascii_digits
 
 
 class SmsError(Exception):
-    """The provider did not take the message. ``permanent``: retrying will not help."""
+    """The provider did not take the message. ``permanent``: retrying will not help;
+    ``configuration``: the provider refused our credentials or account, not the message."""
 
     def __init__(
         self,
@@ -32,11 +36,17 @@ class SmsError(Exception):
         permanent: bool,
         status_code: int | None = None,
         code: int | str | None = None,
+        configuration: bool = False,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.status_code = status_code
         self.code = code
+        self.configuration = configuration
+
+
+# HTTP statuses of a request refused for our credentials or account (not for the message).
+_CONFIGURATION_STATUSES = (401, 403, 404)
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,16 @@ def send_sms(
     if response.status_code == 429 or response.status_code >= 500:
         text, code = _error_text(response)
         raise SmsError(text, permanent=False, status_code=response.status_code, code=code)
+    if response.status_code in _CONFIGURATION_STATUSES:
+        text, code = _error_text(response)
+        raise SmsError(
+            f"SMS provider refused our account settings (HTTP {response.status_code}, {text}): "
+            "check HIRELOOP_SMS_ACCOUNT_SID and HIRELOOP_SMS_AUTH_TOKEN",
+            permanent=False,
+            status_code=response.status_code,
+            code=code,
+            configuration=True,
+        )
     if response.status_code >= 400:
         text, code = _error_text(response)
         raise SmsError(text, permanent=True, status_code=response.status_code, code=code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -46,6 +47,8 @@ def test_tokens_are_listed_and_filtered(client: TestClient, factory: Factory) ->
         "referee",
     ]
     assert set(body["tokens"][0]) == {"id", "display_name", "description"}
+    # All of them are system tokens, whose description the reference gives as null.
+    assert {t["description"] for t in body["tokens"]} == {None}
     found = client.get(f"{BASE}/tokens", params={"api_key": key, "display_name": "WEB dial"})
     assert [t["id"] for t in found.json()["tokens"]] == [
         "webdialout",
@@ -551,3 +554,134 @@ def test_a_quick_reply_with_the_access_code_gives_a_lead_without_pin_one(
     assert lead.pin and len(lead.pin) == 6 and lead.pin_expires_at is not None
     assert lead.pin_expires_at.replace(tzinfo=None) > utcnow().replace(tzinfo=None)
     assert message.body_text == f"Your access code is {lead.pin}."
+
+
+def test_tokens_hidden_by_html_entities_are_refused_on_every_save(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    _, key = _company(factory)
+    url = f"{BASE}/templates?api_key={key}"
+    email = {**SMS_TEMPLATE, "type": "email"}
+    for content, bad in (
+        ("<p>Hi &#64;bogus_token</p>", "bogus_token"),
+        ("<p>Hi &#123;&#123;nope}}</p>", "nope"),
+        ("<p>Hi &lt;%= @x %&gt;</p>", "x"),
+    ):
+        refused = client.post(url, json={**email, "content": content})
+        assert refused.status_code == 422, content
+        assert refused.json()["error"] == "invalid_tokens"
+        assert refused.json()["details"]["invalid_tokens"] == [bad]
+    assert _count(session, MessageTemplate) == 0
+
+    created = client.post(url, json={**email, "content": "<p>Hi {{candidate_name}}</p>"})
+    assert created.status_code == 201
+    path = f"{BASE}/templates/{created.json()['message_template']['id']}?api_key={key}"
+    patched = client.patch(path, json={"content": "<p>Hi &#64;bogus_token</p>"})
+    assert patched.status_code == 422
+    assert patched.json()["details"]["invalid_tokens"] == ["bogus_token"]
+    # A handle that is no token is returned as written, not as a token.
+    handle = client.post(url, json={**SMS_TEMPLATE, "content": "Write to x.@handle"})
+    assert handle.json()["message_template"]["content"] == "Write to x.@handle"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Hi {{candidate-name}}",
+        "Hi {{candidate.name}}",
+        "Hi <%= candidate_name %>",
+        "Hi <%= @candidate_name -%>",
+        "Hi {{{candidate_name}}}",
+    ],
+)
+def test_misspelled_tokens_are_refused_naming_them(
+    client: TestClient, factory: Factory, session: Session, content: str
+) -> None:
+    _, key = _company(factory)
+    url = f"{BASE}/templates?api_key={key}"
+    bad = content.removeprefix("Hi ")
+    for body in (
+        {**SMS_TEMPLATE, "content": content},
+        {"name": "Nudge", "content": content, "quick_reply": True},
+    ):
+        refused = client.post(url, json=body)
+        assert refused.status_code == 422
+        assert refused.json() == {
+            "error": "invalid_tokens",
+            "message": f"content contains unrecognised tokens: {bad}",
+            "details": {"invalid_tokens": [bad], "content": f"unknown tokens: {bad}"},
+        }
+    assert _count(session, MessageTemplate) == 0
+
+
+def test_sms_content_is_stored_with_plain_line_breaks_and_at_most_1600_characters(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    _, key = _company(factory)
+    url = f"{BASE}/templates?api_key={key}"
+    created = client.post(url, json={**SMS_TEMPLATE, "content": "Hi\r\nthere\rbye"})
+    assert created.json()["message_template"]["content"] == "Hi\nthere\nbye"
+    quick = client.post(
+        url, json={"name": "Q", "content": "a" * 1599 + "\r\n", "quick_reply": True}
+    )
+    assert quick.status_code == 201  # 1600 characters once the line break is "\n"
+    for body in (
+        {**SMS_TEMPLATE, "content": "a" * 1601},
+        {"name": "Q", "content": "a" * 1601, "quick_reply": True},
+    ):
+        refused = client.post(url, json=body)
+        assert refused.status_code == 422
+        assert refused.json()["error"] == "validation_failed"
+        assert "1601 characters: at most 1600" in refused.json()["message"]
+    path = f"{BASE}/templates/{created.json()['message_template']['id']}?api_key={key}"
+    assert client.patch(path, json={"content": "b" * 1601}).status_code == 422
+    # An email template has no such limit.
+    email = {**SMS_TEMPLATE, "type": "email", "content": "<p>" + "a" * 1700 + "</p>"}
+    assert client.post(url, json=email).status_code == 201
+    assert _count(session, MessageTemplate) == 3
+
+
+def test_an_email_template_changed_to_sms_needs_text_content(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    _, key = _company(factory)
+    html = '<p>Hi @candidate_name, <b>welcome</b></p><p><a href="@webdialout">start</a></p>'
+    created = client.post(
+        f"{BASE}/templates",
+        params={"api_key": key},
+        json={**SMS_TEMPLATE, "type": "email", "content": html},
+    ).json()["message_template"]
+    path = f"{BASE}/templates/{created['id']}?api_key={key}"
+    refused = client.patch(path, json={"type": "sms"})
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "validation_failed"
+    assert refused.json()["details"] == {"content": "is required to change the type to sms"}
+    session.expire_all()
+    template = session.get(MessageTemplate, created["id"])
+    assert template is not None and template.type == "email"
+    changed = client.patch(path, json={"type": "sms", "content": "Hi @candidate_name: @webdialout"})
+    assert changed.status_code == 200
+    assert changed.json()["message_template"]["content"] == "Hi {{candidate_name}}: {{webdialout}}"
+
+
+def test_an_sms_over_1600_characters_once_rendered_is_not_sent(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    company, key = _company(factory, "Acme Business Process Outsourcing International")
+    application, _ = _lead_and_reply(factory, session, company)
+    long = create_quick_reply(session, company.id, title="Long", content="a" * 1580 + " @company")
+    session.commit()
+    sent = client.post(
+        f"{BASE}/messages",
+        json={
+            "api_key": key,
+            "message": {
+                "campaign_invitation_id": application.id,
+                "channel": "SMS",
+                "quick_reply_id": long.id,
+            },
+        },
+    )
+    assert sent.status_code == 400
+    assert "1628 characters: at most 1600 can be sent" in sent.json()["message"]
+    assert _count(session, Message) == 0

@@ -231,3 +231,80 @@ def test_last_channel_is_the_last_one_used_else_sms_when_there_is_a_phone(
     no_phone = _lead(factory, phone=None, email="bo@example.com")
     candidate = session.get(Candidate, no_phone.candidate_id)
     assert candidate is not None and last_channel(session, no_phone, candidate) == "email"
+
+
+def test_a_rejected_auth_token_or_account_is_retried_and_logged_not_failed(
+    session: Session,
+    factory: Factory,
+    settings: Settings,
+    twilio: FakeTwilio,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    application = _lead(factory)
+    message = queue_message(session, application=application, channel="sms", kind="m", text="Hi")
+    rotated = _sms_settings(settings, twilio, sms_auth_token="rotated-old-token")
+    with (
+        caplog.at_level("ERROR", logger="hireloop.domain.messaging.channels"),
+        pytest.raises(RetryLater),
+    ):
+        deliver(session, message, rotated)
+    assert message.status == "queued" and message.attempts == 1
+    assert "HTTP 401, 20003: Authenticate" in (message.error or "")
+    assert "check HIRELOOP_SMS_ACCOUNT_SID and HIRELOOP_SMS_AUTH_TOKEN" in (message.error or "")
+    assert any("SMS configuration error" in r.getMessage() for r in caplog.records)
+    # A wrong Account SID (Twilio answers 404) is retried the same way.
+    wrong_account = _sms_settings(settings, twilio, sms_account_sid="AC" + "0" * 32)
+    twilio.fail_next = [404]
+    with pytest.raises(RetryLater):
+        deliver(session, message, wrong_account)
+    assert message.status == "queued" and "HTTP 404" in (message.error or "")
+    # Once the settings are fixed the waiting message goes out.
+    assert deliver(session, message, _sms_settings(settings, twilio)) == "sent"
+    assert message.error is None and len(twilio.messages) == 1
+
+
+def test_partial_sms_settings_are_a_configuration_error() -> None:
+    with pytest.raises(ValueError, match=r"incomplete.*missing: HIRELOOP_SMS_FROM_NUMBER") as err:
+        Settings(sms_account_sid="AC" + "1" * 32, sms_auth_token="secret-token")
+    assert "secret-token" not in str(err.value)  # the error does not print the token
+    with pytest.raises(ValueError, match="missing: HIRELOOP_SMS_ACCOUNT_SID, HIRELOOP_SMS_AUTH"):
+        Settings(sms_from_number="+15005550006")
+    with pytest.raises(ValueError, match="E.164"):
+        Settings(sms_account_sid="AC1", sms_auth_token="t", sms_from_number="15005550006")
+    assert Settings(sms_account_sid="AC1", sms_auth_token="t", sms_from_number="+15005550006")
+    assert Settings(sms_account_sid="", sms_auth_token="", sms_from_number="").sms_from_number == ""
+
+
+def test_sms_line_breaks_are_stored_and_counted_as_one_character(
+    session: Session, factory: Factory
+) -> None:
+    application = _lead(factory)
+    text = "a" * 80 + "\r\n" + "a" * 77 + "\rb"  # 160 characters once stored
+    message = queue_message(session, application=application, channel="sms", kind="m", text=text)
+    assert message.body_text == "a" * 80 + "\n" + "a" * 77 + "\nb"
+    assert (message.encoding, message.segments) == ("GSM-7", 1)
+
+
+def test_an_sms_over_1600_characters_fails_with_the_reason_and_is_not_sent(
+    session: Session, factory: Factory, settings: Settings, twilio: FakeTwilio
+) -> None:
+    application = _lead(factory)
+    message = queue_message(
+        session, application=application, channel="sms", kind="m", text="x" * 1601
+    )
+    assert message.status == "failed"
+    assert message.error == (
+        "The SMS has 1601 characters: at most 1600 can be sent (the SMS provider's limit). "
+        "It was not sent."
+    )
+    events = session.scalars(select(OutboxEvent).where(OutboxEvent.event_type == "message.queued"))
+    assert [e.payload["messageId"] for e in events] == []
+    assert deliver(session, message, _sms_settings(settings, twilio)) == "failed"
+    # One already queued (before the limit was checked) fails at send time instead.
+    old = queue_message(session, application=application, channel="sms", kind="m", text="ok")
+    old.body_text = "y" * 1700
+    assert deliver(session, old, _sms_settings(settings, twilio)) == "failed"
+    assert "1700 characters" in (old.error or "")
+    assert twilio.messages == [] and twilio.requests == 0
+    fits = queue_message(session, application=application, channel="sms", kind="m", text="z" * 1600)
+    assert fits.status == "queued" and fits.segments == 11

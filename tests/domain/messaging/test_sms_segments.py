@@ -49,7 +49,9 @@ def test_segments(text: str, expected: SmsLength) -> None:
     assert sms_length(text) == expected
 
 
-def test_sms_usage_per_campaign_over_a_period(session: Session, factory: Factory) -> None:
+def test_sms_usage_per_campaign_counts_the_sms_the_provider_took(
+    session: Session, factory: Factory
+) -> None:
     company = factory.company("Usage Co")
     other = factory.company("Other Usage Co")
     job_a = factory.job(company, title="A")
@@ -65,13 +67,20 @@ def test_sms_usage_per_campaign_over_a_period(session: Session, factory: Factory
             "to_address": "+639171234567",
             "segments": segments,
             "created_at": now - timedelta(days=days_ago),
+            "status": "sent",
+            "provider_message_id": "SM" + "0" * 32,
         }
         fields.update(kw)
         session.add(Message(**fields))
 
     sms(job_a.id, 1)
-    sms(job_a.id, 3)
-    sms(job_a.id, 2, status="failed")
+    sms(job_a.id, 3, status="delivered")
+    # Taken by the provider, then undelivered: billed all the same.
+    sms(job_a.id, 2, status="failed", provider_status="undelivered")
+    # Never handed to the provider: refused (21211), only recorded, or still queued.
+    sms(job_a.id, 8, status="failed", provider_message_id=None, error="21211: invalid")
+    sms(job_b.id, 8, status="stored", provider_message_id=None)
+    sms(job_b.id, 8, status="queued", provider_message_id=None)
     sms(job_b.id, 1)
     sms(None, 4)
     sms(job_a.id, 9, days_ago=40)  # outside the period

@@ -53,3 +53,55 @@ def test_token_values_of_an_application(session: Session, factory: Factory) -> N
     assert token_values(session, application)["referee"] == "Bo"
     candidate.first_name = ""
     assert token_values(session, application)["candidate_name"] == candidate.last_name
+
+
+def test_misspelled_tokens_are_reported_as_written() -> None:
+    for text, bad in (
+        ("Hi {{candidate-name}}", "{{candidate-name}}"),
+        ("Hi {{candidate.name}}", "{{candidate.name}}"),
+        ("Hi <%= candidate_name %>", "<%= candidate_name %>"),
+        ("Hi <%= @candidate_name -%>", "<%= @candidate_name -%>"),
+        ("Hi {{{candidate_name}}}", "{{{candidate_name}}}"),
+        ("{{#if candidate_name}}x", "{{#if candidate_name}}"),
+    ):
+        assert unknown_tokens(text) == [bad], text
+    # The three spellings, with spaces, and email addresses pass.
+    assert unknown_tokens("@company <%=@referee%> {{ job_title }} jobs@acme.com") == []
+
+
+def test_html_is_checked_with_its_entities_decoded() -> None:
+    hidden = "<p>Hi &#64;bogus_token &#123;&#123;nope}} &lt;%= x %&gt;</p>"
+    assert unknown_tokens(hidden) == []
+    assert unknown_tokens(hidden, html=True) == ["bogus_token", "nope", "<%= x %>"]
+
+
+def test_only_known_tokens_are_rewritten_in_handlebars() -> None:
+    assert to_handlebars("@candidate_name <%= @company %> @handle <%= @bogus %>") == (
+        "{{candidate_name}} {{company}} @handle <%= @bogus %>"
+    )
+
+
+def test_values_inside_urls_are_percent_encoded() -> None:
+    values = {
+        "candidate_name": 'Mary Ann&ref=evil "x"',
+        "company": "Acme & <Co>",
+        "webdialout": "https://hire.example.com/interview/1?mode=web",
+    }
+    name = "Mary%20Ann%26ref%3Devil%20%22x%22"
+    # A URL written out in text: the value cannot add a parameter or end the link.
+    assert render("Apply https://jobs.acme.com/apply?n=@candidate_name&src=sms now", values) == (
+        f"Apply https://jobs.acme.com/apply?n={name}&src=sms now"
+    )
+    # Elsewhere the value is written as is (SMS) or HTML-escaped (email).
+    assert render("Hi <%= @candidate_name %>", values) == 'Hi Mary Ann&ref=evil "x"'
+    html = (
+        '<a href="https://ex.com/apply?n={{candidate_name}}&amp;c={{company}}">@company</a>'
+        '<a href="{{webdialout}}">go</a><a href="{{webdialout}}&amp;n={{ candidate_name }}">x</a>'
+    )
+    assert render(html, values, html=True) == (
+        f'<a href="https://ex.com/apply?n={name}&amp;c=Acme%20%26%20%3CCo%3E">'
+        "Acme &amp; &lt;Co&gt;</a>"
+        # A token that starts the link is the link itself.
+        '<a href="https://hire.example.com/interview/1?mode=web">go</a>'
+        f'<a href="https://hire.example.com/interview/1?mode=web&amp;n={name}">x</a>'
+    )

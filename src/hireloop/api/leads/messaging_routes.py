@@ -36,7 +36,8 @@ _TEMPLATE_FIELDS = ("name", "content", "type", "sub_type", "category", "locale")
 
 
 def _token(token: Token) -> dict[str, Any]:
-    return {"id": token.id, "display_name": token.display_name, "description": token.description}
+    # Every hireloop token is a system token: the reference gives those a null description.
+    return {"id": token.id, "display_name": token.display_name, "description": None}
 
 
 def _template(template: MessageTemplate) -> dict[str, Any]:
@@ -144,6 +145,10 @@ def send_message(session: SessionDep, key: LeadsKeyDep, payload: PayloadDep) -> 
         raise NotFound("Campaign Invitation not found") from None
     quick_reply = library.get_quick_reply(session, key.company_id, quick_reply_id)
     sent = send_template(session, application, quick_reply, channel, author_type="user")
+    if sent.status == "failed":
+        # Not sendable as written (an SMS over 1600 characters): the caller is told, and
+        # nothing is kept.
+        raise Invalid(sent.error or "The message cannot be sent.", details={"message": "not sent"})
     return {"message": "Message is being sent.", "message_id": sent.id, "channel": sent.channel}
 
 

@@ -9,7 +9,9 @@
 
 A channel sets the message's status and raises ``RetryLater`` when the provider could not
 take it now; after ``outbox_max_attempts`` attempts, or a refusal for good, the message
-is ``failed`` with the provider's reason in ``error``.
+is ``failed`` with the provider's reason in ``error``. The SMS provider refusing our
+credentials or account (HTTP 401/403/404) is logged as an error and retried like an
+outage: fixing the settings lets the waiting messages go.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Protocol
 from hireloop.config import Settings
 from hireloop.db import utcnow
 from hireloop.domain.messaging.models import Message
+from hireloop.domain.messaging.sms import too_long
 from hireloop.domain.outbox.service import RetryLater, backoff
 from hireloop.integrations.sms import SmsError, SmsProvider, send_sms
 from hireloop.integrations.smtp import SmtpError, build_email, parse_smtp_url, send_email
@@ -128,6 +131,9 @@ class SmsChannel:
 
     def send(self, message: Message, settings: Settings, now: datetime) -> str:
         message.attempts += 1
+        problem = too_long(message.body_text)
+        if problem:
+            return _failed_attempt(message, settings, now, problem, permanent=True)
         try:
             receipt = send_sms(
                 self.provider,
@@ -136,6 +142,10 @@ class SmsChannel:
                 status_callback=status_callback_url(settings, message),
             )
         except SmsError as exc:
+            if exc.configuration:
+                log.error(
+                    "SMS configuration error, message %s will be retried: %s", message.id, exc
+                )
             message.provider_status = "failed" if exc.permanent else message.provider_status
             return _failed_attempt(message, settings, now, str(exc), permanent=exc.permanent)
         message.provider_message_id = receipt.sid

@@ -10,7 +10,8 @@
 - Provider failure: the attempt and the error are recorded on the message and the outbox
   runs the event again after ``backoff(attempts)``; after ``outbox_max_attempts``
   attempts, or when the provider refuses the message for good (SMTP 5xx, an SMS API 4xx
-  such as an invalid number), status ``failed``.
+  such as an invalid number), status ``failed``. The SMS API refusing our credentials or
+  account (401/403/404) is a configuration error: logged, and retried like an outage.
 - A message that is no longer ``queued`` is left alone, so a replayed event sends nothing.
   Delivery is at least once: if the database fails right after the provider accepted the
   message, it is sent again later (emails with the same Message-ID, which lets mail

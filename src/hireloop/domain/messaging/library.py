@@ -5,10 +5,18 @@ Quick replies are created and changed through the templates calls with ``quick_r
 
 Saving checks, all before anything is written:
 - required fields (``missing_params``), the type (``invalid_type``);
-- every token in the content and the email subject is known (``invalid_tokens``, with
-  the offending names);
+- every token in the content and the email subject is known, and nothing is written like
+  a token without being one (``invalid_tokens``, with the offending names or, for a
+  misspelled token such as ``{{candidate-name}}``, the text as written);
 - email HTML holds no scripts, frames or event handlers (``validation_failed``) and is
-  stored sanitized, its tokens written ``{{name}}`` so sanitizing keeps them intact.
+  stored sanitized, its tokens written ``{{name}}`` so sanitizing keeps them intact. The
+  tokens are checked again in the sanitized HTML with its entities decoded, as the email
+  will show it (``&#64;bogus`` is ``@bogus``);
+- text content (every type but email) has its line breaks stored as ``\n`` (a browser
+  sends ``\r\n``), and an SMS template or quick reply holds at most 1600 characters, the
+  most one SMS can carry (``validation_failed``);
+- a template that stops being an email needs new content: its HTML is not sent as text
+  (``validation_failed``).
 
 ``sub_type`` and ``locale`` (Talkpush template attributes without a column of their own)
 live in ``settings["_api"]``, which, like Talkpush's internal ``content_state``, is never
@@ -26,6 +34,7 @@ from hireloop.db import LIKE_ESCAPE, contains_pattern
 from hireloop.domain.messaging import tokens
 from hireloop.domain.messaging.models import MessageTemplate
 from hireloop.domain.messaging.sanitize import check_template_html
+from hireloop.domain.messaging.sms import normalize_newlines, too_long
 from hireloop.domain.pagination import Page
 from hireloop.errors import Invalid, NotFound, Unprocessable
 
@@ -189,13 +198,14 @@ def get_quick_reply(session: Session, company_id: int, quick_reply_id: int) -> M
 SUBJECT_FIELD = "settings.subject_line"
 
 
-def check_tokens(texts: dict[str, str | None]) -> None:
+def check_tokens(texts: dict[str, str | None], *, html: bool = False) -> None:
     """Unprocessable ``invalid_tokens`` when any of ``texts`` (field name -> text) uses an
-    unknown token; the message and ``details`` name each field at fault."""
+    unknown or misspelled token (``tokens.unknown_tokens``; ``html``: the texts are HTML);
+    the message and ``details`` name each field at fault."""
     unknown: dict[str, None] = {}
     faults: dict[str, str] = {}
     for field, text in texts.items():
-        names = tokens.unknown_tokens(text or "")
+        names = tokens.unknown_tokens(text or "", html=html)
         for name in names:
             unknown[name] = None
         if names:
@@ -210,12 +220,22 @@ def check_tokens(texts: dict[str, str | None]) -> None:
 
 
 def _clean_content(content: str, type_: str) -> str:
+    """The content to store: email HTML sanitized, its tokens checked again as the email
+    will show them; text with ``\n`` line breaks, at most 1600 characters for an SMS."""
     if type_ != "email":
-        return content
+        text = normalize_newlines(content)
+        problem = too_long(text) if type_ == "sms" else None
+        if problem:
+            raise Unprocessable(
+                problem, code="validation_failed", details={"content": "at most 1600 characters"}
+            )
+        return text
     try:
-        return check_template_html(content)
+        cleaned = check_template_html(content)
     except Invalid as exc:
         raise Unprocessable(exc.message, code="validation_failed", details=exc.details) from None
+    check_tokens({"content": cleaned}, html=True)
+    return cleaned
 
 
 def _check_lengths(**values: str | None) -> None:
@@ -317,9 +337,10 @@ def update_template(
 ) -> MessageTemplate:
     """Change the fields present in ``changes`` (name, content, type, sub_type, category,
     locale; ``settings`` is merged into the current settings). Content is re-checked,
-    and email HTML again when the type becomes email. A quick reply is changed the same
-    way (its type stays sms); ``quick_reply`` may be sent but not changed. NotFound for
-    another company's template; nothing changes when a check fails."""
+    and email HTML again when the type becomes email; an email template changed to
+    another type needs new (text) content in the same call. A quick reply is changed the
+    same way (its type stays sms); ``quick_reply`` may be sent but not changed. NotFound
+    for another company's template; nothing changes when a check fails."""
     template = _library_entry(session, company_id, template_id)
     if "quick_reply" in changes and bool(changes["quick_reply"]) != template.is_quick_reply:
         raise Unprocessable(
@@ -338,6 +359,13 @@ def update_template(
             )
     allowed = QUICK_REPLY_TYPES if template.is_quick_reply else WRITABLE_TYPES
     type_ = _check_type(changes.get("type"), allowed) or template.type
+    if template.type == "email" and type_ != "email" and "content" not in changes:
+        raise Unprocessable(
+            f"An email template's content is HTML: send the {type_} text as content "
+            "together with the new type.",
+            code="validation_failed",
+            details={"content": f"is required to change the type to {type_}"},
+        )
     merged = dict(template.settings or {})
     if "settings" in changes:
         merged.update(_incoming_settings(changes["settings"]))

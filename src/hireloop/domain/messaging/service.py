@@ -28,7 +28,7 @@ from hireloop.domain.messaging import templates, tokens
 from hireloop.domain.messaging.context import token_values
 from hireloop.domain.messaging.models import Message, MessageTemplate
 from hireloop.domain.messaging.sanitize import clean_html, clean_template_html, html_to_text
-from hireloop.domain.messaging.sms import sms_length
+from hireloop.domain.messaging.sms import normalize_newlines, sms_length, too_long
 from hireloop.domain.outbox.service import emit
 from hireloop.errors import Invalid
 
@@ -89,7 +89,8 @@ _PROVIDER_STATUS = {
     "failed": "failed",
     "canceled": "failed",
 }
-# Callbacks may arrive out of order: a later stage is never overwritten by an earlier one.
+# Callbacks may arrive out of order: a later stage is never overwritten by an earlier one,
+# and a delivered message stays delivered (see record_provider_status).
 _PROVIDER_RANK = {
     "accepted": 0,
     "scheduled": 0,
@@ -170,9 +171,11 @@ def prepare_message(
 
     ``text``, ``html`` and ``subject`` are templates: their tokens are rendered here, plain
     for SMS text and subjects, HTML-escaped in email HTML (which is sanitized before and
-    after). An email without HTML gets one made from its text; one without text gets its
-    text from the HTML. SMS record their encoding and segment count. A message using
-    ``@access_code`` gives the application a PIN first when it has none.
+    after), percent-encoded inside URLs (``tokens.render``). An email without HTML gets
+    one made from its text; one without text gets its text from the HTML. SMS have their
+    line breaks written ``\n`` and record their encoding and segment count; an SMS over
+    1600 characters is not sent: it is saved ``failed`` with the reason in ``error``. A
+    message using ``@access_code`` gives the application a PIN first when it has none.
 
     Invalid when the candidate asked not to be contacted or cannot be reached on that
     channel (no phone number, no email address).
@@ -211,7 +214,7 @@ def prepare_message(
         send_after=send_after or utcnow(),
     )
     if channel == "sms":
-        body = tokens.render(text, values).strip()
+        body = normalize_newlines(tokens.render(text, values)).strip()
         if not body:
             raise Invalid("The message is empty.", details={"text": "must not be empty"})
         length = sms_length(body)
@@ -219,6 +222,10 @@ def prepare_message(
         message.body_text = body
         message.encoding = length.encoding
         message.segments = length.segments
+        problem = too_long(body)
+        if problem:
+            message.status = "failed"
+            message.error = f"{problem} It was not sent."
     else:
         if html and html.strip():
             body_html = tokens.render(_clean_template(html), values, html=True)
@@ -242,11 +249,13 @@ def prepare_message(
 
 
 def queue_messages(session: Session, messages: list[Message]) -> list[Message]:
-    """Save prepared messages (one flush for all of them) and their ``message.queued``
-    outbox events."""
+    """Save prepared messages (one flush for all of them) and the ``message.queued``
+    outbox events of those to send (not of one prepared ``failed``)."""
     session.add_all(messages)
     session.flush()
     for message in messages:
+        if message.status == "failed":
+            continue
         emit(
             session,
             message.company_id,
@@ -291,8 +300,10 @@ def record_provider_status(
 ) -> Message | None:
     """Apply the SMS provider's status report to the message it sent as
     ``provider_message_id`` (``message_id``: our id, carried in the callback URL the
-    provider signs). A report older than what is known already is ignored. A report for a
-    message whose send was not recorded (the worker failed after the provider took it)
+    provider signs). A report older than what is known already is ignored, and so is a
+    failure (undelivered, failed, canceled) of a delivered message; a cancel arrives only
+    before the provider sends. A move to delivered clears the error of an earlier
+    failure report. A report for a message whose send was not recorded (the worker failed after the provider took it)
     records the provider's id, so the message is not sent again. None when no message
     matches."""
     message = _reported_message(session, provider_message_id, message_id)
@@ -306,12 +317,21 @@ def record_provider_status(
     current = _PROVIDER_RANK.get(message.provider_status or "", -1)
     if _PROVIDER_RANK[reported] < current:
         return message
+    # Delivered is final: a later failure report (or a replayed one) does not undo it.
+    if message.status == "delivered" and _PROVIDER_STATUS[reported] == "failed":
+        return message
+    # The provider cancels only a message it has not sent yet.
+    if reported == "canceled" and current >= _PROVIDER_RANK["sending"]:
+        return message
     message.provider_status = reported
     message.status = _PROVIDER_STATUS[reported]
     if message.status == "failed":
         message.error = f"SMS {reported}" + (f" (error {error_code})" if error_code else "")
-    elif message.sent_at is None:
-        message.sent_at = utcnow()
+    else:
+        if message.status == "delivered":
+            message.error = None
+        if message.sent_at is None:
+            message.sent_at = utcnow()
     return message
 
 

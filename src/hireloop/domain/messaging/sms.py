@@ -6,6 +6,11 @@ extension table (``€ { } [ ] ~ ^ \\ |`` and form feed) take two septets (escap
 and are never split across parts. Anything else (an emoji, ``ł``, Chinese...) switches
 the whole text to UCS-2: 70 UTF-16 code units in one SMS, 67 per part, and a character
 outside the Basic Multilingual Plane (two code units) stays whole too.
+
+Line breaks are counted as ``\n`` (one character): SMS texts are stored with ``\r\n`` and
+``\r`` turned into ``\n`` (:func:`normalize_newlines`), what the live counter of the
+campaign settings counts. An SMS holds at most 1600 characters (Twilio refuses a longer
+``Body``, error 21617).
 """
 
 from __future__ import annotations
@@ -32,6 +37,23 @@ _GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
 _GSM_ALL = _GSM_BASIC | _GSM_EXTENSION
 
 _LIMITS = {GSM7: (160, 153), UCS2: (70, 67)}
+# The longest SMS body the provider takes (Twilio error 21617), in characters.
+MAX_SMS_CHARACTERS = 1600
+
+
+def normalize_newlines(text: str) -> str:
+    """``text`` with ``\r\n`` and ``\r`` line breaks written ``\n``."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def too_long(text: str) -> str | None:
+    """Why ``text`` cannot be sent as one SMS message (more than 1600 characters), or None."""
+    if len(text) <= MAX_SMS_CHARACTERS:
+        return None
+    return (
+        f"The SMS has {len(text)} characters: at most {MAX_SMS_CHARACTERS} can be sent "
+        "(the SMS provider's limit)."
+    )
 
 
 class SmsLength(NamedTuple):
@@ -80,7 +102,8 @@ def sms_length(text: str) -> SmsLength:
 
 @dataclass(frozen=True)
 class SmsUsage:
-    """Outbound SMS of one campaign over a period: how many messages and segments."""
+    """Outbound SMS of one campaign over a period that the provider took (the ones
+    billed): how many messages and segments."""
 
     job_id: int | None
     messages: int
@@ -96,12 +119,16 @@ def sms_usage(
     job_ids: list[int] | None = None,
 ) -> list[SmsUsage]:
     """SMS usage per campaign (the SMS Breakdown of the analytics): outbound SMS created
-    in ``[start, end)``, whatever their delivery status, with their segment sum. Messages
-    not tied to a campaign are grouped under ``job_id=None`` (last). Ordered by job id."""
+    in ``[start, end)`` that were handed to the provider (it gave them an id: sent,
+    delivered, or failed on the way to the phone), with their segment sum. SMS the
+    provider refused, never reached, or the dev channel only recorded are not counted.
+    Messages not tied to a campaign are grouped under ``job_id=None`` (last). Ordered by
+    job id."""
     where = [
         Message.company_id == company_id,
         Message.channel == "sms",
         Message.direction == "outbound",
+        Message.provider_message_id.is_not(None),
         Message.created_at >= start,
         Message.created_at < end,
     ]

@@ -2,15 +2,21 @@
 
 Three spellings are understood: ``@candidate_name`` (campaign templates),
 ``<%= @candidate_name %>`` (quick replies) and ``{{candidate_name}}`` (Talkpush v2
-templates). An unknown token is refused when the template is saved (:func:`validate`).
+templates). An unknown token is refused when the template is saved
+(:func:`unknown_tokens`), and so is anything written like a token that is none of these
+spellings (``{{candidate-name}}``, ``<%= candidate_name %>``, ``{{{candidate_name}}}``).
+
+A value placed inside a URL is percent-encoded (see :func:`render`), so it cannot add
+query parameters or break the link.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from typing import Any
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -46,39 +52,83 @@ _HANDLEBARS = r"\{\{\s*(?P<hb>[A-Za-z_][A-Za-z0-9_]*)\s*\}\}"
 # "@name" but not inside an email address (a word character right before the @).
 _AT = r"(?<![\w.])@(?P<at>[A-Za-z_][A-Za-z0-9_]*)"
 _PATTERN = re.compile(f"{_ERB}|{_HANDLEBARS}|{_AT}")
+# Anything written like a token: {{...}} (with any number of braces) and <%...%>. One that
+# is not exactly ``{{name}}`` or ``<%= @name %>`` is a misspelled token.
+_TOKEN_LIKE = re.compile(r"\{\{+[^{}\n]*\}\}+|<%.*?%>")
+_WELL_FORMED = re.compile(f"{_ERB}|{_HANDLEBARS}")
+# Where a value is percent-encoded: a URL written out (http:// or https:// up to the next
+# space, quote or angle bracket; tokens count as part of it) and the value of an href or
+# src attribute, after its first character (a token opening the value is the link).
+_SPELLED = r"<%=\s*@\w+\s*%>|\{\{\s*\w+\s*\}\}"
+_URL_RUN = re.compile(rf"https?://(?:{_SPELLED}|[^\s<>\"'])+", re.IGNORECASE)
+_URL_ATTRIBUTE = re.compile(
+    r"""\b(?:href|src)\s*=\s*(?:"\s*([^"]*)"|'\s*([^']*)')""", re.IGNORECASE
+)
+
+
+def _name(match: re.Match[str]) -> str:
+    return match.group("erb") or match.group("hb") or match.group("at")
 
 
 def find_tokens(text: str) -> list[str]:
     """Token names used in ``text``, in order of first use."""
-    names: dict[str, None] = {}
-    for match in _PATTERN.finditer(text or ""):
-        names[match.group("erb") or match.group("hb") or match.group("at")] = None
-    return list(names)
+    return list(dict.fromkeys(_name(match) for match in _PATTERN.finditer(text or "")))
 
 
-def unknown_tokens(text: str) -> list[str]:
-    return [name for name in find_tokens(text) if name not in TOKEN_IDS]
+def unknown_tokens(text: str, *, html: bool = False) -> list[str]:
+    """What a template may not use: the names of unknown tokens (``bogus`` for
+    ``{{bogus}}``), then each misspelled token as written (``{{candidate-name}}``,
+    ``<%= candidate_name %>``, ``<%= @candidate_name -%>``, ``{{{candidate_name}}}``).
+    ``html``: ``text`` is HTML, read with its entities decoded (``&#64;bogus`` is
+    ``@bogus``, as the email will show it)."""
+    text = unescape(text or "") if html else text or ""
+    names = [name for name in find_tokens(text) if name not in TOKEN_IDS]
+    misspelled = [
+        m.group(0) for m in _TOKEN_LIKE.finditer(text) if not _WELL_FORMED.fullmatch(m.group(0))
+    ]
+    return list(dict.fromkeys(names + misspelled))
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """The parts of ``text`` in which a token starting strictly after the span's start is
+    inside a URL."""
+    spans = [m.span() for m in _URL_RUN.finditer(text)]
+    for m in _URL_ATTRIBUTE.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        spans.append(m.span(group))
+    return spans
 
 
 def render(text: str, values: dict[str, Any], *, html: bool = False) -> str:
     """``text`` with every known token replaced by ``values[token]`` ("" when missing);
-    unknown tokens are left as written. ``html=True`` escapes the values."""
+    unknown tokens are left as written. ``html=True`` escapes the values.
+
+    A value inside a URL is percent-encoded (``Mary Ann&x=1`` → ``Mary%20Ann%26x%3D1``):
+    inside a URL written out from ``http://`` or ``https://``, and inside an ``href`` or
+    ``src`` attribute value unless the token starts the value (it is the link itself, as
+    in ``href="@webdialout"``)."""
+    text = text or ""
+    spans = _url_spans(text)
 
     def replace(match: re.Match[str]) -> str:
-        name = match.group("erb") or match.group("hb") or match.group("at")
+        name = _name(match)
         if name not in TOKEN_IDS:
             return match.group(0)
         value = "" if values.get(name) is None else str(values[name])
+        if any(start < match.start() < end for start, end in spans):
+            value = quote(value, safe="")
         return escape(value) if html else value
 
-    return _PATTERN.sub(replace, text or "")
+    return _PATTERN.sub(replace, text)
 
 
 def to_handlebars(text: str) -> str:
-    """``text`` with every token written ``{{name}}`` (the form the templates API returns,
-    and the one that survives HTML sanitizing: ``<%= %>`` would be escaped)."""
+    """``text`` with every known token written ``{{name}}`` (the form the templates API
+    returns, and the one that survives HTML sanitizing: ``<%= %>`` would be escaped).
+    Anything else, such as ``@handle``, is left as written."""
 
     def replace(match: re.Match[str]) -> str:
-        return "{{" + (match.group("erb") or match.group("hb") or match.group("at")) + "}}"
+        name = _name(match)
+        return "{{" + name + "}}" if name in TOKEN_IDS else match.group(0)
 
     return _PATTERN.sub(replace, text or "")
