@@ -5,7 +5,9 @@ permissions, tenant isolation, CSRF and escaping."""
 from __future__ import annotations
 
 import html as html_lib
+import io
 import re
+import wave
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hireloop.domain.companies.accounts import set_user_active
 from hireloop.domain.companies.models import Company, User
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.jobs.models import Job
@@ -22,8 +25,20 @@ from tests.factories import Factory
 from tests.web.conftest import csrf_from
 from tests.web.test_accounts import PASSWORD, make_client, sign_in
 
-WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 28
-MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 8
+
+def _silence_wav() -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x00" * 800)
+    return buffer.getvalue()
+
+
+# Real (tiny) recordings: 0.1 s of WAV silence; 8 silent MPEG-1 layer III frames.
+WAV = _silence_wav()
+MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + (b"\xff\xfb\x90\x00" + b"\x00" * 413) * 8
 
 
 @pytest.fixture
@@ -297,6 +312,23 @@ def test_sms_segment_preview(client: TestClient, session: Session, owner: User, 
     assert "invitation" not in reload(session, job).messaging_settings
 
 
+def test_sms_line_breaks_are_counted_and_stored_as_the_live_counter_counts_them(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    # The textarea's value holds "\n" (the live counter shows 160 characters, 1 SMS); the
+    # browser sends "\r\n".
+    sent = "a" * 80 + "\r\n" + "a" * 79
+    sign_in(client, owner.email)
+    page = settings_url(job, "messages")
+    r = submit(client, page, page, _message(sms=sent, action="preview"))
+    assert _counter(r.text) == ("160", "GSM-7", "1")
+    r = submit(client, page, page, _message(sms=sent))
+    assert r.status_code == 303
+    assert (
+        reload(session, job).messaging_settings["invitation"]["sms"] == "a" * 80 + "\n" + "a" * 79
+    )
+
+
 def test_message_settings_saved(
     client: TestClient, session: Session, owner: User, job: Job
 ) -> None:
@@ -338,6 +370,24 @@ def test_unknown_tokens_and_scripts_are_refused_next_to_the_field(
     assert "<script>alert(1)</script>" not in r.text  # shown escaped in the textarea
     r = submit(client, page, page, _message(email_subject="Hi {{ pin }}"))
     assert r.status_code == 400 and 'id="email_subject-error"' in r.text
+    assert reload(session, job).messaging_settings == before
+
+
+def test_misspelled_and_entity_encoded_tokens_are_refused_next_to_the_field(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "messages")
+    before = dict(reload(session, job).messaging_settings)
+    for field, value, shown in (
+        ("sms", "Hi {{candidate-name}}", "Unknown tokens: {{candidate-name}}"),
+        ("sms", "Hi <%= candidate_name %>", "Unknown tokens: &lt;%= candidate_name %&gt;"),
+        ("email_html", "<p>Hi <%= @candidate_name -%></p>", "&lt;%= @candidate_name -%&gt;"),
+        ("email_html", "<p>Hi &#64;bogus_token</p>", "Unknown tokens: @bogus_token"),
+    ):
+        r = submit(client, page, page, _message(**{field: value}))
+        assert r.status_code == 400, value
+        assert re.search(rf'id="{field}-error">[^<]*{re.escape(shown)}', r.text), value
     assert reload(session, job).messaging_settings == before
 
 
@@ -542,3 +592,192 @@ def test_ai_settings_threshold_and_criteria(
     r = submit(client, page, page, {"must_have": "", "threshold": ""})
     assert r.status_code == 303
     assert auto_reject_threshold(reload(session, job)) is None
+
+
+# --- Refusals of the audit (deactivated managers, paged permissions, lengths, ids) --------
+
+
+def _posted_form(html: str, action: str) -> dict[str, list[str]]:
+    """What a browser posts from the form to ``action`` as rendered: its hidden fields
+    and ticked checkboxes."""
+    start = html.index(f'action="{action}"')
+    form = html[start : html.index("</form>", start)]
+    out: dict[str, list[str]] = {}
+    for tag in re.findall(r"<input\b[^>]*>", form):
+        kind = re.search(r'type="(\w+)"', tag)
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name is None or kind is None:
+            continue
+        if kind.group(1) == "hidden" or (kind.group(1) == "checkbox" and " checked" in tag):
+            text = html_lib.unescape(value.group(1) if value else "")
+            out.setdefault(name.group(1), []).append(text)
+    return out
+
+
+def _grant(session: Session, job: Job, ids: list[int]) -> None:
+    job = reload(session, job)
+    job.campaign_settings = {**job.campaign_settings, "manager_ids": ids}
+    session.commit()
+
+
+def test_a_deactivated_manager_does_not_block_saving_the_other_sections(
+    client: TestClient, session: Session, owner: User, manager: User, job: Job
+) -> None:
+    bob = create_user(
+        session, owner.company_id, email="bob@acmecorp.com", name="Bob", password=None
+    )
+    ann = create_user(
+        session, owner.company_id, email="ann@acmecorp.com", name="Ann", password=None
+    )
+    session.commit()
+    _grant(session, job, [manager.id, bob.id])
+    set_user_active(session, owner, bob.id, active=False)
+    session.commit()
+    sign_in(client, owner.email)
+
+    page = settings_url(job, "messages")
+    r = submit(client, page, page, _message(sms="Hello @candidate_name"))
+    assert r.status_code == 303, r.text
+    basic = {"campaign_title": "T", "job_title": "J", "hotline_country": "PH"}
+    r = submit(client, settings_url(job), settings_url(job, "basic"), basic)
+    assert r.status_code == 303, r.text
+    # The permissions page as shown (Bob is not listed): Bob keeps his access.
+    page = settings_url(job, "permissions")
+    html = client.get(page).text
+    assert "Bob" not in html and "Ann" in html
+    r = client.post(page, data=_posted_form(html, page))
+    assert r.status_code == 303
+    assert reload(session, job).campaign_settings["manager_ids"] == [manager.id, bob.id]
+    # Ann is deactivated while the page is open, then ticked: refused next to the list.
+    html = client.get(page).text
+    set_user_active(session, owner, ann.id, active=False)
+    session.commit()
+    posted = _posted_form(html, page)
+    posted["manager_ids"] = [*posted.get("manager_ids", []), str(ann.id)]
+    r = client.post(page, data=posted)
+    assert r.status_code == 400
+    assert re.search(rf'id="manager_ids-error">[^<]*{ann.id}', r.text)
+    assert reload(session, job).campaign_settings["manager_ids"] == [manager.id, bob.id]
+
+
+def test_permissions_are_paged_and_a_save_changes_only_the_managers_shown(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    team = [
+        create_user(
+            session,
+            owner.company_id,
+            email=f"m{i:03d}@acmecorp.com",
+            name=f"Manager {i:03d}",
+            password=None,
+        )
+        for i in range(101)
+    ]
+    gone = create_user(session, owner.company_id, email="z@acmecorp.com", name="Zed", password=None)
+    session.commit()
+    set_user_active(session, owner, gone.id, active=False)
+    _grant(session, job, [team[0].id, team[100].id, gone.id])
+    sign_in(client, owner.email)
+    action = settings_url(job, "permissions")
+
+    html = client.get(action).text
+    assert html.count('name="manager_ids"') == 100 and "Manager 100" not in html
+    assert "Page 1 of 2" in html and f'href="{action}?page=2"' in html
+    r = client.post(action, data=_posted_form(html, action))  # saved as shown
+    assert r.status_code == 303
+    assert reload(session, job).campaign_settings["manager_ids"] == [
+        team[0].id,
+        team[100].id,
+        gone.id,
+    ]
+    # Page 2 lists Manager 100, ticked; unticking them there changes only them.
+    html = client.get(f"{action}?page=2").text
+    assert html.count('name="manager_ids"') == 1
+    assert f'value="{team[100].id}" checked' in html
+    posted = _posted_form(html, action)
+    posted["manager_ids"] = [str(team[50].id)]  # a manager of page 1, not shown here
+    r = client.post(action, data=posted)
+    assert r.status_code == 303 and r.headers["location"].endswith("saved=1&page=2")
+    assert reload(session, job).campaign_settings["manager_ids"] == [
+        team[0].id,
+        gone.id,
+        team[50].id,
+    ]
+
+
+def test_over_long_values_are_refused_not_cut(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    title = "T" * 501
+    basic = {"campaign_title": title, "job_title": "J" * 600, "hotline_country": "PH"}
+    r = submit(client, settings_url(job), settings_url(job, "basic"), basic)
+    assert r.status_code == 400
+    assert 'id="campaign_title-error">At most 500 characters.' in r.text
+    assert f'value="{title}"' in r.text  # kept as typed
+    assert reload(session, job).title == "Call Center Agent"
+
+    page = settings_url(job, "interview")
+    base = {f"segment_{s}": f"{s} text" for s in SEGMENTS_}
+    r = submit(client, page, page, {**base, "new_text": "Why?", "op": "add"})
+    assert r.status_code == 303
+    before = reload(session, job).interview_settings
+    question = {"question_id": "q1", "question_text": "Why?", "question_type": "audio_text"}
+    for data, error in (
+        ({**base, "segment_introduction": "S" * 5001, "op": "save"}, "segment_introduction"),
+        ({**base, **question, "question_text": "Q" * 2001, "op": "save"}, "question_text-0"),
+        ({**base, **question, "new_text": "N" * 2001, "op": "add"}, "new_text"),
+    ):
+        r = submit(client, page, page, data)
+        assert r.status_code == 400, error
+        assert re.search(rf'id="{error}-error">At most \d+ characters\.', r.text), error
+    assert reload(session, job).interview_settings == before
+
+    page = settings_url(job, "messages")
+    r = submit(client, page, page, _message(sms="x" * 1601))
+    assert r.status_code == 400 and 'id="sms-error">At most 1600 characters.' in r.text
+    assert "x" * 1601 + "</textarea>" in r.text
+
+
+def test_a_removed_question_id_is_not_given_again_in_the_editor(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "interview")
+    base = {f"segment_{s}": f"{s} text" for s in SEGMENTS_}
+    one = {"question_id": "q1", "question_text": "Criminal record?", "question_type": "text"}
+    for data in (
+        {**base, "new_text": "Criminal record?", "new_type": "text", "op": "add"},
+        {**base, **one, "new_text": "Expected salary?", "op": "add"},
+        {
+            **base,
+            "question_id": ["q1", "q2"],
+            "question_text": ["Criminal record?", "Expected salary?"],
+            "question_type": ["text", "audio_text"],
+            "op": "remove:1",
+        },
+        {**base, **one, "new_text": "Willing to work nights?", "op": "add"},
+    ):
+        r = submit(client, page, page, data)
+        assert r.status_code == 303, r.text
+    script = reload(session, job).interview_settings["questions"]
+    assert [(q["id"], q["number"], q["text"]) for q in script] == [
+        ("q1", 1, "Criminal record?"),
+        ("q3", 3, "Willing to work nights?"),
+    ]
+
+
+def test_an_error_on_a_field_the_page_does_not_show_is_shown_above_the_form(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    page = settings_url(job, "interview")
+    base = {f"segment_{s}": f"{s} text" for s in SEGMENTS_}
+    r = submit(client, page, page, {**base, "new_text": "Why?", "op": "add"})
+    assert r.status_code == 303
+    question = {"question_id": "q1", "question_text": "Why?", "question_type": "spoken"}
+    r = submit(client, page, page, {**base, **question, "op": "save"})
+    assert r.status_code == 400
+    alert = re.search(r'flash-error" role="alert">\s*([^<]*?)\s*</div>', r.text)
+    assert alert is not None and "answer_type" in alert.group(1)

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hireloop.domain.companies.accounts import set_user_active
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.files.models import File
 from hireloop.domain.jobs.models import Job
@@ -74,7 +75,8 @@ def wav_bytes() -> bytes:
 
 
 MP3_FRAME = bytes([0xFF, 0xFB, 0x90, 0x64]) + b"\x00" * 413  # MPEG-1 layer III, 128 kbit/s
-MP3_ID3 = b"ID3\x04\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10 + MP3_FRAME
+MP3_FRAMES = MP3_FRAME * 8  # about 0.2 s of silence
+MP3_ID3 = b"ID3\x04\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10 + MP3_FRAMES
 
 
 def test_basic_settings_and_permissions(
@@ -373,7 +375,7 @@ def test_interview_script_and_audio_prompts(
     intro_file = r.json()["audio_file"]
     assert intro_file["content_type"] == "audio/wav"
     assert r.json()["interview"]["introduction"]["audio_file_id"] == intro_file["id"]
-    for data in (MP3_FRAME, MP3_ID3):
+    for data in (MP3_FRAMES, MP3_ID3):
         r = client.put(
             url,
             params={"api_key": key},
@@ -402,7 +404,8 @@ def test_interview_script_and_audio_prompts(
     assert r.status_code == 200, r.text
     questions = r.json()["campaign"]["settings"]["interview"]["questions"]
     assert questions[0]["audio_file_id"] == q1_file
-    assert [q["id"] for q in questions] == ["q1", "q2"]
+    # q2 was taken out: the new question gets an id never used in this campaign.
+    assert [q["id"] for q in questions] == ["q1", "q3"]
     assert (
         r.json()["campaign"]["settings"]["interview"]["introduction"]["audio_file_id"]
         == intro_file["id"]
@@ -420,6 +423,12 @@ def test_interview_script_and_audio_prompts(
         ({"question_id": "q1"}, "fake.mp3", b"<html>not audio</html>" * 10, 415, "file"),
         ({"question_id": "q1"}, "fake.mp3", wav_bytes(), 415, "file"),  # WAV named .mp3
         ({"question_id": "q1"}, "fake.wav", MP3_ID3, 415, "file"),
+        # Text, HTML or a PDF behind something that looks like an audio header.
+        ({"question_id": "q1"}, "notes.mp3", "a text file".encode("utf-16"), 415, "file"),
+        ({"question_id": "q1"}, "page.mp3", b"ID3\x03" + b"\x00" * 6 + b"<html>x", 415, "file"),
+        ({"question_id": "q1"}, "doc.mp3", MP3_FRAME[:4] + b"%PDF-1.4 x", 415, "file"),
+        ({"question_id": "q1"}, "doc.mp3", MP3_FRAME + b"%PDF-1.4 x", 415, "file"),
+        ({"question_id": "q1"}, "x.wav", b"RIFF\x00\x00\x00\x00WAVE", 415, "file"),
         ({"question_id": "q1"}, "voice.ogg", b"OggS" + b"\x00" * 100, 415, "file"),
         ({"question_id": "q1"}, "empty.wav", b"", 400, "file"),
         ({"question_id": "q9"}, "a.wav", wav_bytes(), 404, "question_id"),
@@ -448,6 +457,9 @@ def test_bad_audio_uploads(
     )
     assert r.status_code == status, r.text
     assert field in r.json()["details"]
+    if status == 415 and filename.endswith((".wav", ".mp3")):
+        ext = filename.rsplit(".", 1)[1]
+        assert r.json()["message"] == f"The file is not a valid .{ext} recording."
     assert session.scalar(select(func.count()).select_from(File)) == 0
 
 
@@ -467,3 +479,111 @@ def test_audio_without_file_and_too_large(
     )
     assert r.status_code == 400
     assert session.scalar(select(func.count()).select_from(File)) == 0
+
+
+def test_a_deactivated_manager_in_the_permissions_does_not_block_saves(
+    client: TestClient,
+    key: str,
+    campaign: dict[str, Any],
+    session: Session,
+    company,  # type: ignore[no-untyped-def]
+) -> None:
+    owner = create_user(
+        session, company.id, email="o@acme.test", name="Olga", password=None, role="owner"
+    )
+    mia = create_user(session, company.id, email="mia@acme.test", name="Mia", password=None)
+    bob = create_user(session, company.id, email="bob@acme.test", name="Bob", password=None)
+    ann = create_user(session, company.id, email="ann@acme.test", name="Ann", password=None)
+    session.commit()
+    cid = campaign["id"]
+    r = put_settings(client, key, cid, {"campaign": {"manager_ids": [mia.id, bob.id]}})
+    assert r.status_code == 200, r.text
+    set_user_active(session, owner, bob.id, active=False)
+    set_user_active(session, owner, ann.id, active=False)
+    session.commit()
+
+    r = client.put(
+        f"{P}/campaigns/{cid}", params={"api_key": key}, json={"campaign": {"job_title": "Renamed"}}
+    )
+    assert r.status_code == 200, r.text
+    r = put_settings(client, key, cid, {"messages": {"invitation": {"enabled": False}}})
+    assert r.status_code == 200, r.text
+    # Bob keeps his place (deactivation is reversible); the list can still be reordered.
+    r = put_settings(client, key, cid, {"campaign": {"manager_ids": [bob.id, mia.id]}})
+    assert r.status_code == 200, r.text
+    assert stored(session, cid).campaign_settings["manager_ids"] == [bob.id, mia.id]
+    # Adding an inactive manager is refused, naming only them.
+    r = put_settings(client, key, cid, {"campaign": {"manager_ids": [bob.id, mia.id, ann.id]}})
+    assert r.status_code == 400
+    assert r.json()["details"] == {
+        "settings.campaign.manager_ids": f"unknown or inactive manager id(s): {ann.id}"
+    }
+    assert stored(session, cid).campaign_settings["manager_ids"] == [bob.id, mia.id]
+    assert stored(session, cid).title == "Renamed"
+
+
+def test_question_ids_and_numbers_are_never_given_twice(
+    client: TestClient,
+    factory: Factory,
+    key: str,
+    campaign: dict[str, Any],
+    session: Session,
+    company,  # type: ignore[no-untyped-def]
+) -> None:
+    """A removed question's id and number go to no other question: answers stay with the
+    question they were given to, and /questions ids keep naming one question."""
+    cid = campaign["id"]
+    script = [{"text": "Do you have a criminal record?"}, {"text": "Expected salary?"}]
+    r = put_settings(client, key, cid, {"interview": {"questions": script}})
+    first, salary = r.json()["campaign"]["settings"]["interview"]["questions"]
+    assert (first["id"], first["number"], salary["id"], salary["number"]) == ("q1", 1, "q2", 2)
+    candidate = factory.candidate(company, first_name="Ana", email="ana@example.com")
+    application = factory.application(stored(session, cid), candidate)
+    application.answers = {"q1": "No", "q2": "20000"}
+    session.commit()
+
+    nights = {"text": "Are you willing to work nights?"}
+    r = put_settings(client, key, cid, {"interview": {"questions": [first, nights]}})
+    assert r.status_code == 200, r.text
+    questions = r.json()["campaign"]["settings"]["interview"]["questions"]
+    assert [(q["id"], q["number"]) for q in questions] == [("q1", 1), ("q3", 3)]
+    # Removed again and another added: still above everything given so far.
+    r = put_settings(client, key, cid, {"interview": {"questions": [{"text": "Why us?"}]}})
+    questions = r.json()["campaign"]["settings"]["interview"]["questions"]
+    assert [(q["id"], q["number"]) for q in questions] == [("q4", 4)]
+    assert "issued_questions" not in r.json()["campaign"]["settings"]["interview"]
+    r = client.get(f"{P}/campaigns/{cid}/questions", params={"api_key": key})
+    assert [(q["id"], q["question_text"]) for q in r.json()["questions"]] == [(4, "Why us?")]
+
+    searched = client.get(
+        f"{P}/campaign_invitations", params={"api_key": key, "include_answers": "true"}
+    )
+    answers = searched.json()["candidates"][0]["answers"]
+    # The old answers are not shown as answers to the new questions.
+    assert [(a["question"], a["transcript"]) for a in answers] == [("q1", "No"), ("q2", "20000")]
+
+
+def test_a_script_saved_before_the_marks_keeps_its_ids(
+    client: TestClient, key: str, campaign: dict[str, Any], session: Session
+) -> None:
+    job = stored(session, campaign["id"])
+    job.interview_settings = {
+        "questions": [
+            {"id": "q1", "number": 1, "text": "One"},
+            {"id": "q5", "number": 7, "text": "Five"},
+            {"id": "intro", "text": "No number yet"},
+        ]
+    }
+    session.commit()
+    r = client.get(f"{P}/campaigns/{job.id}/questions", params={"api_key": key})
+    assert [q["id"] for q in r.json()["questions"]] == [1, 7, 8]
+    sent = [{"id": q, "text": t} for q, t in (("q1", "One"), ("q5", "Five"), ("intro", "N"))]
+    r = put_settings(client, key, job.id, {"interview": {"questions": [*sent, {"text": "New"}]}})
+    assert r.status_code == 200, r.text
+    questions = r.json()["campaign"]["settings"]["interview"]["questions"]
+    assert [(q["id"], q["number"]) for q in questions] == [
+        ("q1", 1),
+        ("q5", 7),
+        ("intro", 8),
+        ("q6", 9),
+    ]

@@ -352,3 +352,126 @@ def test_campaign_title_is_the_campaigns_not_the_jobs(
     assert new_lead(client, t, job=plain, email="chat@example.com")["campaign_title"] == (
         "Chat Support"
     )
+
+
+def test_campaign_ids_comma_separated_in_the_array_form(
+    client: TestClient, world: dict[str, Any]
+) -> None:
+    """``filter[campaign_id][]=1,2``: the reference's "campaign_id divided by coma"."""
+    t, night = world["t"], world["night"]
+    both = f"{night.id},{t.job.id}"
+    assert search(client, t, **{"filter[campaign_id][]": both})["total"] == 3
+    r = client.get(
+        f"{P}/campaign_invitations",
+        params=[
+            ("api_key", t.key),
+            ("filter[campaign_id][]", f"{night.id}, "),
+            ("filter[campaign_id][]", str(night.id)),
+        ],
+    )
+    assert r.status_code == 200 and r.json()["total"] == 1
+    r = client.get(
+        f"{P}/campaign_invitations",
+        params={"api_key": t.key, "filter[campaign_id][]": f"{night.id},abc"},
+    )
+    assert r.status_code == 400
+    assert r.json()["details"] == {"filter[campaign_id]": "must be an integer"}
+
+
+def test_answers_follow_the_script_and_link_their_recordings(
+    client: TestClient, world: dict[str, Any], session: Session
+) -> None:
+    """``answers`` in the order of the interview script (the same on both databases);
+    ``file`` is the URL of the recording (``file`` or ``audio_file_id``), null when the
+    answer has none that the lead holds."""
+    t, jose, ana = world["t"], world["jose"], world["ana"]
+    t.job.interview_settings = {
+        "questions": [
+            {"id": "intro_long", "text": "Tell us about you"},
+            {"id": "q2", "text": "Why us?"},
+            {"id": "q3", "text": "When can you start?"},
+        ]
+    }
+    session.commit()
+    files = []
+    for lead in (jose, ana):
+        r = client.put(
+            f"{P}/campaign_invitations/{lead['id']}/documents",
+            params={"api_key": t.key, "document_tag_name": "Recording"},
+            files={"file": ("answer.wav", b"RIFF fake", "audio/wav")},
+        )
+        assert r.status_code == 200, r.text
+        files.append(r.json()["document"]["files"][0])
+    mine, theirs = files
+    app = session.get(Application, jose["id"])
+    assert app is not None
+    app.answers = {
+        "zz_extra": "outside the script",
+        "q3": {"transcript": "Monday", "file": theirs["id"]},  # not this lead's file
+        "q2": {"answer": "Because", "file": mine["id"]},
+        "completion_method": "phone",
+        "intro_long": {"transcript": "I am Jose", "audio_file_id": str(mine["id"])},
+    }
+    session.commit()
+    body = search(client, t, include_answers="1", **{"filter[query]": f"AP{jose['id']}"})
+    assert body["candidates"][0]["answers"] == [
+        {"question": "Tell us about you", "transcript": "I am Jose", "file": mine["url"]},
+        {"question": "Why us?", "transcript": "Because", "file": mine["url"]},
+        {"question": "When can you start?", "transcript": "Monday", "file": None},
+        {"question": "zz_extra", "transcript": "outside the script", "file": None},
+    ]
+    assert mine["url"].endswith(f"{P}/campaign_invitations/{jose['id']}/files/{mine['id']}")
+    path = mine["url"][mine["url"].index(P) :]
+    r = client.get(path, params={"api_key": t.key})
+    assert r.status_code == 200 and r.content == b"RIFF fake"
+
+
+def test_others_filter_reads_booleans_numbers_and_any_key_the_same_everywhere(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """Values compare as text: a string as it is, a number as JSON writes it, a boolean
+    as true/false; null never matches; keys may hold quotes and dots."""
+    t = make_tenant(factory, session)
+    one = new_lead(
+        client,
+        t,
+        email="one@example.com",
+        others={"bpo": True, "years": 2, "ratio": 1.5, 'we"ird': "x", "a.b": "dot", "gone": None},
+    )
+    two = new_lead(client, t, email="two@example.com", others={"bpo": False, "years": "2"})
+    cases = [
+        ("bpo", "true", [one["id"]]),
+        ("bpo", "false", [two["id"]]),
+        ("bpo", "1", []),
+        ("years", "2", [two["id"], one["id"]]),
+        ("years", "2.0", []),
+        ("ratio", "1.5", [one["id"]]),
+        ('we"ird', "x", [one["id"]]),
+        ("a.b", "dot", [one["id"]]),
+        ("gone", "null", []),
+        ("missing", "x", []),
+    ]
+    for key, value, expected in cases:
+        found = ids(search(client, t, **{f"filter[others][{key}]": value}))
+        assert found == expected, (key, value)
+
+
+def test_sorting_by_source_or_location_ignores_case(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    made = []
+    for n, (source, city) in enumerate(
+        (("Facebook", "Manila"), ("jobstreet", "cebu"), ("facebook", "manila"), (None, "Davao"))
+        + (("Jobstreet", None),)
+    ):
+        lead = new_lead(client, t, email=f"s{n}@example.com", source=source)
+        candidate = session.get(Candidate, lead["candidate_id"])
+        assert candidate is not None
+        candidate.city = city
+        made.append(lead["id"])
+    session.commit()
+    a, b, c, d, e = made
+    # Same source / city together, newest first among them, none last.
+    assert ids(search(client, t, **{"filter[sort_by_selected]": "source"})) == [c, a, e, b, d]
+    assert ids(search(client, t, **{"filter[sort_by_selected]": "location"})) == [b, d, c, a, e]

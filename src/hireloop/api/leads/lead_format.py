@@ -14,6 +14,7 @@ from hireloop.api.leads.folder_ids import (
 )
 from hireloop.domain.applications.models import DocumentTag
 from hireloop.domain.files.models import File
+from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs.campaign import campaign_title_of
 from hireloop.domain.leads.service import LeadView
 
@@ -144,24 +145,45 @@ def attachments_json(
     ]
 
 
-def answers_json(view: LeadView) -> list[dict[str, Any]]:
+def _answer_file_id(value: dict[str, Any]) -> int | None:
+    """The file of an answer: ``file`` or ``audio_file_id``, an id (number or digits) or
+    an object with ``id``/``file_id`` (as the candidate panel reads it)."""
+    for raw in (value.get("file"), value.get("audio_file_id")):
+        if isinstance(raw, dict):
+            raw = raw.get("id") or raw.get("file_id")
+        if isinstance(raw, str) and is_ascii_digits(raw) and len(raw) < 19:
+            raw = int(raw)
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+            return raw
+    return None
+
+
+def answers_json(view: LeadView, base_url: str, file_ids: set[int]) -> list[dict[str, Any]]:
     """The interview answers (``application.answers``: question id -> an answer text or
-    ``{transcript|answer|text, file}``), with the question texts of the campaign's
-    interview script."""
+    ``{transcript|answer|text, file|audio_file_id}``) in the order of the campaign's
+    interview script (other keys after, by key), with the script's question texts.
+    ``file`` is the download URL of the answer's recording when it is one of the lead's
+    files (``file_ids``), else null."""
     questions = {
         str(q.get("id")): q.get("text")
         for q in (view.job.interview_settings or {}).get("questions", [])
         if isinstance(q, dict)
     }
+    order = {key: index for index, key in enumerate(questions)}
+    items = [(str(k), v) for k, v in (view.application.answers or {}).items()]
+    items.sort(key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
     out = []
-    for key, value in (view.application.answers or {}).items():
+    for key, value in items:
         if key == "completion_method":
             continue
+        file = None
         if isinstance(value, dict):
             transcript = value.get("transcript") or value.get("answer") or value.get("text")
-            question = value.get("question") or questions.get(str(key))
-            file = value.get("file")
+            question = value.get("question") or questions.get(key)
+            file_id = _answer_file_id(value)
+            if file_id in file_ids:
+                file = file_url(base_url, view.application.id, file_id)
         else:
-            transcript, question, file = value, questions.get(str(key)), None
-        out.append({"question": question or str(key), "transcript": transcript, "file": file})
+            transcript, question = value, questions.get(key)
+        out.append({"question": question or key, "transcript": transcript, "file": file})
     return out

@@ -128,10 +128,13 @@ def _upload(value: Any, name: str) -> CvUpload | None:
 
 
 def _ids(value: Any, name: str) -> list[int]:
-    """``1``, ``"1,2,3"`` or ``["1", "2"]`` (``name[]``) as a list of ints."""
+    """``1``, ``"1,2,3"``, ``["1", "2"]`` (``name[]``) or ``["1,2"]`` (``name[]=1,2``) as
+    a list of ints."""
     if value is None or value == "":
         return []
-    items = value if isinstance(value, list) else str(value).split(",")
+    items: list[Any] = []
+    for item in value if isinstance(value, list) else [str(value)]:
+        items.extend(item.split(",") if isinstance(item, str) else [item])
     ids = []
     for item in items:
         if isinstance(item, str) and not item.strip():
@@ -268,7 +271,7 @@ def list_campaign_invitations(
     candidates = [lead_json(v) for v in views]
     with_docs = _bool(payload.get("include_documents"))
     with_attachments = _bool(payload.get("include_attachments"))
-    if with_docs or with_attachments:
+    if with_docs or with_attachments or with_answers:
         base_url = _settings(request).base_url
         files = service.files_by_lead(session, [v.application.id for v in views])
         for item, view in zip(candidates, views, strict=True):
@@ -277,9 +280,8 @@ def list_campaign_invitations(
                 item["documents"] = documents_json(base_url, mine)
             if with_attachments:
                 item["attachments"] = attachments_json(base_url, mine)
-    if with_answers:
-        for item, view in zip(candidates, views, strict=True):
-            item["answers"] = answers_json(view)
+            if with_answers:
+                item["answers"] = answers_json(view, base_url, {f.id for f, _ in mine})
     return _json(
         {
             "total": result.total,

@@ -1,11 +1,16 @@
 """Audio prompts of the interview script: .wav and .mp3 files (the seed: "Talkpush only
-accepts .wav & .mp3 files"), recognised by their bytes and not by their name alone,
-stored as company files of kind "audio" and referenced from ``interview_settings``."""
+accepts .wav & .mp3 files"), recognised by their bytes and not by their name alone
+(mutagen must read them as audio of some length), stored as company files of kind
+"audio" and referenced from ``interview_settings``."""
 
 from __future__ import annotations
 
+import io
 from pathlib import PurePath
 
+from mutagen import MutagenError
+from mutagen.mp3 import MPEGInfo
+from mutagen.wave import WaveStreamInfo
 from sqlalchemy.orm import Session
 
 from hireloop.db import on_rollback, utcnow
@@ -26,20 +31,23 @@ class UnsupportedAudio(Invalid):
 
 
 def _is_wav(data: bytes) -> bool:
-    return len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+    """A RIFF/WAVE file with a ``fmt `` chunk and a ``data`` chunk of some length (its
+    tags are not read: a broken one does not make the sound unusable)."""
+    try:
+        info = WaveStreamInfo(io.BytesIO(data))
+    except MutagenError:
+        return False
+    return info.channels > 0 and info.sample_rate > 0 and info.length > 0
 
 
 def _is_mp3(data: bytes) -> bool:
-    if len(data) >= 10 and data[:3] == b"ID3":
-        # ID3v2 header: version 2-4, then a 28-bit "syncsafe" size (high bits clear).
-        return data[3] in (2, 3, 4) and all(b < 0x80 for b in data[6:10])
-    if len(data) < 4 or data[0] != 0xFF or data[1] & 0xE0 != 0xE0:
+    """MPEG audio (after any ID3 tag): mutagen finds a run of valid frames that follow
+    each other (not a lone sync word or header, which text or another file can hold)."""
+    try:
+        info = MPEGInfo(io.BytesIO(data))
+    except MutagenError:
         return False
-    version = (data[1] >> 3) & 0x3  # 01 is reserved
-    layer = (data[1] >> 1) & 0x3  # 00 is reserved
-    bitrate = data[2] >> 4  # 1111 is invalid
-    sample_rate = (data[2] >> 2) & 0x3  # 11 is reserved
-    return version != 1 and layer != 0 and bitrate != 0xF and sample_rate != 3
+    return not info.sketchy and info.length > 0
 
 
 def audio_format(filename: str, data: bytes) -> str:

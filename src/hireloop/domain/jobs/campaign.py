@@ -34,6 +34,7 @@ from hireloop.domain import countries
 from hireloop.domain.ids import MAX_ID
 from hireloop.domain.jobs.models import CAMPAIGN_TYPES, JOB_STATUSES, Job
 from hireloop.domain.messaging.sanitize import check_template_html
+from hireloop.domain.messaging.sms import normalize_newlines
 from hireloop.domain.messaging.tokens import unknown_tokens
 from hireloop.errors import Invalid, NotFound, Unprocessable
 
@@ -68,6 +69,12 @@ ANSWER_TYPES = ("audio", "text", "audio_text")
 MESSENGER_FIELD_MAX = 80
 SHORT_DESCRIPTION_MAX = 80
 MAX_QUESTIONS = 50
+QUESTION_TEXT_MAX = 2000
+# Kept in ``interview_settings`` beside the script (not part of it: the API neither shows
+# nor takes it): the highest question number and ``qN`` id the campaign ever gave, so that
+# a removed question's id and number are never given to another question (answers are
+# keyed by question id; integrations keep the ids of GET /campaigns/{id}/questions).
+ISSUED_QUESTIONS = "issued_questions"
 _QUESTION_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
@@ -215,6 +222,13 @@ class MessageSettings(_Doc):
     email_subject: str = Field(default="", max_length=300)
     email_html: str = Field(default="", max_length=200_000)
 
+    @field_validator("sms", mode="before")
+    @classmethod
+    def _sms_newlines(cls, value: Any) -> Any:
+        # Stored (and counted) with "\n" line breaks, as the live counter counts them: a
+        # browser sends a textarea's line breaks as "\r\n".
+        return normalize_newlines(value) if isinstance(value, str) else value
+
 
 DEFAULT_MESSAGES: dict[str, dict[str, str]] = {
     "invitation": {
@@ -312,7 +326,7 @@ class Question(_Doc):
     # given by hireloop (a number sent is ignored) and kept while the question (its id)
     # stays in the script, wherever it moves.
     number: int | None = Field(default=None, ge=1)
-    text: str = Field(min_length=1, max_length=2000)
+    text: str = Field(min_length=1, max_length=QUESTION_TEXT_MAX)
     audio_file_id: RowId | None = None
     answer_type: Literal["audio", "text", "audio_text"] = "audio_text"
     # Optional extras shown by GET /campaigns/{id}/questions.
@@ -472,6 +486,11 @@ def parse_campaign_fields(data: Any, prefix: str = "campaign") -> CampaignFields
     return fields
 
 
+def _token_label(token: str) -> str:
+    """``@name`` for an unknown name, a misspelled token as written."""
+    return f"@{token}" if token.isidentifier() else token
+
+
 def check_messages(settings: MessagingSettings, prefix: str = "messages") -> dict[str, Any]:
     """The document to store: HTML cleaned, scripts refused (Invalid), unknown tokens
     refused (Unprocessable ``invalid_tokens``), all checked before anything is kept."""
@@ -480,20 +499,23 @@ def check_messages(settings: MessagingSettings, prefix: str = "messages") -> dic
     details: dict[str, str] = {}
     for kind in MESSAGE_KINDS:
         block = doc[kind]
-        block["email_html"] = check_template_html(
-            block["email_html"], f"{prefix}.{kind}.email_html"
-        )
+        written = block["email_html"]
+        block["email_html"] = check_template_html(written, f"{prefix}.{kind}.email_html")
         for field in ("sms", "email_subject", "email_html"):
-            unknown = unknown_tokens(block[field])
+            if field == "email_html":
+                # As written, then as the email shows it (entities decoded: &#64;x is @x).
+                unknown = unknown_tokens(written) or unknown_tokens(block[field], html=True)
+            else:
+                unknown = unknown_tokens(block[field])
             if unknown:
                 details[f"{prefix}.{kind}.{field}"] = "unknown tokens: " + ", ".join(
-                    f"@{t}" for t in unknown
+                    _token_label(t) for t in unknown
                 )
                 bad.update(dict.fromkeys(unknown))
     if bad:
         names = list(bad)
         raise Unprocessable(
-            "Unknown token(s): " + ", ".join(f"@{t}" for t in names),
+            "Unknown token(s): " + ", ".join(_token_label(t) for t in names),
             code="invalid_tokens",
             data={"invalid_tokens": names},
             details=details,
@@ -501,9 +523,14 @@ def check_messages(settings: MessagingSettings, prefix: str = "messages") -> dic
     return doc
 
 
-def number_questions(settings: InterviewSettings, prefix: str = "interview") -> None:
+def number_questions(
+    settings: InterviewSettings, prefix: str = "interview", issued: dict[str, int] | None = None
+) -> dict[str, int]:
     """Give every question without an id the next free ``qN``, and without a number the
-    next one after the highest (assign_numbers); Invalid on duplicate ids."""
+    next one after the highest (assign_numbers), both above what the campaign ever gave
+    (``issued``, see issued_questions); Invalid on duplicate ids. Returns the new
+    ``issued`` marks."""
+    issued = issued or {}
     seen: set[str] = set()
     for i, question in enumerate(settings.questions):
         if question.id is not None:
@@ -514,7 +541,7 @@ def number_questions(settings: InterviewSettings, prefix: str = "interview") -> 
                 )
             seen.add(question.id)
     numbers = [int(q[1:]) for q in seen if re.fullmatch(r"q\d{1,9}", q)]
-    n = max(numbers, default=0)
+    n = max([issued.get("id", 0), *numbers])
     for question in settings.questions:
         if question.id is None:
             n += 1
@@ -522,15 +549,18 @@ def number_questions(settings: InterviewSettings, prefix: str = "interview") -> 
                 n += 1
             question.id = f"q{n}"
             seen.add(question.id)
-    assign_numbers(settings.questions)
+    assign_numbers(settings.questions, issued.get("number", 0))
+    top = max([issued.get("number", 0), *(q.number or 0 for q in settings.questions)])
+    return {"id": n, "number": top}
 
 
-def assign_numbers(questions: list[Question]) -> list[Question]:
+def assign_numbers(questions: list[Question], issued: int = 0) -> list[Question]:
     """Number the questions that have none (a new question, or a script saved before
-    numbers existed), in order, after the highest number in use; a repeated number
-    (a script edited by hand) is replaced the same way. Returns ``questions``."""
+    numbers existed), in order, after the highest number in use or ever given
+    (``issued``); a repeated number (a script edited by hand) is replaced the same way.
+    Returns ``questions``."""
     used: set[int] = set()
-    top = max((q.number or 0 for q in questions), default=0)
+    top = max([issued, *(q.number or 0 for q in questions)])
     for question in questions:
         if question.number is None or question.number in used:
             top += 1
@@ -587,6 +617,19 @@ def campaign_settings_of(job: Job) -> CampaignSettings:
 def messaging_settings_of(job: Job) -> MessagingSettings:
     """The job's message settings; a kind never set is the standard text, disabled."""
     return MessagingSettings.model_validate(known(MessagingSettings, job.messaging_settings))
+
+
+def issued_questions(job: Job) -> dict[str, int]:
+    """The highest question ``number`` and ``qN`` ``id`` the campaign ever gave (0 when
+    none was recorded: a script saved before the marks existed starts from its own)."""
+    raw = (job.interview_settings or {}).get(ISSUED_QUESTIONS)
+    raw = raw if isinstance(raw, dict) else {}
+    out: dict[str, int] = {}
+    for name in ("id", "number"):
+        value = raw.get(name)
+        ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+        out[name] = value if ok else 0
+    return out
 
 
 def interview_settings_of(job: Job) -> InterviewSettings:

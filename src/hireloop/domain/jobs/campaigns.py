@@ -29,6 +29,7 @@ from hireloop.domain.companies.models import Company, User
 from hireloop.domain.files.models import File
 from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs.campaign import (
+    ISSUED_QUESTIONS,
     CampaignFields,
     CampaignSettings,
     InterviewSettings,
@@ -41,6 +42,7 @@ from hireloop.domain.jobs.campaign import (
     country_code,
     default_messaging,
     interview_settings_of,
+    issued_questions,
     merge,
     merge_questions,
     messaging_settings_of,
@@ -130,7 +132,7 @@ def search_campaigns(session: Session, company_id: int, criteria: str) -> list[J
 def campaign_questions(job: Job) -> list[Question]:
     """The questions of the campaign's interview script, in order, numbered (a script
     saved before numbers existed reads as numbered by position)."""
-    return assign_numbers(interview_settings_of(job).questions)
+    return assign_numbers(interview_settings_of(job).questions, issued_questions(job)["number"])
 
 
 # --- permissions ------------------------------------------------------------------------
@@ -289,8 +291,11 @@ def _plan_settings(
     campaign_doc: dict[str, Any],
     messaging_doc: dict[str, Any],
     interview_doc: dict[str, Any],
+    issued: dict[str, int] | None = None,
 ) -> None:
-    """Merge the ``settings`` extension into the documents and validate them."""
+    """Merge the ``settings`` extension into the documents and validate them. Only the
+    managers the change adds are checked: one already listed keeps their place while
+    deactivated (deactivation is reversible; a deleted user is taken off the lists)."""
     if changes is None:
         changes = {}
     if not isinstance(changes, dict):
@@ -316,7 +321,9 @@ def _plan_settings(
     if "messenger" in changes:
         merged = merge(campaign.messenger.model_dump(), changes["messenger"])
         campaign.messenger = parse(MessengerSettings, merged, "settings.messenger")
-    _check_managers(session, company_id, campaign.manager_ids, "settings.campaign.manager_ids")
+    listed = set(campaign_doc.get("manager_ids") or [])
+    added = [i for i in campaign.manager_ids if i not in listed]
+    _check_managers(session, company_id, added, "settings.campaign.manager_ids")
     plan.campaign = campaign.model_dump(mode="json")
 
     messages: MessagingSettings = parse(
@@ -332,9 +339,9 @@ def _plan_settings(
     interview: InterviewSettings = parse(
         InterviewSettings, merge(interview_doc, interview_changes), "settings.interview"
     )
-    number_questions(interview, "settings.interview")
+    issued = number_questions(interview, "settings.interview", issued)
     _check_audio_files(session, company_id, interview.audio_file_ids(), "settings.interview")
-    plan.interview = interview.model_dump(mode="json")
+    plan.interview = {**interview.model_dump(mode="json"), ISSUED_QUESTIONS: issued}
 
 
 def _keep_foreign(
@@ -418,6 +425,7 @@ def update_campaign(
         campaign_doc=campaign_settings_of(job).model_dump(mode="json"),
         messaging_doc=messaging_settings_of(job).model_dump(mode="json"),
         interview_doc=interview_settings_of(job).model_dump(mode="json"),
+        issued=issued_questions(job),
     )
     changed = sorted(k for k, v in plan.columns.items() if getattr(job, k) != v)
     for name, value in plan.columns.items():

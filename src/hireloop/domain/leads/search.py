@@ -17,6 +17,7 @@ from sqlalchemy import (
     Select,
     String,
     any_,
+    case,
     cast,
     exists,
     false,
@@ -252,11 +253,28 @@ def _filters(
         # Recorded by the interview engine in the answers document.
         method = Application.answers["completion_method"].as_string()
         where.append(func.lower(method) == filters.completion_method.strip().lower())
+    postgresql = session.get_bind().dialect.name == "postgresql"
     for attr, value in filters.others.items():
-        # Text and numbers alike are compared as text (SQLite's json_extract returns a
-        # number as a number, hence the cast).
-        where.append(cast(Application.others[attr].as_string(), String) == value)
+        where.append(_other_equals(attr, value, postgresql=postgresql))
     return where, join_candidate
+
+
+def _other_equals(attr: str, value: str, *, postgresql: bool) -> ColumnElement[bool]:
+    """``others[attr]`` equals ``value`` as text: a string as it is, a number as JSON
+    writes it, a boolean as ``true``/``false``; null and objects never match. Any key
+    works (quotes, dots): PostgreSQL's ``->>`` is the rule; SQLite reads the key through
+    json_each (a JSON path cannot hold every key) and spells booleans and numbers the
+    same way."""
+    if postgresql:
+        return Application.others[attr].as_string() == value
+    entry = func.json_each(Application.others).table_valued("key", "type", "atom")
+    as_text = case(
+        (entry.c.type.in_(("true", "false")), entry.c.type),
+        (entry.c.type.in_(("integer", "real", "text")), cast(entry.c.atom, String)),
+    )
+    return exists(
+        select(literal(1)).select_from(entry).where(entry.c.key == attr, as_text == value)
+    )
 
 
 def _order(sort_by: str) -> list[ColumnElement[object]]:
@@ -268,10 +286,11 @@ def _order(sort_by: str) -> list[ColumnElement[object]]:
     newest = [Application.created_at.desc(), Application.id.desc()]
     if sort_by == "name":
         return [Candidate.last_name_key.asc(), Candidate.first_name_key.asc(), Application.id]
+    # Sources and cities in any case sort together (as the source filter matches them).
     if sort_by == "source":
-        return [Application.source.asc().nulls_last(), *newest]
+        return [func.lower(Application.source).asc().nulls_last(), *newest]
     if sort_by == "location":
-        return [Candidate.city.asc().nulls_last(), *newest]
+        return [func.lower(Candidate.city).asc().nulls_last(), *newest]
     if sort_by == "completion_date":
         return [Application.completed_at.desc().nulls_last(), *newest]
     return newest

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import phonenumbers
 from babel import Locale
 from fastapi import APIRouter, Request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
@@ -40,6 +41,7 @@ from hireloop.domain.jobs.campaign import (
     MAX_QUESTIONS,
     MESSAGE_KINDS,
     MESSENGER_FIELD_MAX,
+    QUESTION_TEXT_MAX,
     SEGMENTS,
     campaign_settings_of,
     campaign_title_of,
@@ -49,7 +51,7 @@ from hireloop.domain.jobs.campaign import (
 )
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging.sanitize import clean_template_html
-from hireloop.domain.messaging.sms import sms_length
+from hireloop.domain.messaging.sms import normalize_newlines, sms_length
 from hireloop.domain.messaging.tokens import TOKENS
 from hireloop.domain.screening.criteria import BONUS, MUST, NICE
 from hireloop.errors import DomainError
@@ -153,6 +155,20 @@ FIELD_MESSAGES = {
 BAD_THRESHOLD = N_("Enter a whole number from 0 to 100, or leave it empty to turn auto-reject off.")
 BAD_CRITERIA = N_("At most %(n)s criteria, of at most %(length)s characters each.")
 TOO_MANY_QUESTIONS = N_("An interview has at most %(n)s questions.")
+TOO_LONG = N_("At most %(n)s characters.")
+# The fields each section shows an error next to (an error on any other field of the
+# documents is shown above the form).
+PAGE_FIELDS = {
+    "basic": r"campaign_title|job_title|hotline_country|interview_language",
+    "permissions": r"manager_ids",
+    "messages": r"sms|email_subject|email_html",
+    "interview": (
+        r"(introduction|privacy_statement|instructions|closing)\.text"
+        r"|questions\[\d+\]\.text|new_text"
+    ),
+    "messenger": r"bot_integration|info_fields|detailed_description|apply_url",
+}
+MANAGERS_PER_PAGE = 100
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -184,7 +200,9 @@ async def _read(request: Request, *, max_bytes: int, max_files: int = 0) -> Form
     return form
 
 
-def _text(form: FormData, name: str, limit: int = 5000) -> str:
+def _text(form: FormData, name: str, limit: int | None = None) -> str:
+    """A posted text as typed; ``limit`` cuts only control values (a kind, an op): what
+    the user types is never cut, the domain refuses it when too long."""
     value = form.get(name)
     return value[:limit] if isinstance(value, str) else ""
 
@@ -221,9 +239,10 @@ def _languages(language: str) -> list[tuple[str, str]]:
     )
 
 
-def _field_errors(language: str, exc: DomainError) -> dict[str, str]:
+def _field_errors(language: str, exc: DomainError, section: str) -> dict[str, str]:
     """The service's errors by form field: ``settings.messages.invitation.sms`` → ``sms``,
-    ``settings.interview.questions[1].text`` → ``questions[1].text``."""
+    ``settings.interview.questions[1].text`` → ``questions[1].text``; the message of an
+    error on a field the section does not show goes above the form (``form``)."""
     _ = gettext_for(language)
     out: dict[str, str] = {}
     for key, detail in (exc.details or {}).items():
@@ -235,8 +254,11 @@ def _field_errors(language: str, exc: DomainError) -> dict[str, str]:
         field = re.sub(r"^(invitation|completion|shortlisted|rejection)\.", "", field)
         if field.startswith("info_fields"):
             field = "info_fields"
+        too_long = re.fullmatch(r"String should have at most (\d+) characters?", detail)
         if field in FIELD_MESSAGES:
             message = _(FIELD_MESSAGES[field]) % {"n": MESSENGER_FIELD_MAX}
+        elif too_long:
+            message = _(TOO_LONG) % {"n": too_long.group(1)}
         elif re.fullmatch(r"questions\[\d+\]\.text", field):
             message = _(REQUIRED)
         elif detail.startswith("unknown tokens: "):
@@ -246,7 +268,7 @@ def _field_errors(language: str, exc: DomainError) -> dict[str, str]:
         else:
             message = detail
         out.setdefault(field, message)
-    if not out:
+    if not out or not all(re.fullmatch(PAGE_FIELDS[section], field) for field in out):
         out["form"] = _(exc.message)
     return out
 
@@ -322,10 +344,10 @@ def _basic_values(job: Job | None, company: Any) -> dict[str, Any]:
 
 def _basic_form(form: FormData) -> dict[str, Any]:
     return {
-        "campaign_title": _text(form, "campaign_title", 500).strip(),
-        "job_title": _text(form, "job_title", 500).strip(),
-        "hotline_country": _text(form, "hotline_country", 10),
-        "interview_language": _text(form, "interview_language", 10),
+        "campaign_title": _text(form, "campaign_title").strip(),
+        "job_title": _text(form, "job_title").strip(),
+        "hotline_country": _text(form, "hotline_country"),
+        "interview_language": _text(form, "interview_language"),
         "web_dialout": form.get("web_dialout") == "on",
         "auto_call": form.get("auto_call") == "on",
     }
@@ -377,7 +399,8 @@ async def create_campaign(request: Request, session: SessionDep) -> Response:
             settings={"campaign": _campaign_doc(values)},
         )
     except DomainError as exc:
-        return _basic_page(request, who, None, values, errors=_field_errors(who.user.language, exc))
+        errors = _field_errors(who.user.language, exc, "basic")
+        return _basic_page(request, who, None, values, errors=errors)
     return redirect(request, f"{APP_PREFIX}/campaigns/{job.id}/settings/permissions?wizard=1")
 
 
@@ -423,7 +446,12 @@ async def save_basic_settings(campaign_id: str, request: Request, session: Sessi
         )
     except DomainError as exc:
         return _basic_page(
-            request, who, job, values, errors=_field_errors(who.user.language, exc), wizard=wizard
+            request,
+            who,
+            job,
+            values,
+            errors=_field_errors(who.user.language, exc, "basic"),
+            wizard=wizard,
         )
     return _after_save(request, job, "basic", form)
 
@@ -431,13 +459,34 @@ async def save_basic_settings(campaign_id: str, request: Request, session: Sessi
 # --- permissions --------------------------------------------------------------------------
 
 
+def _page_number(value: Any) -> int:
+    """A ``page`` parameter: 1 unless a number from 1 (the pages past the last show the
+    first)."""
+    if isinstance(value, str) and is_ascii_digits(value) and len(value) < 7:
+        return max(int(value), 1)
+    return 1
+
+
 def _permissions_page(
-    request: Request, session: Session, who: Any, job: Job, selected: list[int], **extra: Any
+    request: Request,
+    session: Session,
+    who: Any,
+    job: Job,
+    selected: list[int],
+    *,
+    page: int = 1,
+    **extra: Any,
 ) -> Response:
-    team = list_managers(session, who.company.id, role="manager", per_page=100).items
+    """The company's active managers, MANAGERS_PER_PAGE a page, in two lists. The form
+    names the managers it shows (``shown_ids``): a save changes only their access."""
+    team = list_managers(
+        session, who.company.id, role="manager", page=page, per_page=MANAGERS_PER_PAGE
+    )
+    if page > 1 and not team.items:
+        team = list_managers(session, who.company.id, role="manager", per_page=MANAGERS_PER_PAGE)
     owners = list_managers(session, who.company.id, role="owner", per_page=100).items
     chosen = set(selected)
-    managers = [(u.id, display_name(u), u.email) for u in team]
+    managers = [(u.id, display_name(u), u.email) for u in team.items]
     return _page(
         request,
         who,
@@ -452,6 +501,8 @@ def _permissions_page(
             },
             "owners": [display_name(u) for u in owners],
             "selected": chosen,
+            "shown_ids": ",".join(str(m[0]) for m in managers),
+            "team": team,
             **extra,
         },
         section="permissions",
@@ -462,15 +513,37 @@ def _permissions_page(
 @router.get(APP_PREFIX + "/campaigns/{campaign_id}/settings/permissions")
 def permissions(campaign_id: str, request: Request, session: SessionDep) -> Response:
     who, job = _campaign(request, session, campaign_id)
-    return _permissions_page(request, session, who, job, campaign_settings_of(job).manager_ids)
+    page = _page_number(request.query_params.get("page"))
+    selected = campaign_settings_of(job).manager_ids
+    return _permissions_page(request, session, who, job, selected, page=page)
+
+
+def _ids(values: list[Any]) -> list[int]:
+    return [int(v) for v in values if isinstance(v, str) and is_ascii_digits(v) and len(v) < 19]
 
 
 @router.post(APP_PREFIX + "/campaigns/{campaign_id}/settings/permissions")
 async def save_permissions(campaign_id: str, request: Request, session: SessionDep) -> Response:
+    """The ticked managers get access, the other managers the form showed lose it; the
+    access of everyone else (managers on another page, deactivated users) stays as it
+    is. A form without ``shown_ids`` stands for every active manager."""
     form = await _read(request, max_bytes=FORM_BYTES)
     who, job = _campaign(request, session, campaign_id)
-    raw = [v for v in form.getlist("manager_ids") if isinstance(v, str)]
-    ids = [int(v) for v in raw if is_ascii_digits(v) and len(v) < 19]
+    page = _page_number(form.get("page"))
+    ticked = _ids(form.getlist("manager_ids"))
+    if "shown_ids" in form:
+        shown = set(_ids(_text(form, "shown_ids").split(",")))
+    else:
+        shown = set(
+            session.scalars(
+                select(User.id).where(
+                    User.company_id == who.company.id, User.role == "manager", User.active
+                )
+            )
+        )
+    stored = campaign_settings_of(job).manager_ids
+    ids = [i for i in stored if i not in shown or i in ticked]
+    ids += [i for i in ticked if i not in ids]
     try:
         campaigns.update_campaign(
             session, job, None, _actor(who.user), settings={"campaign": {"manager_ids": ids}}
@@ -481,20 +554,22 @@ async def save_permissions(campaign_id: str, request: Request, session: SessionD
             session,
             who,
             job,
-            ids,
-            errors=_field_errors(who.user.language, exc),
+            ticked,
+            page=page,
+            errors=_field_errors(who.user.language, exc, "permissions"),
             wizard=_text(form, "wizard") == "1",
         )
     if not campaigns.can_see(who.user, job):  # a manager took themselves off
         return redirect(request, APP_PREFIX)
-    return _after_save(request, job, "permissions", form)
+    return _after_save(request, job, "permissions", form, extra=f"&page={page}" if page > 1 else "")
 
 
 # --- messages -----------------------------------------------------------------------------
 
 
 def _sms_info(text: str) -> dict[str, Any]:
-    info = sms_length(text)
+    # Counted as stored: a browser sends the textarea's line breaks as "\r\n".
+    info = sms_length(normalize_newlines(text))
     return {"length": info.length, "encoding": info.encoding, "segments": info.segments}
 
 
@@ -545,9 +620,9 @@ async def save_messages(campaign_id: str, request: Request, session: SessionDep)
     kind = _kind(_text(form, "kind", 20))
     values = {
         "enabled": form.get("enabled") == "on",
-        "sms": _text(form, "sms", 2000),
-        "email_subject": _text(form, "email_subject", 400),
-        "email_html": _text(form, "email_html", FORM_BYTES),
+        "sms": _text(form, "sms"),
+        "email_subject": _text(form, "email_subject"),
+        "email_html": _text(form, "email_html"),
     }
     wizard = _text(form, "wizard") == "1"
     if _text(form, "action", 20) == "preview":
@@ -563,7 +638,7 @@ async def save_messages(campaign_id: str, request: Request, session: SessionDep)
             job,
             kind,
             values,
-            errors=_field_errors(who.user.language, exc),
+            errors=_field_errors(who.user.language, exc, "messages"),
             wizard=wizard,
         )
     return _after_save(request, job, "messages", form, extra=f"&kind={kind}")
@@ -647,7 +722,7 @@ async def save_interview(campaign_id: str, request: Request, session: SessionDep
     questions = [
         {
             "id": qid,
-            "text": text.strip()[:2000],
+            "text": text.strip(),
             "answer_type": qtype,
             "audio": audio_of.get(qid),
         }
@@ -655,22 +730,26 @@ async def save_interview(campaign_id: str, request: Request, session: SessionDep
         if qid in audio_of
     ]
     values = {
-        "segments": {s: _text(form, f"segment_{s}", 5000) for s in SEGMENTS},
+        "segments": {s: _text(form, f"segment_{s}") for s in SEGMENTS},
         "segment_audio": current["segment_audio"],
         "questions": questions,
-        "new_text": _text(form, "new_text", 2000).strip(),
+        "new_text": _text(form, "new_text").strip(),
         "new_type": _text(form, "new_type", 20) or "audio_text",
     }
     op, _sep, arg = _text(form, "op", 40).partition(":")
     index = int(arg) if is_ascii_digits(arg) and int(arg) < len(questions) else None
     errors: dict[str, str] = {}
+    # The new question: kept out of the list shown again if the save is refused.
+    added: list[dict[str, Any]] = []
     if op == "add":
         if not values["new_text"]:
             errors["new_text"] = _(REQUIRED)
+        elif len(values["new_text"]) > QUESTION_TEXT_MAX:
+            errors["new_text"] = _(TOO_LONG) % {"n": QUESTION_TEXT_MAX}
         elif len(questions) >= MAX_QUESTIONS:
             errors["new_text"] = _(TOO_MANY_QUESTIONS) % {"n": MAX_QUESTIONS}
         else:
-            questions.append(
+            added.append(
                 {"id": None, "text": values["new_text"], "answer_type": values["new_type"]}
             )
     elif op == "remove" and index is not None:
@@ -684,7 +763,7 @@ async def save_interview(campaign_id: str, request: Request, session: SessionDep
     doc = {s: {"text": values["segments"][s]} for s in SEGMENTS}
     doc["questions"] = [  # type: ignore[assignment]
         {"text": q["text"], "answer_type": q["answer_type"], **({"id": q["id"]} if q["id"] else {})}
-        for q in questions
+        for q in questions + added
     ]
     try:
         campaigns.update_campaign(session, job, None, _actor(who.user), settings={"interview": doc})
@@ -695,7 +774,7 @@ async def save_interview(campaign_id: str, request: Request, session: SessionDep
             who,
             job,
             values,
-            errors=_field_errors(who.user.language, exc),
+            errors=_field_errors(who.user.language, exc, "interview"),
             wizard=_text(form, "wizard") == "1",
         )
     if op in ("add", "remove", "up", "down"):
@@ -806,10 +885,10 @@ async def save_messenger(campaign_id: str, request: Request, session: SessionDep
     form = await _read(request, max_bytes=FORM_BYTES)
     who, job = _campaign(request, session, campaign_id)
     values = {
-        "bot_integration": _text(form, "bot_integration", 40),
-        "info_fields": _text(form, "info_fields", 5000),
-        "detailed_description": _text(form, "detailed_description", 25_000),
-        "apply_url": _text(form, "apply_url", 2100).strip(),
+        "bot_integration": _text(form, "bot_integration"),
+        "info_fields": _text(form, "info_fields"),
+        "detailed_description": _text(form, "detailed_description"),
+        "apply_url": _text(form, "apply_url").strip(),
     }
     doc = {**values, "info_fields": _lines(values["info_fields"])}
     try:
@@ -820,7 +899,7 @@ async def save_messenger(campaign_id: str, request: Request, session: SessionDep
             who,
             job,
             values,
-            errors=_field_errors(who.user.language, exc),
+            errors=_field_errors(who.user.language, exc, "messenger"),
             wizard=_text(form, "wizard") == "1",
         )
     return _after_save(request, job, "messenger", form)
@@ -857,8 +936,8 @@ def ai(campaign_id: str, request: Request, session: SessionDep) -> Response:
 async def save_ai(campaign_id: str, request: Request, session: SessionDep) -> Response:
     form = await _read(request, max_bytes=FORM_BYTES)
     who, job = _campaign(request, session, campaign_id)
-    values = {c: _text(form, c, 20_000) for c in (MUST, NICE, BONUS)}
-    values["threshold"] = _text(form, "threshold", 20).strip()
+    values = {c: _text(form, c) for c in (MUST, NICE, BONUS)}
+    values["threshold"] = _text(form, "threshold").strip()
     try:
         ai_settings.update_ai_settings(
             session,
