@@ -18,6 +18,8 @@ from swagger_ui_bundle import swagger_ui_path
 
 from hireloop import __version__
 from hireloop.api.body_limit import BodyLimitMiddleware
+from hireloop.api.careers.api_log import ApiLogMiddleware
+from hireloop.api.careers.face import APPLICATIONS_PREFIX, OFFERS_PREFIX
 from hireloop.api.careers.face import faces as careers_faces
 from hireloop.api.careers.routes import router as careers_router
 from hireloop.api.client_ip import ClientIpMiddleware
@@ -140,14 +142,18 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     )
     # The client address for the companies' IP allow-lists (web app and every API key).
     app.add_middleware(ClientIpMiddleware, trusted_proxies=settings.trusted_proxies)
-    # Outermost: a client over its limit is refused before its key or body is looked at.
+    # A client over its limit is refused before its key or body is looked at.
     app.add_middleware(
         RateLimitMiddleware,
-        prefixes=("/api/job_offers", "/api/job_applications", "POST /careers/"),
+        prefixes=(OFFERS_PREFIX, APPLICATIONS_PREFIX, "POST /careers/"),
         limit_per_minute=settings.career_rate_limit_per_ip,
         storage_uri=settings.resolved_rate_limit_storage_url,
         trusted_proxies=settings.trusted_proxies,
         response_for=_career_too_many_requests,
+    )
+    # Outermost: every career-site API call is logged, whoever answers it (the 429 too).
+    app.add_middleware(
+        ApiLogMiddleware, prefixes=(OFFERS_PREFIX, APPLICATIONS_PREFIX), writer=app.state.api_log
     )
     _install_error_handlers(app)
 

@@ -87,7 +87,12 @@ class Base(DeclarativeBase):
 
 
 def _unicode_lower(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
+    """Python's lower() as PostgreSQL's lower() does it: letter by letter. Python's differs
+    in two places: "İ" becomes "i" plus a combining dot (PostgreSQL: "i"), and a final
+    capital sigma becomes "ς" (PostgreSQL: "σ", as everywhere else)."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("İ", "i").replace("Σ", "σ").lower()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

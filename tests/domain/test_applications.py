@@ -63,6 +63,20 @@ def test_every_move_is_recorded_with_actor_time_and_reason(factory, session):
     assert evaluation_status(application) == "APPROVED"
 
 
+def test_evaluation_status_follows_the_folder_after_an_auto_reject(factory, session):
+    company = factory.company()
+    # As the career-site apply auto-rejects.
+    rejected = {"status": "rejected", "folder": "rejected", "step": "rejected"}
+    application = factory.application(factory.job(company), factory.candidate(company), **rejected)
+    assert evaluation_status(application) == "REJECTED"
+    # A recruiter overrides the AI: the folder decides, the stored status is the AI's record.
+    move_application(session, application, "inbox", Actor("user", 3))
+    assert evaluation_status(application) == "PENDING"
+    move_application(session, application, "hired", Actor("user", 3))
+    assert evaluation_status(application) == "APPROVED"
+    assert application.status == "rejected"
+
+
 def test_unknown_folder_is_refused(factory, session):
     company = factory.company()
     application = factory.application(factory.job(company), factory.candidate(company))

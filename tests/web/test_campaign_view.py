@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from hireloop.db import utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.folders import associate_folder, create_custom_folder
 from hireloop.domain.applications.labels import apply_labels, create_label
@@ -641,6 +642,47 @@ def test_a_campaign_links_to_adding_candidates_its_settings_and_the_export(
         assert client.get(href).status_code == 200
     # Show All has no single campaign to add to or export.
     assert "/export.xlsx" not in client.get("/app/campaigns/all").text
+
+
+def test_a_campaign_shows_its_shareable_job_link(
+    client: TestClient, factory: Factory, session: Session, owner: User, company: Company, job: Job
+) -> None:
+    sign_in(client, owner.email)
+    link = f"http://127.0.0.1:8000/careers/{company.slug}/jobs/{job.public_id}"
+    html = client.get(f"/app/campaigns/{job.id}").text
+    assert f'<a href="{link}">{link}</a>' in html
+    assert "Not public yet" not in html
+    # The link opens the job's public page.
+    assert client.get(link.removeprefix("http://127.0.0.1:8000")).status_code == 200
+    # A draft, a job published for later and a closed one: the link, not public yet.
+    draft = factory.job(company, title="Draft Role", status="draft")
+    later = factory.job(company, title="Later Role")
+    later.published_at = utcnow() + timedelta(days=2)
+    closed = factory.job(company, title="Closed Role")
+    closed.status = "closed"
+    session.commit()
+    for other in (draft, later, closed):
+        html = client.get(f"/app/campaigns/{other.id}").text
+        box = html.split('id="job-link"')[1].split("</p>")[0]
+        assert "Not public yet" in box and other.public_id in box, other.title
+        assert "<a href" not in box, other.title
+    # A campaign that is no job offer (an exit interview) is never public: no job link.
+    internal = factory.job(company, title="Exit interview")
+    internal.campaign_type = "exit_interview"
+    session.commit()
+    assert 'id="job-link"' not in client.get(f"/app/campaigns/{internal.id}").text
+    # Show All has no single job link.
+    assert 'id="job-link"' not in client.get("/app/campaigns/all").text
+
+
+def test_the_company_page_shows_the_career_page_url(
+    client: TestClient, manager: User, company: Company
+) -> None:
+    sign_in(client, manager.email)
+    html = client.get("/app/company").text
+    url = f"http://127.0.0.1:8000/careers/{company.slug}"
+    assert f'<a href="{url}">{url}</a>' in html
+    assert client.get(f"/careers/{company.slug}").status_code == 200
 
 
 # --- Select all (script) and labels typed in another case (UI) ---------------------------

@@ -13,11 +13,13 @@ from hireloop.app import create_app
 from hireloop.config import Settings
 from hireloop.db import utcnow
 from hireloop.domain.applications.models import Application
+from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.models import Company
 from hireloop.domain.files.models import File
 from hireloop.domain.jobs.models import Job
+from hireloop.domain.messaging.models import Message
 from hireloop.web.security import CSRF_COOKIE
-from tests.cv_files import make_docx, make_pdf
+from tests.cv_files import make_docx, make_encrypted_office_file, make_pdf, make_word_online_docx
 from tests.factories import Factory
 from tests.web.conftest import csrf_from
 
@@ -383,8 +385,10 @@ def test_applied_page_needs_a_valid_reference(
 ) -> None:
     location = post_apply(client, company, job).headers["location"]
     assert client.get(location).status_code == 200
-    tampered = location.replace("~new.", "~existing.")
-    assert client.get(tampered).status_code == 404
+    tampered = location.replace("~new~", "~existing~")
+    assert tampered != location and client.get(tampered).status_code == 404
+    # Nor can the first name or the email flag be changed.
+    assert client.get(location.replace("~mail~", "~nomail~")).status_code == 404
     assert client.get(job_url(company, job) + "/applied").status_code == 404
     # A valid reference for this job does not work under another job's address.
     other_job = factory.job(company, title="Other Role")
@@ -456,7 +460,7 @@ def test_a_cover_letter_at_the_limit_with_browser_line_breaks_is_accepted(
         client, company, job, email="b@example.com", cover_letter=typed[:500] + "\r" + typed[500:]
     )
     assert r.status_code == 400
-    assert "This is too long: please keep it under 10000 characters." in r.text
+    assert "This is too long: please keep it to at most 10000 characters." in r.text
     assert "\r" not in r.text.split('id="cover_letter"')[1].split("</textarea>")[0]
 
 
@@ -540,3 +544,257 @@ def test_a_slug_in_another_case_redirects_to_the_canonical_address(
     assert r.status_code == 308 and r.headers["location"] == f"/careers/{company.slug}/nothing"
     # No company by that name in any case: the 404 page, no redirect.
     assert client.get("/careers/NO-SUCH-COMPANY").status_code == 404
+
+
+# --- Audit fixes (docs/career-pages.md) ---------------------------------------------------
+
+
+def confirmation_text(html: str) -> str:
+    box = re.search(r'<div class="confirmation.*?</div>', html, re.S)
+    assert box, "a confirmation box"
+    return re.sub(r"\s+", " ", box.group(0))
+
+
+def test_applying_again_greets_with_the_name_typed_now_not_the_stored_one(
+    client: TestClient, app, session: Session, company: Company, job: Job
+) -> None:  # type: ignore[no-untyped-def]
+    first = post_apply(
+        client, company, job, first_name="Jérôme", last_name="Martin",
+        email="jerome.martin@example.com",
+    )  # fmt: skip
+    assert first.status_code == 303
+    assert "Thank you, Jérôme!" in client.get(first.headers["location"]).text
+    # Someone else, with no cookie of the first browser, sends the same person's details.
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as other:
+        again = post_apply(
+            other, company, job, first_name="jerome", last_name="MARTIN",
+            email="Jerome.Martin@example.com",
+        )  # fmt: skip
+        assert again.status_code == 303
+        page = client.get(again.headers["location"]).text
+    # The existing application is shown (the product rule), greeted as typed just now:
+    # the spelling stored for the candidate is not revealed.
+    assert "You have already applied" in page
+    assert "jerome, you applied for" in page
+    assert "Jérôme" not in page
+
+
+def test_a_new_application_of_a_known_candidate_greets_with_the_typed_name(
+    client: TestClient, factory: Factory, company: Company, job: Job
+) -> None:
+    factory.candidate(
+        company, first_name="Jérôme", last_name="Martin", email="jerome.martin@example.com"
+    )
+    r = post_apply(
+        client, company, job, first_name="jerome", last_name="martin",
+        email="jerome.martin@example.com",
+    )  # fmt: skip
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "Thank you, jerome!" in page and "Jérôme" not in page
+
+
+def test_a_long_first_name_still_gets_its_confirmation(
+    client: TestClient, company: Company, job: Job
+) -> None:
+    name = "Ééééé" * 40  # 200 characters, 400 bytes of UTF-8 in the signed reference
+    r = post_apply(client, company, job, first_name=name)
+    assert r.status_code == 303
+    page = client.get(r.headers["location"])
+    assert page.status_code == 200 and f"Thank you, {name}!" in page.text
+
+
+def test_a_word_online_docx_is_accepted_and_read(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    cv = make_word_online_docx(["Jean Dupont", "jean.dupont@example.com", "Python, SQL"])
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    r = post_apply(client, company, job, cv=("CV.docx", cv, docx_type))
+    assert r.status_code == 303, r.text
+    candidate = session.scalar(select(Candidate))
+    assert candidate is not None and "Python, SQL" in (candidate.resume_text or "")
+    stored = session.scalar(select(File).where(File.kind == "cv"))
+    assert stored is not None and stored.media_type == docx_type
+
+
+def test_a_password_protected_docx_gets_the_unreadable_message(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    r = post_apply(client, company, job, cv=("CV.docx", make_encrypted_office_file(), docx_type))
+    assert r.status_code == 400
+    assert "not a scan or a password-protected file" in r.text
+    assert "Old Word .doc files are not supported" not in r.text
+    assert session.scalars(select(Application)).all() == []
+
+
+def test_a_page_past_the_last_one_leads_to_the_open_jobs(
+    client: TestClient, factory: Factory, company: Company, job: Job
+) -> None:
+    factory.job(company, title="Second Role")
+    r = client.get(f"/careers/{company.slug}?page=2")
+    assert r.status_code == 200
+    assert "There are no jobs on this page." in r.text
+    assert f'<a href="/careers/{company.slug}">See all open positions</a>' in r.text
+    assert "open positions</p>" not in r.text and "Page 2 of" not in r.text
+    for i in range(23):
+        factory.job(company, title=f"Role {i:02d}")
+    r = client.get(f"/careers/{company.slug}?page=7")
+    assert "There are no jobs on this page." in r.text
+    assert "Page 7 of 2" not in r.text and "?page=6" not in r.text
+
+
+def test_null_characters_are_a_form_error_next_to_the_field(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    for name in ("first_name", "linkedin_url", "cover_letter"):
+        r = post_apply(client, company, job, **{name: "hello\x00world"})
+        assert r.status_code == 400, name
+        assert re.search(
+            rf'<p class="error-message" id="{name}-error">This must not contain null characters',
+            r.text,
+        ), name
+        assert "Something went wrong on our side" not in r.text
+    assert session.scalars(select(Application)).all() == []
+
+
+def test_a_null_character_is_dropped_from_the_cv_file_name(
+    client: TestClient, session: Session, company: Company, job: Job
+) -> None:
+    token = csrf_from(client.get(job_url(company, job)).text)
+    boundary = "b0undary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in {**fields(), "csrf_token": token}.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="cv"; filename="a\x00b.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n".encode()
+        + CV
+        + b"\r\n"
+    )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    r = client.post(
+        job_url(company, job) + "/apply",
+        content=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert r.status_code == 303, r.text
+    assert session.scalar(select(File.name).where(File.kind == "cv")) == "ab.pdf"
+
+
+def test_an_invalid_input_the_service_refuses_is_a_400_not_the_500_page(
+    client: TestClient, company: Company, job: Job, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from hireloop.domain.careers import service
+
+    def refuse(message: str):  # type: ignore[no-untyped-def]
+        def submit(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise service.BadRequest(message)
+
+        return submit
+
+    monkeypatch.setattr(
+        service, "submit_application", refuse("phone is too long (at most 50 characters)")
+    )
+    r = post_apply(client, company, job)
+    assert r.status_code == 400
+    assert '<p class="error-message" id="phone-error">This cannot be accepted.' in r.text
+    monkeypatch.setattr(service, "submit_application", refuse("something else is wrong"))
+    r = post_apply(client, company, job)
+    assert r.status_code == 400
+    assert "Some of your details cannot be accepted." in r.text
+    assert "Something went wrong on our side" not in r.text
+
+
+def test_the_confirmation_email_is_promised_only_when_one_was_queued(
+    client: TestClient, factory: Factory, session: Session, company: Company, job: Job
+) -> None:
+    r = post_apply(client, company, job)
+    assert "A confirmation email is on its way to you." in client.get(r.headers["location"]).text
+    quiet = factory.candidate(
+        company, first_name="Ana", last_name="Cruz", email="ana.cruz@example.com"
+    )
+    quiet.do_not_contact = True
+    session.commit()
+    r = post_apply(client, company, job, first_name="Ana", last_name="Cruz",
+                   email="ana.cruz@example.com")  # fmt: skip
+    assert r.status_code == 303
+    box = confirmation_text(client.get(r.headers["location"]).text)
+    assert "Application received" in box
+    assert "confirmation email" not in box
+    assert "The recruiting team will contact you about the next steps." in box
+    assert session.scalars(select(Message).where(Message.candidate_id == quiet.id)).all() == []
+
+
+def test_the_csrf_cookie_is_secure_when_the_site_is_https(
+    settings: Settings, session_factory, company: Company, job: Job
+) -> None:  # type: ignore[no-untyped-def]
+    # Behind a TLS-terminating proxy the request arrives over http.
+    https = settings.model_copy(update={"base_url": "https://jobs.example.com"})
+    app = create_app(https, session_factory=session_factory)
+    with TestClient(app, raise_server_exceptions=False) as browser:
+        cookie = browser.get(job_url(company, job)).headers["set-cookie"]
+    assert cookie.startswith(f"{CSRF_COOKIE}=") and "Secure" in cookie
+
+
+def test_redirects_keep_the_query_string(client: TestClient, company: Company, job: Job) -> None:
+    r = client.get(f"/careers/{company.slug}/?utm_source=linkedin")
+    assert r.status_code == 308
+    assert r.headers["location"] == f"/careers/{company.slug}?utm_source=linkedin"
+    r = client.get(job_url(company, job) + "/?utm_source=linkedin&utm_medium=social")
+    assert r.headers["location"] == job_url(company, job) + "?utm_source=linkedin&utm_medium=social"
+    r = client.get(f"/careers/{company.slug}/jobs?page=2")
+    assert r.status_code == 308 and r.headers["location"] == f"/careers/{company.slug}?page=2"
+
+
+def test_the_error_summary_follows_the_form_order(
+    client: TestClient, company: Company, job: Job
+) -> None:
+    r = post_apply(
+        client, company, job, cv=None, email="not-an-email", phone="call me",
+        cover_letter="x" * 10_001,
+    )  # fmt: skip
+    assert r.status_code == 400
+    summary = r.text.split('class="error-summary"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#(\w+)">', summary) == ["email", "phone", "cv", "cover_letter"]
+    assert "This is too long: please keep it to at most 10000 characters." in summary
+
+
+def test_other_methods_get_the_html_page(client: TestClient, company: Company, job: Job) -> None:
+    for method, path in (
+        ("POST", f"/careers/{company.slug}"),
+        ("POST", job_url(company, job)),
+        ("PUT", job_url(company, job) + "/apply"),
+        ("DELETE", f"/careers/{company.slug}/jobs/{job.public_id}/applied"),
+        ("PATCH", "/careers"),
+    ):
+        r = client.request(method, path)
+        assert r.status_code == 405, (method, path)
+        assert r.headers["content-type"].startswith("text/html"), (method, path)
+        assert "<h1>" in r.text and "detail" not in r.text
+        assert "GET" in r.headers["allow"]
+    # HEAD on the form's address answers as GET does: back to the job.
+    r = client.head(job_url(company, job) + "/apply")
+    assert r.status_code == 303 and r.headers["location"] == job_url(company, job)
+
+
+def test_past_the_rate_limit_without_a_form_or_on_a_closed_job(
+    settings: Settings, session_factory, session: Session, factory: Factory, company: Company
+) -> None:  # type: ignore[no-untyped-def]
+    closed = factory.job(company, title="Old Role")
+    closed.status = "closed"
+    session.commit()
+    limited = settings.model_copy(update={"career_rate_limit_per_ip": 1})
+    app = create_app(limited, session_factory=session_factory)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as browser:
+        browser.post(f"/careers/nope/jobs/{closed.public_id}/apply", data=fields())
+        unknown = browser.post(f"/careers/nope/jobs/{closed.public_id}/apply", data=fields())
+        on_closed = browser.post(job_url(company, closed) + "/apply", data=fields())
+    assert unknown.status_code == 429
+    assert "Too many attempts from your network; please try again in" in unknown.text
+    assert "kept below" not in unknown.text and "<form" not in unknown.text
+    assert on_closed.status_code == 429
+    assert "Sorry, this job offer has just closed" in on_closed.text
+    assert "Too many attempts" not in on_closed.text and "Send my application" not in on_closed.text
+    assert 'value="jean.dupont@example.com"' in on_closed.text

@@ -11,6 +11,7 @@ hostname would be our own host, which says nothing).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import re
@@ -76,6 +77,8 @@ PER_PAGE = 20
 MAX_BODY_BYTES = MAX_CV_BYTES + 256 * 1024
 MAX_FIELD_BYTES = 64 * 1024
 TEXT_FIELDS = ("first_name", "last_name", "email", "phone", "linkedin_url", "cover_letter")
+# The fields in the order of the form (and of the error summary); "form" is about them all.
+FORM_ORDER = ("form", *TEXT_FIELDS[:5], "cv", "cover_letter")
 FIELD_MAX_CHARS = {
     "first_name": 200,
     "last_name": 200,
@@ -98,7 +101,10 @@ MSG = {
     "email_invalid": "Please enter a valid email address, like name@example.com.",
     "phone": "Please enter a valid phone number (digits, spaces and + ( ) - only), or leave it empty.",
     "linkedin_url": "Please enter a full web address starting with https://, or leave it empty.",
-    "too_long": "This is too long: please keep it under {n} characters.",
+    "too_long": "This is too long: please keep it to at most {n} characters.",
+    "null_character": "This must not contain null characters. Please type it again.",
+    "invalid_field": "This cannot be accepted. Please check it and try again.",
+    "invalid": "Some of your details cannot be accepted. Please check them and try again.",
     "cv_missing": "Please attach your CV (PDF or Word .docx, up to 10 MB).",
     "cv_empty": "The CV file you attached is empty. Please choose another file.",
     "cv_too_large": "Your CV is larger than 10 MB. Please attach a smaller file (a PDF export is usually much smaller).",
@@ -110,6 +116,7 @@ MSG = {
     "closed": "Sorry, this job offer has just closed and no longer accepts applications.",
     "too_many": "Too many attempts from your network; please try again in {seconds}. "
     "What you typed is kept below, but you will need to attach your CV again.",
+    "too_many_no_form": "Too many attempts from your network; please try again in {seconds}.",
     "server": "Something went wrong on our side and your application was not saved. Please try again in a few minutes.",
 }
 
@@ -382,7 +389,9 @@ async def _read_posted(request: Request) -> _Posted:
             if isinstance(value, UploadFile):
                 if name == "cv" and cv is None and value.filename:
                     cv = await value.read()
-                    cv_filename = value.filename
+                    # The name only labels the stored CV: a null character is dropped
+                    # (PostgreSQL's text cannot hold one), as the API does.
+                    cv_filename = value.filename.replace("\x00", "") or None
             elif name == CSRF_FIELD:
                 token = value
             elif name in values and not values[name]:
@@ -407,14 +416,21 @@ def _valid_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value
 
 
+def _in_form_order(errors: dict[str, str]) -> dict[str, str]:
+    return dict(sorted(errors.items(), key=lambda item: FORM_ORDER.index(item[0])))
+
+
 def _check(posted: _Posted) -> dict[str, str]:
     """Field errors, in the order of the form; ``{}`` when the form can be sent on. The
     values' line breaks are ``\n`` already (``_read_posted``), so a length counts them
     as the textarea's ``maxlength`` does."""
     errors: dict[str, str] = {}
     values = {k: v.strip() for k, v in posted.values.items()}
+    for name in TEXT_FIELDS:  # PostgreSQL's text cannot hold one (the API refuses it too)
+        if "\x00" in values[name]:
+            errors[name] = MSG["null_character"]
     for name in ("first_name", "last_name", "email"):
-        if not values[name]:
+        if name not in errors and not values[name]:
             errors[name] = MSG[name]
     for name, limit in FIELD_MAX_CHARS.items():
         if name not in errors and len(values[name]) > limit:
@@ -443,9 +459,11 @@ def _check(posted: _Posted) -> dict[str, str]:
         fmt = detect_format(cv)
         if fmt == "doc":
             errors["cv"] = MSG["cv_doc"]
+        elif fmt == "encrypted":  # a password-protected .docx: not an old .doc
+            errors["cv"] = MSG["cv_unreadable"]
         elif fmt not in CV_FORMATS:
             errors["cv"] = MSG["cv_format"]
-    return errors
+    return _in_form_order(errors)
 
 
 def _service_error(exc: DomainError) -> tuple[int, dict[str, str]]:
@@ -470,6 +488,14 @@ def _service_error(exc: DomainError) -> tuple[int, dict[str, str]]:
         }
     if exc.message == service.CV_REQUIRED:
         return 400, {"cv": MSG["cv_missing"]}
+    if exc.message == service.EMAIL_INVALID:
+        return 400, {"email": MSG["email_invalid"]}
+    if exc.kind == "invalid":  # input the page's own checks let through: still a 400
+        log.info("career page apply refused: %s", exc.message)
+        for name in TEXT_FIELDS:
+            if exc.message.startswith(f"{name} ") or name in exc.details:
+                return 400, {name: MSG["invalid_field"]}
+        return 400, {"form": MSG["invalid"]}
     log.warning("career page apply failed: %s (%s)", exc.message, exc.kind)
     return 500, {"form": MSG["server"]}
 
@@ -540,9 +566,14 @@ def job_list(slug: str, request: Request, session: SessionDep) -> Response:
     )
 
 
+def _with_query(request: Request, path: str) -> str:
+    """``path`` with the request's query string (UTM tags, ``?page=``) kept."""
+    return f"{path}?{request.url.query}" if request.url.query else path
+
+
 @router.api_route("/careers/{slug}/jobs", methods=["GET", "HEAD"])
-def jobs_index(slug: str) -> RedirectResponse:
-    return RedirectResponse(f"/careers/{slug}", status_code=308)
+def jobs_index(slug: str, request: Request) -> RedirectResponse:
+    return RedirectResponse(_with_query(request, f"/careers/{slug}"), status_code=308)
 
 
 @router.api_route(
@@ -557,7 +588,7 @@ def job_page(slug: str, job_uuid: str, request: Request, session: SessionDep) ->
     return _job_page(request, target.company, target.job)
 
 
-@router.get("/careers/{slug}/jobs/{job_uuid}/apply")
+@router.api_route("/careers/{slug}/jobs/{job_uuid}/apply", methods=["GET", "HEAD"])
 def apply_get(slug: str, job_uuid: str) -> RedirectResponse:
     """A reload or a shared link of the form's address: back to the job page."""
     return RedirectResponse(f"/careers/{slug}/jobs/{job_uuid}", status_code=303)
@@ -624,24 +655,51 @@ async def apply(slug: str, job_uuid: str, request: Request, session: SessionDep)
         return _job_page(request, company, job, state, status=500)
 
     outcome = "new" if submission.created else "existing"
-    ref = sign(secret, "applied", f"{submission.application.public_id}~{outcome}")
+    mail = "mail" if submission.confirmation_queued else "nomail"
+    ref = sign(
+        secret,
+        "applied",
+        "~".join((submission.application.public_id, outcome, mail, _encode(values["first_name"]))),
+    )
     return RedirectResponse(f"{_job_url(company, job)}/applied?ref={ref}", status_code=303)
+
+
+def _encode(text: str) -> str:
+    """``text`` for a signed reference in a URL (base64url, no padding)."""
+    return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
+
+
+def _decode(value: str) -> str | None:
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except ValueError:  # not base64 or not UTF-8
+        return None
 
 
 @router.api_route(
     "/careers/{slug}/jobs/{job_uuid}/applied", methods=["GET", "HEAD"], response_class=HTMLResponse
 )
 def applied(slug: str, job_uuid: str, request: Request, session: SessionDep) -> Response:
-    """The confirmation (or "you already applied") page the apply form redirects to."""
+    """The confirmation (or "you already applied") page the apply form redirects to.
+
+    The signed ``ref`` holds the application, whether it was new, whether a confirmation
+    email was queued, and the first name typed in the form: the page greets with that,
+    never with the name stored for the candidate (whoever sends a person's name and
+    email must not learn how that person spelled their name)."""
     target = _target(session, slug, job_uuid)
     company, job = target.company, target.job
     if company is None or job is None:
         return _missing(request, session, slug, company)
     value = unsign(request_secret(request), "applied", request.query_params.get("ref"))
-    application_id, _, outcome = (value or "").partition("~")
+    parts = (value or "").split("~")
+    application_id, outcome, mail, name = parts if len(parts) == 4 else ("", "", "", "")
+    first_name = _decode(name)
     view = (
         queries.application_for_job(session, company.id, job, application_id)
-        if service.is_strict_uuid(application_id) and outcome in ("new", "existing")
+        if service.is_strict_uuid(application_id)
+        and outcome in ("new", "existing")
+        and mail in ("mail", "nomail")
+        and first_name is not None
         else None
     )
     if view is None:
@@ -656,9 +714,10 @@ def applied(slug: str, job_uuid: str, request: Request, session: SessionDep) -> 
             "company": company,
             "job": job,
             "existing": existing,
-            "first_name": view.first_name,
+            "first_name": first_name,
             "applied_on": view.application.created_at,
-            "rejected": view.application.status == "rejected",
+            "rejected": service.application_status(view.application) == "rejected",
+            "confirmation_sent": mail == "mail",
             "job_url": _job_url(company, job),
             "list_url": _list_url(company),
             "meta": Meta(
@@ -680,8 +739,33 @@ def other_page(slug: str, rest: str, request: Request, session: SessionDep) -> R
     """Any other address under a career site: the not-found page, not a JSON error. A
     trailing slash is dropped by a redirect (``/careers/acme/`` is the list)."""
     if rest == "" or rest.endswith("/"):
-        return RedirectResponse(f"/careers/{slug}/{rest}".rstrip("/"), status_code=308)
+        path = f"/careers/{slug}/{rest}".rstrip("/")
+        return RedirectResponse(_with_query(request, path), status_code=308)
     return _missing(request, session, slug, queries.active_company(session, slug))
+
+
+# Every method the routes above do not take (the form's POST is the only other one).
+OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@router.api_route("/careers", methods=OTHER_METHODS, response_class=HTMLResponse)
+@router.api_route("/careers/{rest:path}", methods=OTHER_METHODS, response_class=HTMLResponse)
+def other_method(request: Request, session: SessionDep, rest: str = "") -> Response:
+    """Another method on a page's address (a POST to the job page, a PUT to the form's
+    target): the HTML 405 page, not the framework's JSON. Every address under
+    ``/careers/`` answers GET (a page, a redirect or the 404 page)."""
+    slug = rest.split("/", 1)[0]
+    company = queries.active_company(session, slug) if slug else None
+    response = _not_found(
+        request,
+        company,
+        heading="This page cannot do that",
+        message="This address is a page to open in a browser, not a form to send.",
+        status=405,
+    )
+    allowed = "GET, HEAD, POST" if _APPLY_PATH.fullmatch(request.url.path) else "GET, HEAD"
+    response.headers["Allow"] = allowed
+    return response
 
 
 # --- Past the rate limit ------------------------------------------------------------------
@@ -694,21 +778,23 @@ def _seconds(n: int) -> str:
 def _too_many_attempts_page(request: Request, retry_after: int, posted: _Posted | None) -> Response:
     """The job page with the form as it was sent and the rate limit's message (429); any
     other address: a page with the message. The careers service is never called."""
-    message = MSG["too_many"].format(seconds=_seconds(retry_after))
     match = _APPLY_PATH.fullmatch(request.url.path)
     session: Session = request.app.state.session_factory()
     try:
         target = _target(session, *match.groups()) if match else _Target()
         company, job = target.company, target.job
-        if company is None or job is None or target.closed:
+        if company is None or job is None:  # no form below: the message alone
+            message = MSG["too_many_no_form"].format(seconds=_seconds(retry_after))
             return _not_found(
                 request, company, heading="Too many attempts", message=message, status=429
             )
         state = FormState(
             values=posted.values if posted else dict.fromkeys(TEXT_FIELDS, ""),
-            errors={"form": message},
+            errors={"form": MSG["too_many"].format(seconds=_seconds(retry_after))},
             resubmitted=True,
         )
+        if target.closed:  # trying again would not help: say the offer has closed
+            state.errors, state.closed = {"form": MSG["closed"]}, True
         return _job_page(request, company, job, state, status=429)
     finally:
         session.rollback()  # read only
@@ -744,7 +830,7 @@ class TooManyAttempts(Response):
             )
         except Exception:
             log.exception("career page 429 failed on %s", request.url.path)
-            message = MSG["too_many"].format(seconds=_seconds(self.retry_after))
+            message = MSG["too_many_no_form"].format(seconds=_seconds(self.retry_after))
             page = add_security_headers(HTMLResponse(f"<p>{message}</p>", status_code=429))
         for name, value in self.headers.items():  # Retry-After, X-RateLimit-*
             if name not in ("content-length", "content-type"):

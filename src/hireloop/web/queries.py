@@ -2,8 +2,9 @@
 
 What the public may see: an *active* company, found by its slug, and its *published* job
 offers — status ``open`` or ``active`` (the statuses that take applications) with a
-publication date that has come. Drafts, closed, paused and archived offers, and
-everything of other companies, do not exist for these pages.
+publication date that has come. Drafts, closed, paused and archived offers, campaigns that
+are not job offers (exit interviews, onboarding...), and everything of other companies, do
+not exist for these pages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from hireloop.db import utcnow
 from hireloop.domain.applications.models import Application
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.models import Company
-from hireloop.domain.jobs.models import OPEN_STATUSES, Job
+from hireloop.domain.jobs.models import JOB_OFFER_TYPE, OPEN_STATUSES, Job
 from hireloop.domain.pagination import Page
 
 
@@ -30,10 +31,22 @@ def active_company(session: Session, slug: str) -> Company | None:
 def _published(company_id: int) -> list:  # type: ignore[type-arg]
     return [
         Job.company_id == company_id,
+        Job.campaign_type == JOB_OFFER_TYPE,
         Job.status.in_(OPEN_STATUSES),
         Job.published_at.is_not(None),
         Job.published_at <= utcnow(),
     ]
+
+
+def is_public(job: Job) -> bool:
+    """Whether the job's page is public now: a job offer, open or active, with a
+    publication date that has come (what the list shows and the job's link opens)."""
+    return (
+        job.campaign_type == JOB_OFFER_TYPE
+        and job.status in OPEN_STATUSES
+        and job.published_at is not None
+        and job.published_at <= utcnow()
+    )
 
 
 def published_jobs(session: Session, company_id: int, page: int, per_page: int) -> Page[Job]:
@@ -62,14 +75,19 @@ class JobLookup:
 
 def company_job(session: Session, company_id: int, public_id: str) -> JobLookup:
     """The company's offer by UUID: published ones, and closed/paused/archived ones that
-    were published (a shared link then says the offer is closed). Drafts, unknown ids and
-    other companies' offers are ``JobLookup(None, False)``."""
+    were published (a shared link then says the offer is closed). Drafts, unknown ids,
+    campaigns that are not job offers and other companies' offers are
+    ``JobLookup(None, False)``."""
     job = session.scalar(
-        select(Job).where(Job.company_id == company_id, Job.public_id == public_id)
+        select(Job).where(
+            Job.company_id == company_id,
+            Job.public_id == public_id,
+            Job.campaign_type == JOB_OFFER_TYPE,
+        )
     )
     if job is None or job.published_at is None or job.status == "draft":
         return JobLookup(None, False)
-    if job.status in OPEN_STATUSES and job.published_at <= utcnow():
+    if is_public(job):
         return JobLookup(job, False)
     if job.status in OPEN_STATUSES:  # scheduled for later: not public yet
         return JobLookup(None, False)

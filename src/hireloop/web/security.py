@@ -130,7 +130,7 @@ def sign(secret: bytes, purpose: str, value: str) -> str:
 
 def unsign(secret: bytes, purpose: str, signed: str | None) -> str | None:
     """The value of a ``sign()`` output, or None when it was altered or is malformed."""
-    if not signed or "." not in signed or len(signed) > 512:
+    if not signed or "." not in signed or len(signed) > 2048:
         return None
     value, _, mac = signed.rpartition(".")
     if not hmac.compare_digest(mac, _mac(secret, purpose, value)):
@@ -179,7 +179,8 @@ def set_csrf_cookie(
     secure: bool | None = None,
 ) -> None:
     """The nonce cookie for the forms under ``path`` (the career pages by default; the
-    recruiter app passes ``/app``). ``secure``: by default when the request is https."""
+    recruiter app passes ``/app``). ``secure``: by default when the site is https
+    (``https_site``)."""
     response.set_cookie(
         CSRF_COOKIE,
         nonce,
@@ -187,8 +188,16 @@ def set_csrf_cookie(
         path=path,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https" if secure is None else secure,
+        secure=https_site(request) if secure is None else secure,
     )
+
+
+def https_site(request: Request) -> bool:
+    """Whether the site is served over https: its public URL (the ``base_url`` setting)
+    is — behind a TLS-terminating proxy the request itself arrives over http — or the
+    request came over https. The rule of the recruiter app's ``secure_cookies``."""
+    base_url = getattr(getattr(request.app.state, "settings", None), "base_url", "") or ""
+    return str(base_url).startswith("https://") or request.url.scheme == "https"
 
 
 # --- Headers ------------------------------------------------------------------------------

@@ -16,7 +16,13 @@ from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.files.models import File
 from hireloop.domain.messaging.models import Message
 from tests.api.careers.conftest import CV_PDF, cv_lines, form_fields
-from tests.cv_files import make_docx, make_image_only_pdf, make_pdf
+from tests.cv_files import (
+    make_docx,
+    make_encrypted_office_file,
+    make_image_only_pdf,
+    make_pdf,
+    make_word_online_docx,
+)
 from tests.factories import Factory
 
 URL = "/api/job_applications"
@@ -443,6 +449,26 @@ def test_extraction_failure_500(client, auth, session, job) -> None:  # type: ig
         "Failed to extract text from CV: "
     )
     assert r.json()["status"] == "error" and r.json()["data"] is None
+    assert session.scalar(select(Candidate.id)) is None
+
+
+def test_a_word_online_docx_is_read(client, auth, session, job) -> None:  # type: ignore[no-untyped-def]
+    # The main part is word/document2.xml (Word Online, SharePoint): still a .docx.
+    cv = make_word_online_docx(["Jean Dupont", "jean.dupont@example.com", "Doctolib, Python"])
+    r = apply(client, auth, job.public_id, cv=cv)
+    assert r.status_code == 201, r.text
+    candidate = session.scalar(select(Candidate))
+    assert "Doctolib, Python" in candidate.resume_text
+    assert session.scalar(select(File.media_type)) == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+
+
+def test_a_password_protected_docx_is_an_extraction_failure(client, auth, session, job) -> None:  # type: ignore[no-untyped-def]
+    # An OLE container like a Word 97 .doc, but the seed's "protected" case: no text can
+    # be extracted (500), not "legacy .doc" (400).
+    err(apply(client, auth, job.public_id, cv=make_encrypted_office_file()), 500,
+        "Failed to extract text from CV: the file is password-protected")  # fmt: skip
     assert session.scalar(select(Candidate.id)) is None
 
 

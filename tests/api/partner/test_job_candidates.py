@@ -182,6 +182,20 @@ def test_filter_by_evaluation_status(client, auth, factory, company, job, sessio
     }
 
 
+def test_a_rescued_auto_rejected_application_is_pending(
+    client, auth, factory, company, job, session
+):
+    # As the career-site apply auto-rejects; then a recruiter moves it back to the Inbox.
+    rejected = {"status": "rejected", "folder": "rejected", "step": "rejected"}
+    rescued = move(
+        session, factory.application(job, factory.candidate(company), **rejected), "inbox"
+    )
+    [jc] = listed(client, auth, job.id)["jobCandidates"]
+    assert jc["evaluationStatus"] == "PENDING"
+    assert ids(listed(client, auth, job.id, "?evaluationStatus=PENDING")) == [rescued.id]
+    assert ids(listed(client, auth, job.id, "?evaluationStatus=REJECTED")) == []
+
+
 def test_filter_by_score_range(client, auth, factory, company, job, session):
     low = score(session, factory.application(job, factory.candidate(company)), 35)
     mid = score(session, factory.application(job, factory.candidate(company)), 70)

@@ -13,7 +13,13 @@ from hireloop.domain.resumes.extract import (
     detect_format,
     extract_text,
 )
-from tests.cv_files import make_docx, make_image_only_pdf, make_pdf
+from tests.cv_files import (
+    make_docx,
+    make_encrypted_office_file,
+    make_image_only_pdf,
+    make_pdf,
+    make_word_online_docx,
+)
 
 
 def test_pdf_text_in_reading_order():
@@ -149,3 +155,41 @@ def test_concurrent_pdf_extraction_is_safe():
     with ThreadPoolExecutor(max_workers=8) as pool:
         texts = list(pool.map(read, range(200)))
     assert all(t.startswith(f"Person {i % 8}\n") for i, t in enumerate(texts))
+
+
+def test_a_word_online_docx_is_found_through_its_package_parts():
+    # Word Online / SharePoint name the main part word/document2.xml.
+    data = make_word_online_docx(["Jean Dupont", "jean.dupont@example.com"])
+    assert detect_format(data) == "docx"
+    result = extract_text(data)
+    assert result.format == "docx"
+    assert result.text.splitlines() == ["Jean Dupont", "jean.dupont@example.com"]
+    # Without the content type override, the officeDocument relationship still finds it.
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                part = part.replace(b'PartName="/word/document2.xml"', b'PartName="/word/x.xml"')
+            out.writestr(info.filename, part)
+    assert detect_format(buf.getvalue()) == "docx"
+    # A zip with neither is no Word file.
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w") as out:
+        out.writestr("word/notes.xml", "<x/>")
+    assert detect_format(plain.getvalue()) == "zip"
+
+
+def test_a_password_protected_office_file_is_not_a_legacy_doc():
+    data = make_encrypted_office_file()
+    assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the same first bytes as a .doc
+    assert detect_format(data) == "encrypted"
+    with pytest.raises(ExtractionError, match="the file is password-protected"):
+        extract_text(data)
+    with pytest.raises(ExtractionError):
+        extract_text(data, unknown_as="pdf")
+    # A Word 97 file stays a .doc, even with the stream's name in its text.
+    legacy = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+    assert detect_format(legacy) == "doc"
+    assert detect_format(legacy + b"x" + "EncryptedPackage\0".encode("utf-16-le")) == "doc"

@@ -1,9 +1,8 @@
 """The Talqo career-site face: job offers and applications. See docs/careers-api.md.
 
-Every call to these routes — success or error, including a refused key — is written to
-``api_logs`` (endpoint, status, latency, IP, user agent) by the ``LoggedRoute`` route class
-below, through the app's ``ApiLogWriter`` (domain/audit/api_log.py: in batches, a moment
-after the response).
+Every call under these prefixes — success or error, including a refused key, an unknown
+sub-path and a 429 — is written to ``api_logs`` (endpoint, status, latency, IP, user agent)
+by ``api_log.ApiLogMiddleware``, installed around the whole app (app.py).
 """
 
 from __future__ import annotations
@@ -12,26 +11,22 @@ import hashlib
 import json
 import logging
 import threading
-import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import Message, Receive, Scope, Send
 
 from hireloop.api.careers import errors
 from hireloop.api.careers.face import APPLICATIONS_PREFIX, OFFERS_PREFIX
 from hireloop.api.deps import SessionDep
 from hireloop.config import Settings
-from hireloop.db import insert_for, utcnow
+from hireloop.db import insert_for
 from hireloop.domain.actor import Actor
-from hireloop.domain.audit.api_log import ApiLogWriter
 from hireloop.domain.audit.models import IdempotentRequest
 from hireloop.domain.careers import service
 from hireloop.domain.careers.schemas import ApplicationForm
@@ -43,6 +38,8 @@ from hireloop.domain.resumes.extract import MAX_CV_BYTES, CVValidationError
 from hireloop.errors import Unauthorized
 
 log = logging.getLogger(__name__)
+
+Endpoint = Callable[..., Any]
 
 # The whole multipart body: the CV (10 MB) plus room for the text fields and the framing.
 MAX_BODY_BYTES = MAX_CV_BYTES + 512 * 1024
@@ -59,62 +56,19 @@ TEXT_FIELDS = (
 )
 
 
-# --- API log ----------------------------------------------------------------------------
+router = APIRouter(tags=["Career-site API (Talqo)"])
 
 
-def _log_row(request: Request, status: int, latency_ms: int) -> dict[str, Any]:
-    """The ``api_logs`` row of a call (an error response is logged too)."""
-    client = request.client
-    # The client's address as the rate-limit middleware read it (X-Forwarded-For from a
-    # trusted proxy), else the socket's peer.
-    ip = getattr(request.state, "client_ip", None) or (client.host if client else None)
-    return {
-        "company_id": getattr(request.state, "career_company_id", None),
-        "api_key_id": getattr(request.state, "career_api_key_id", None),
-        "face": "career",
-        "method": request.method,
-        "endpoint": request.url.path[:300],
-        "status": status,
-        "latency_ms": latency_ms,
-        "ip": ip[:64] if ip else None,
-        "user_agent": (request.headers.get("user-agent") or "")[:500] or None,
-        "created_at": utcnow(),
-    }
+def _get(path: str, **kwargs: Any) -> Callable[[Endpoint], Endpoint]:
+    """A GET route that answers HEAD too, as RFC 9110 asks (the same status and headers;
+    the server sends no body). HEAD stays out of the OpenAPI document."""
 
+    def register(endpoint: Endpoint) -> Endpoint:
+        router.add_api_route(path, endpoint, methods=["GET"], **kwargs)
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+        return endpoint
 
-class LoggedRoute(APIRoute):
-    """Logs every call, whatever its outcome: wraps the route's ASGI app *outside* the
-    dependencies' exit stack (so an error still rolls the request's transaction back) and
-    outside the error handlers (so the status is the one sent)."""
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = time.perf_counter()
-        status = 500
-
-        async def send_and_watch(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await super().handle(scope, receive, send_and_watch)
-        except StarletteHTTPException as exc:
-            # The app's handler answers it on this face; 405 (a method the route does not
-            # take) is answered there as 404 "Route not found".
-            status = 404 if exc.status_code == 405 else exc.status_code
-            raise
-        finally:
-            latency = round((time.perf_counter() - started) * 1000)
-            writer: ApiLogWriter = scope["app"].state.api_log
-            row = _log_row(Request(scope), status, latency)
-            if writer.buffered:
-                writer.write(row)  # a queue append: no reason to leave the event loop
-            else:
-                await run_in_threadpool(writer.write, row)
-
-
-router = APIRouter(tags=["Career-site API (Talqo)"], route_class=LoggedRoute)
+    return register
 
 
 # --- Authentication ---------------------------------------------------------------------
@@ -168,7 +122,7 @@ _ERROR_EXAMPLE = {"status": "error", "data": None, "message": "Job offer not fou
 # --- Job offers -------------------------------------------------------------------------
 
 
-@router.get(
+@_get(
     OFFERS_PREFIX,
     summary="List job offers",
     description="Paginated offers of the key's company. Query: page (≥ 1), per_page (1-100, "
@@ -190,7 +144,7 @@ def list_job_offers(request: Request, key: KeyDep, session: SessionDep) -> JSONR
     )
 
 
-@router.get(
+@_get(
     OFFERS_PREFIX + "/{job_offer_id}",
     summary="Get a job offer",
     description="The UUID is validated strictly before any database query (400).",
@@ -203,6 +157,13 @@ def get_job_offer(job_offer_id: str, request: Request, session: SessionDep) -> J
     key = career_key(request, session)
     job = service.get_job_offer(session, key.company_id, job_offer_id)
     return errors.success(service.job_offer_json(job))
+
+
+@_get(OFFERS_PREFIX + "/", include_in_schema=False)
+def get_job_offer_without_id(request: Request) -> JSONResponse:
+    """``/api/job_offers/``: the seed's 400 for a missing UUID, not a redirect to the list."""
+    _require_key_header(request)
+    raise service.BadRequest(service.JOB_OFFER_ID_REQUIRED)
 
 
 # --- Applications -----------------------------------------------------------------------
@@ -412,7 +373,7 @@ async def create_job_application(request: Request, session: SessionDep) -> JSONR
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-@router.get(
+@_get(
     APPLICATIONS_PREFIX + "/{application_id}",
     summary="Get an application's status",
     responses={404: _envelope_doc({**_ERROR_EXAMPLE, "message": "Application not found"})},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session, defer
 
 from hireloop.db import insert_for, insert_returning, utcnow
@@ -30,9 +30,11 @@ REJECTED_FOLDERS = ("rejected",)
 
 
 def evaluation_status(application: Application) -> str:
+    """From the folder the application is in now: an auto-rejected one (``status``
+    ``rejected``) that a recruiter moved out of Rejected is no longer rejected."""
     if application.folder in APPROVED_FOLDERS:
         return "APPROVED"
-    if application.folder in REJECTED_FOLDERS or application.status == "rejected":
+    if application.folder in REJECTED_FOLDERS:
         return "REJECTED"
     return "PENDING"
 
@@ -317,16 +319,9 @@ def list_job_applications(
     if filters.evaluation_status == "APPROVED":
         where.append(Application.folder.in_(APPROVED_FOLDERS))
     elif filters.evaluation_status == "REJECTED":
-        where.append(
-            or_(Application.folder.in_(REJECTED_FOLDERS), Application.status == "rejected")
-        )
+        where.append(Application.folder.in_(REJECTED_FOLDERS))
     elif filters.evaluation_status == "PENDING":
-        where.append(
-            and_(
-                Application.folder.not_in(APPROVED_FOLDERS + REJECTED_FOLDERS),
-                Application.status != "rejected",
-            )
-        )
+        where.append(Application.folder.not_in(APPROVED_FOLDERS + REJECTED_FOLDERS))
     if filters.min_score is not None:
         where.append(Application.ai_score >= filters.min_score)
     if filters.max_score is not None:

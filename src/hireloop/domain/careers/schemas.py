@@ -41,6 +41,9 @@ class CareerSubmission:
     created: bool
     auto_rejected: bool = False
     warnings: list[str] = field(default_factory=list)
+    # A confirmation email was queued (not for an existing application, an auto-reject,
+    # or a candidate who asked not to be contacted).
+    confirmation_queued: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from hireloop.config import Settings
@@ -44,7 +44,7 @@ from hireloop.domain.candidates.service import check_lengths, create_candidate
 from hireloop.domain.careers.schemas import ApplicationForm, CareerSubmission, JobOfferFilters
 from hireloop.domain.companies.models import Company
 from hireloop.domain.files.storage import FileStorage
-from hireloop.domain.jobs.models import OPEN_STATUSES, Job
+from hireloop.domain.jobs.models import JOB_OFFER_TYPE, OPEN_STATUSES, Job
 from hireloop.domain.messaging.service import queue_email
 from hireloop.domain.pagination import Page
 from hireloop.domain.resumes.extract import ExtractionError, validate_cv
@@ -165,8 +165,11 @@ def _text(value: str | None) -> str:
 # --- Job offers -------------------------------------------------------------------------
 
 
-# Larger page numbers are all past the last page; larger per_page values are all capped.
+# Larger per_page values are all capped.
 _HUGE = 10**18
+# The largest page a JavaScript client reads exactly (Number.MAX_SAFE_INTEGER): beyond it,
+# pagination.page could not echo the page asked for, so such a page is refused.
+MAX_PAGE = 2**53 - 1
 
 
 def _positive_int(raw: str | None, name: str, default: int) -> int:
@@ -178,7 +181,16 @@ def _positive_int(raw: str | None, name: str, default: int) -> int:
     return _HUGE if len(digits) > 18 else int(digits)
 
 
+def _page(raw: str | None) -> int:
+    page = _positive_int(raw, "page", 1)
+    if page > MAX_PAGE:
+        raise BadRequest(f"page must be an integer between 1 and {MAX_PAGE}")
+    return page
+
+
 def _instant(raw: str | None, name: str) -> datetime | None:
+    """The date in UTC; 400 when it is not ISO 8601 or has no UTC equivalent (a time on
+    0001-01-01 east of UTC, or on 9999-12-31 west of it)."""
     if raw is None or raw.strip() == "":
         return None
     text = raw.strip()
@@ -186,20 +198,28 @@ def _instant(raw: str | None, name: str) -> datetime | None:
         text = text[:-1] + "+00:00"
     try:
         value = datetime.fromisoformat(text)
-    except ValueError:
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         raise BadRequest(f"{name} must be an ISO 8601 date or date-time") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _filter_text(params: Mapping[str, str], name: str) -> str | None:
+    value = (params.get(name) or "").strip()
+    if "\x00" in value:  # PostgreSQL's text cannot hold one: the same 400 on every database
+        raise BadRequest(f"{name} must not contain null characters")
+    return value or None
 
 
 def job_offer_filters(params: Mapping[str, str]) -> JobOfferFilters:
     """The list filters from query parameters: ``per_page`` above 100 is capped at 100;
-    ``page``/``per_page`` below 1 or not integers and dates that are not ISO 8601 are a
-    BadRequest. An empty parameter is the same as an absent one."""
-    status = (params.get("status") or "").strip() or "open"
-    location = (params.get("location") or "").strip() or None
-    job_type = (params.get("job_type") or "").strip() or None
+    ``page``/``per_page`` below 1 or not integers, ``page`` above ``MAX_PAGE``, dates that
+    are not ISO 8601 and text with a null character are a BadRequest. An empty parameter
+    is the same as an absent one."""
+    status = _filter_text(params, "status") or "open"
+    location = _filter_text(params, "location")
+    job_type = _filter_text(params, "job_type")
     return JobOfferFilters(
-        page=_positive_int(params.get("page"), "page", 1),
+        page=_page(params.get("page")),
         per_page=min(_positive_int(params.get("per_page"), "per_page", DEFAULT_PER_PAGE), 100),
         status=status,
         location=location,
@@ -217,17 +237,42 @@ def _location_expr():  # type: ignore[no-untyped-def]
     return head + func.coalesce(parts[2], "")
 
 
+def _next_second(value: datetime) -> datetime | None:
+    """The start of the whole second after ``value``'s; None after 9999-12-31T23:59:59."""
+    try:
+        return value.replace(microsecond=0) + timedelta(seconds=1)
+    except OverflowError:
+        return None
+
+
+def _published_between(after: datetime | None, before: datetime | None) -> list:  # type: ignore[type-arg]
+    """``published_at`` as the API shows it (whole seconds, ``iso``) ``>= after`` and
+    ``<= before``, so that an offer's own ``published_at`` used as a bound includes it:
+    ``published_at`` from ``after`` rounded up to the second, and before the second that
+    follows ``before``'s."""
+    where = []
+    if after is not None:
+        start = _next_second(after) if after.microsecond else after
+        where.append(Job.published_at >= start if start is not None else false())
+    if before is not None:
+        end = _next_second(before)
+        if end is not None:  # else every date is shown at or before it
+            where.append(Job.published_at < end)
+    return where
+
+
 def list_job_offers(session: Session, company_id: int, filters: JobOfferFilters) -> Page[Job]:
     """The company's offers with ``filters``, most recently published first."""
-    where = [Job.company_id == company_id, Job.status == filters.status]
+    where = [
+        Job.company_id == company_id,
+        Job.campaign_type == JOB_OFFER_TYPE,
+        Job.status == filters.status,
+    ]
     if filters.location:
         where.append(_location_expr().ilike(contains_pattern(filters.location), escape=LIKE_ESCAPE))
     if filters.job_type:
         where.append(Job.job_type == filters.job_type)
-    if filters.published_after:
-        where.append(Job.published_at >= filters.published_after)
-    if filters.published_before:
-        where.append(Job.published_at <= filters.published_before)
+    where += _published_between(filters.published_after, filters.published_before)
     total = session.scalar(select(func.count()).select_from(Job).where(*where)) or 0
     page = Page(items=[], page=filters.page, per_page=filters.per_page, total=total)
     if total > page.offset:
@@ -244,7 +289,10 @@ def list_job_offers(session: Session, company_id: int, filters: JobOfferFilters)
 
 
 def _job_by_public_id(session: Session, company_id: int, public_id: str) -> Job:
-    job = session.scalar(select(Job).where(Job.public_id == public_id))
+    """A job offer by UUID: a campaign of another type (an exit interview...) is none."""
+    job = session.scalar(
+        select(Job).where(Job.public_id == public_id, Job.campaign_type == JOB_OFFER_TYPE)
+    )
     if job is None:
         raise Missing(JOB_NOT_FOUND)
     if job.company_id != company_id:
@@ -385,6 +433,7 @@ def submit_application(
     )
     if not created:
         return CareerSubmission(application, candidate, job, created=False)
+    confirmation = None
     if rejected:
         queue_email(
             session,
@@ -396,7 +445,7 @@ def submit_application(
             send_after=utcnow() + REJECTION_DELAY,
         )
     else:
-        queue_email(
+        confirmation = queue_email(
             session,
             kind="confirmation",
             application=application,
@@ -406,7 +455,13 @@ def submit_application(
         )
     session.flush()
     return CareerSubmission(
-        application, candidate, job, created=True, auto_rejected=rejected, warnings=result.warnings
+        application,
+        candidate,
+        job,
+        created=True,
+        auto_rejected=rejected,
+        warnings=result.warnings,
+        confirmation_queued=confirmation is not None,
     )
 
 
@@ -442,13 +497,17 @@ _FOLDER_STATUS = {
 
 
 def application_status(application: Application) -> str:
-    """Talqo's ``candidate_status``: ``rejected`` when the application is rejected (status
-    or folder), ``accepted`` when hired, ``in_progress`` once moved out of the inbox,
-    otherwise the stored status (``new`` for a fresh career-site application)."""
-    if application.status == "rejected":
-        return "rejected"
+    """Talqo's ``candidate_status``, from the folder the application is in now:
+    ``rejected`` in Rejected, ``accepted`` in Hired, ``in_progress`` in any other folder
+    but the Inbox. In the Inbox, the stored status (``new`` for a fresh career-site
+    application), except that an auto-rejected one a recruiter moved back there is
+    ``in_progress``: the stored ``rejected`` is the AI's decision, which the move undid."""
     mapped = _FOLDER_STATUS.get(application.folder)
-    return mapped or application.status or "new"
+    if mapped:
+        return mapped
+    if application.status == "rejected":
+        return "in_progress"
+    return application.status or "new"
 
 
 def get_application(session: Session, company_id: int, raw_id: str | None) -> Application:

@@ -19,6 +19,9 @@ CAMPAIGN_TYPES = (
     "onboarding",
     "exit_interview",
 )
+# The one campaign type that is a job offer (Talqo API, hosted career pages); the others
+# are internal campaigns, never published as offers.
+JOB_OFFER_TYPE = "job_application"
 JOB_STATUSES = ("draft", "open", "active", "paused", "closed", "archived")
 # Statuses in which a job takes applications.
 OPEN_STATUSES = ("open", "active")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 
@@ -62,24 +63,100 @@ class ExtractedText:
 
 
 def detect_format(data: bytes) -> str:
-    """pdf | docx | doc | rtf | txt | zip | unknown, from the content alone."""
+    """pdf | docx | doc | encrypted | rtf | txt | zip | unknown, from the content alone.
+
+    ``encrypted``: a password-protected Office file (an OLE container with an
+    ``EncryptedPackage`` stream), which is not a legacy .doc although it has the same
+    first bytes."""
     head = data[:1024]
     if head.lstrip(b"\x00\t\r\n ")[:5] == b"%PDF-" or b"%PDF-" in head:
         return "pdf"
     if head[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, ValueError):
+                return "docx" if _has_word_main_part(zf) else "zip"
+        except Exception:  # noqa: BLE001 - a broken or hostile zip is no Word file
             return "zip"
-        return "docx" if "word/document.xml" in names else "zip"
-    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "doc"
+    if head[:8] == OLE_MAGIC:
+        return "encrypted" if _has_encrypted_package(data) else "doc"
     if head[:5] == b"{\\rtf":
         return "rtf"
     if _looks_like_text(head):
         return "txt"
     return "unknown"
+
+
+# The main part of a Word document: its content type in [Content_Types].xml, or the
+# officeDocument relationship of _rels/.rels. Word writes word/document.xml; Word Online
+# and SharePoint write word/document2.xml (or another name).
+WORD_MAIN_CONTENT_TYPE = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+)
+_OFFICE_DOCUMENT_REL = "/officeDocument"
+_MAX_PACKAGE_XML = 256 * 1024  # [Content_Types].xml and _rels/.rels are a few KB
+
+
+def _package_xml(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
+    """A small XML part of the package, parsed; None when it is missing, too large or
+    declares a DTD (never resolved)."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > _MAX_PACKAGE_XML:
+        return None
+    with zf.open(info) as part:
+        content = part.read(_MAX_PACKAGE_XML)
+    if _DOCTYPE.search(content):
+        return None
+    return ET.fromstring(content)  # noqa: S314 - small, and no DTD (checked above)
+
+
+def _has_word_main_part(zf: zipfile.ZipFile) -> bool:
+    """Whether the zip is a Word package: its main document part (whatever its name)
+    exists, found through [Content_Types].xml or _rels/.rels."""
+    names = set(zf.namelist())
+    if "word/document.xml" in names:
+        return True
+    types = _package_xml(zf, "[Content_Types].xml")
+    for element in types.iter() if types is not None else ():
+        if (
+            element.tag.endswith("Override")
+            and (element.get("ContentType") or "").lower() == WORD_MAIN_CONTENT_TYPE
+            and (element.get("PartName") or "").lstrip("/") in names
+        ):
+            return True
+    rels = _package_xml(zf, "_rels/.rels")
+    for element in rels.iter() if rels is not None else ():
+        target = (element.get("Target") or "").lstrip("/")
+        if (
+            element.tag.endswith("Relationship")
+            and (element.get("Type") or "").endswith(_OFFICE_DOCUMENT_REL)
+            and target.startswith("word/")
+            and target in names
+        ):
+            return True
+    return False
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A directory entry of an OLE compound file: the name in UTF-16LE with its terminator,
+# then at byte 64 the name's length in bytes (34 here) and at byte 66 the type (2: stream).
+_ENCRYPTED_PACKAGE = "EncryptedPackage\x00".encode("utf-16-le")
+_ENCRYPTED_PACKAGE_ENTRY = b"\x22\x00\x02"
+
+
+def _has_encrypted_package(data: bytes) -> bool:
+    """Whether an OLE file has an ``EncryptedPackage`` stream: how Office saves a
+    password-protected .docx (and .xlsx/.pptx). Directory entries are 128-byte records
+    in the sectors after the 512-byte header, so only a name at such a record's start
+    with the matching length and type counts (not the same words in a .doc's text)."""
+    start = data.find(_ENCRYPTED_PACKAGE, 512)
+    while start != -1:
+        if start % 128 == 0 and data[start + 64 : start + 67] == _ENCRYPTED_PACKAGE_ENTRY:
+            return True
+        start = data.find(_ENCRYPTED_PACKAGE, start + 1)
+    return False
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -115,6 +192,8 @@ def extract_text(data: bytes, *, unknown_as: str | None = None) -> ExtractedText
     otherwise an unrecognized file is a CVValidationError.
     """
     fmt = validate_cv(data)
+    if fmt == "encrypted":
+        raise ExtractionError("the file is password-protected")
     if fmt in ("unknown", "zip"):
         if unknown_as is None:
             raise CVValidationError("unsupported file format (expected PDF or DOCX)")

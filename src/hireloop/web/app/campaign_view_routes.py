@@ -55,7 +55,7 @@ from hireloop.web.app.pages import (
     signed_in,
     text,
 )
-from hireloop.web.app.shell_routes import FOLDER_NAMES, STATUS_NAMES
+from hireloop.web.app.shell_routes import FOLDER_NAMES, STATUS_NAMES, job_link
 from hireloop.web.security import CONTENT_SECURITY_POLICY
 
 router = APIRouter(include_in_schema=False, route_class=AppRoute)
@@ -306,7 +306,11 @@ def campaign_page(request: Request, session: Session, scope: Scope) -> Response:
     response = render(
         request,
         "app/campaign_view/page.html",
-        {**(panel or {}), "campaign_view": view},
+        {
+            **(panel or {}),
+            "campaign_view": view,
+            "job_link": job_link(request, scope.who.company, scope.job) if scope.job else None,
+        },
         user=scope.who.user,
         company=scope.who.company,
     )

@@ -4,6 +4,7 @@ Every route starts with ``signed_in`` (session + IP allow-list). See docs/web-ap
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,7 +14,9 @@ from starlette.responses import Response
 from hireloop.api.deps import SessionDep
 from hireloop.domain.companies import access, accounts
 from hireloop.domain.companies.models import Company, User
+from hireloop.domain.companies.onboarding import career_page_url
 from hireloop.domain.ids import is_ascii_digits
+from hireloop.domain.jobs.models import JOB_OFFER_TYPE, Job
 from hireloop.domain.messaging.account_emails import queue_account_email
 from hireloop.errors import Invalid
 from hireloop.web.app.auth_routes import PASSWORDS_DIFFER, _email_text
@@ -33,6 +36,7 @@ from hireloop.web.app.pages import (
     text,
 )
 from hireloop.web.app.queries import WELCOME_FOLDERS, campaigns_for
+from hireloop.web.queries import is_public
 
 router = APIRouter(include_in_schema=False, route_class=AppRoute)
 
@@ -52,6 +56,27 @@ STATUS_NAMES = {
     "archived": N_("Archived"),
 }
 PER_PAGE = 50
+
+
+def career_page(request: Request, company: Company) -> str:
+    """The company's hosted career page (docs/career-pages.md), from ``base_url``."""
+    return career_page_url(settings_of(request).base_url, company.slug)
+
+
+@dataclass(frozen=True)
+class JobLink:
+    """A campaign's shareable job page, and whether candidates can open it now (a draft,
+    a job scheduled for later or a closed one is not public)."""
+
+    url: str
+    public: bool
+
+
+def job_link(request: Request, company: Company, job: Job) -> JobLink | None:
+    """None for a campaign that is no job offer (an exit interview…): never public."""
+    if job.campaign_type != JOB_OFFER_TYPE:
+        return None
+    return JobLink(f"{career_page(request, company)}/jobs/{job.public_id}", is_public(job))
 
 
 def _page_number(raw: str | None) -> int:
@@ -177,6 +202,7 @@ def _company(
             "domain_text": values.get("domain_text", "\n".join(access.domain_allowlist(company))),
             "ip_text": values.get("ip_text", "\n".join(access.ip_allowlist(company))),
             "your_ip": client_ip(request) or "",
+            "career_page_url": career_page(request, company),
         },
         user=user,
         company=company,
