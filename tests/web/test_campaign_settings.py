@@ -5,9 +5,7 @@ permissions, tenant isolation, CSRF and escaping."""
 from __future__ import annotations
 
 import html as html_lib
-import io
 import re
-import wave
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,24 +19,13 @@ from hireloop.domain.companies.models import Company, User
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.screening.service import auto_reject_threshold
+from tests.audio_files import mpeg_frames, silent_wav
 from tests.factories import Factory
 from tests.web.conftest import csrf_from
 from tests.web.test_accounts import PASSWORD, make_client, sign_in
 
-
-def _silence_wav() -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\x00\x00" * 800)
-    return buffer.getvalue()
-
-
-# Real (tiny) recordings: 0.1 s of WAV silence; 8 silent MPEG-1 layer III frames.
-WAV = _silence_wav()
-MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + (b"\xff\xfb\x90\x00" + b"\x00" * 413) * 8
+WAV = silent_wav()
+MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + mpeg_frames(bytes([0xFF, 0xFB, 0x90, 0x00]))
 
 
 @pytest.fixture

@@ -10,11 +10,9 @@ conftest keeps) saves candidate-profile.png and share-link.png there."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import sys
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,7 @@ from hireloop.domain.jobs.schemas import JobData
 from hireloop.domain.jobs.service import create_job
 from hireloop.domain.messaging.library import create_quick_reply
 from hireloop.domain.messaging.models import Message
+from tests.audio_files import silent_wav
 from tests.conftest import create_database
 from tests.live_server import free_port, live_server
 from tests.web.browser import Browser, Page, expect, requires_browser
@@ -49,17 +48,6 @@ SCREENSHOTS = os.environ.get("HIRELOOP_TEST_SCREENSHOTS") or os.environ.get("HIR
 
 def _serve_command(port: int) -> list[str]:
     return [sys.executable, "-m", "hireloop", "serve", "--port", str(port)]
-
-
-def _silence_wav() -> bytes:
-    """A real (tiny) WAV file: half a second of silence."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\x00\x00" * 4000)
-    return buffer.getvalue()
 
 
 def _candidate(session: Any, company_id: int, **fields: Any) -> Any:
@@ -133,7 +121,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             application, _ = create_application(
                 session, job, ana, Actor.system(), source="Career site"
             )
-            blob = storage.put(_silence_wav(), prefix="audio")
+            blob = storage.put(silent_wav(4000), prefix="audio")
             audio = File(
                 company_id=company.id,
                 candidate_id=ana.id,

@@ -3,9 +3,6 @@ settings, permissions, messages, Messenger, the interview script and its audio p
 
 from __future__ import annotations
 
-import io
-import struct
-import wave
 from typing import Any
 
 import pytest
@@ -17,6 +14,7 @@ from hireloop.domain.companies.accounts import set_user_active
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.files.models import File
 from hireloop.domain.jobs.models import Job
+from tests.audio_files import MPEG1_HEADER, mpeg_frames, silent_wav
 from tests.factories import Factory
 
 P = "/api/talkpush_services"
@@ -65,17 +63,10 @@ def stored(session: Session, cid: int) -> Job:
 
 
 def wav_bytes() -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(8000)
-        w.writeframes(struct.pack("<800h", *([0] * 800)))
-    return buf.getvalue()
+    return silent_wav()
 
 
-MP3_FRAME = bytes([0xFF, 0xFB, 0x90, 0x64]) + b"\x00" * 413  # MPEG-1 layer III, 128 kbit/s
-MP3_FRAMES = MP3_FRAME * 8  # about 0.2 s of silence
+MP3_FRAMES = mpeg_frames()  # about 0.2 s of silence
 MP3_ID3 = b"ID3\x04\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10 + MP3_FRAMES
 
 
@@ -426,8 +417,8 @@ def test_interview_script_and_audio_prompts(
         # Text, HTML or a PDF behind something that looks like an audio header.
         ({"question_id": "q1"}, "notes.mp3", "a text file".encode("utf-16"), 415, "file"),
         ({"question_id": "q1"}, "page.mp3", b"ID3\x03" + b"\x00" * 6 + b"<html>x", 415, "file"),
-        ({"question_id": "q1"}, "doc.mp3", MP3_FRAME[:4] + b"%PDF-1.4 x", 415, "file"),
-        ({"question_id": "q1"}, "doc.mp3", MP3_FRAME + b"%PDF-1.4 x", 415, "file"),
+        ({"question_id": "q1"}, "doc.mp3", MPEG1_HEADER + b"%PDF-1.4 x", 415, "file"),
+        ({"question_id": "q1"}, "doc.mp3", mpeg_frames(count=1) + b"%PDF-1.4 x", 415, "file"),
         ({"question_id": "q1"}, "x.wav", b"RIFF\x00\x00\x00\x00WAVE", 415, "file"),
         ({"question_id": "q1"}, "voice.ogg", b"OggS" + b"\x00" * 100, 415, "file"),
         ({"question_id": "q1"}, "empty.wav", b"", 400, "file"),

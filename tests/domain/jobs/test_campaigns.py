@@ -3,9 +3,6 @@ settings documents shared with other modules, audio recognition."""
 
 from __future__ import annotations
 
-import io
-import wave
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +20,7 @@ from hireloop.domain.jobs.campaign import (
 from hireloop.domain.jobs.campaigns import _salary_bounds
 from hireloop.domain.jobs.models import Job
 from hireloop.errors import Invalid
+from tests.audio_files import ID3_TAG, mpeg_frames, silent_wav
 from tests.factories import Factory
 
 
@@ -141,49 +139,33 @@ def test_salary_bounds(text: str | None, bounds: tuple[float | None, float | Non
     assert (None if low is None else float(low), None if high is None else float(high)) == bounds
 
 
-def _wav(frames: int = 800) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\x00\x00" * frames)
-    return buffer.getvalue()
-
-
-def _mp3(header: bytes, size: int, count: int = 8) -> bytes:
-    """``count`` silent MPEG audio frames of ``size`` bytes."""
-    return (header + b"\x00" * (size - len(header))) * count
-
-
-MPEG1 = _mp3(bytes([0xFF, 0xFB, 0x90, 0x64]), 417)  # MPEG-1 layer III, 128 kbit/s, 44.1 kHz
-MPEG2 = _mp3(bytes([0xFF, 0xF3, 0x48, 0xC4]), 144)  # MPEG-2 layer III, 32 kbit/s, 16 kHz
-ID3 = b"ID3\x03\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10
+MPEG1 = mpeg_frames()  # MPEG-1 layer III, 128 kbit/s, 44.1 kHz
+MPEG2 = mpeg_frames(bytes([0xFF, 0xF3, 0x48, 0xC4]), 144)  # MPEG-2 layer III, 32 kbit/s, 16 kHz
 
 
 @pytest.mark.parametrize(
     ("name", "data", "result"),
     [
-        ("a.wav", _wav(), "wav"),
-        ("a.MP3", ID3 + MPEG1, "mp3"),
+        ("a.wav", silent_wav(), "wav"),
+        ("a.MP3", ID3_TAG + MPEG1, "mp3"),
         ("a.mp3", MPEG1, "mp3"),
         ("a.mp3", MPEG2, "mp3"),
         ("a.mp3", MPEG1[:4], UnsupportedAudio),  # a lone frame header
-        ("a.mp3", _mp3(bytes([0xFF, 0xEB, 0x90, 0x64]), 417), UnsupportedAudio),  # version
-        ("a.mp3", _mp3(bytes([0xFF, 0xF9, 0x90, 0x64]), 417), UnsupportedAudio),  # layer
-        ("a.mp3", _mp3(bytes([0xFF, 0xFB, 0xF0, 0x64]), 417), UnsupportedAudio),  # bitrate
+        ("a.mp3", mpeg_frames(bytes([0xFF, 0xEB, 0x90, 0x64]), 417), UnsupportedAudio),  # version
+        ("a.mp3", mpeg_frames(bytes([0xFF, 0xF9, 0x90, 0x64]), 417), UnsupportedAudio),  # layer
+        ("a.mp3", mpeg_frames(bytes([0xFF, 0xFB, 0xF0, 0x64]), 417), UnsupportedAudio),  # bitrate
         ("a.mp3", b"ID3\x03\x00\x00\x00\x00\x00\x00", UnsupportedAudio),  # a tag alone
         ("a.mp3", b"ID3\x03" + b"\x00" * 6 + b"<html><script>x</script></html>", UnsupportedAudio),
         ("a.mp3", MPEG1[:4] + b"%PDF-1.4 not audio", UnsupportedAudio),
         ("a.mp3", "hello, this is a text file".encode("utf-16"), UnsupportedAudio),
-        ("a.mp3", _wav(), UnsupportedAudio),
+        ("a.mp3", silent_wav(), UnsupportedAudio),
         ("a.wav", MPEG1, UnsupportedAudio),
         ("a.wav", b"RIFF\x00\x00\x00\x00WAVE", UnsupportedAudio),  # a header alone
         ("a.wav", b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 28, UnsupportedAudio),
-        ("a.wav", _wav(0), UnsupportedAudio),  # no sound at all
+        ("a.wav", silent_wav(0), UnsupportedAudio),  # no sound at all
         ("a.wav", b"RIFF\x24\x00\x00\x00AVI LIST", UnsupportedAudio),
         ("a.m4a", b"\x00\x00\x00\x20ftypM4A ", UnsupportedAudio),
-        ("noext", _wav(), UnsupportedAudio),
+        ("noext", silent_wav(), UnsupportedAudio),
         ("a.wav", b"", Invalid),
     ],
 )
