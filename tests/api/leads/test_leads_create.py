@@ -4,6 +4,7 @@ body, multipart with a CV, dedupe, PINs, labels, and every refusal."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -578,3 +579,191 @@ def test_a_key_without_a_secret_creates_leads_alone(
     # A secret sent with a key that has none cannot match.
     r = client.post(url(t), data=seed_form(t, api_secret="guess"))
     assert r.status_code == 401
+
+
+def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    """A raw multipart body as a browser builds it (``filename=""`` included)."""
+    parts = [
+        f'--B\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    parts += [
+        f'--B\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+        for name, filename, data in files
+    ]
+    return b"".join(parts) + b"--B--\r\n", "multipart/form-data; boundary=B"
+
+
+def test_an_empty_file_input_is_no_cv(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    # A career site's form with its CV input left empty sends a part with no filename
+    # and no bytes: the lead is created, without a CV.
+    t = make_tenant(factory, session)
+    body, content_type = multipart(seed_form(t), [("campaign_invitation[temporary_cv]", "", b"")])
+    r = client.post(url(t), content=body, headers={"content-type": content_type})
+    assert r.status_code == 200, r.text
+    assert r.json()["message"] == "Candidate has been successfully created"
+    assert counts(session, t.company.id) == (1, 1)
+    assert session.scalar(select(func.count()).select_from(File)) == 0
+    # An empty file that has a name is still refused.
+    form = seed_form(t, **{"campaign_invitation[email]": "named@example.com"})
+    body, content_type = multipart(form, [("campaign_invitation[temporary_cv]", "cv.pdf", b"")])
+    r = client.post(url(t), content=body, headers={"content-type": content_type})
+    assert r.status_code == 400
+    assert r.json()["details"] == {"temporary_cv": "CV file is empty"}
+
+
+def test_cv_errors_name_temporary_cv_and_write_nothing(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    cases = [
+        (("cv.pdf", b"", "application/pdf"), "CV file is empty"),
+        (("cv.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png"), "unsupported file format"),
+        (("cv.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024), "application/pdf"), "too large"),
+    ]
+    for file, reason in cases:
+        r = client.post(
+            url(t), data=seed_form(t), files={"campaign_invitation[temporary_cv]": file}
+        )
+        assert r.status_code == 400, r.text
+        body = r.json()
+        assert body["message"].startswith("CV validation failed: ")
+        assert reason in body["details"]["temporary_cv"]
+        assert counts(session, t.company.id) == (0, 0)
+
+
+def test_a_duplicate_with_an_unusable_cv_is_answered_as_a_duplicate(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    # The person is matched first; a duplicate request's CV is not used, so a bad one
+    # does not turn the duplicate answer into an error.
+    t = make_tenant(factory, session)
+    first = client.post(url(t), data=seed_form(t)).json()["campaign_invitation"]
+    r = client.post(
+        url(t),
+        data=seed_form(t),
+        files={"campaign_invitation[temporary_cv]": ("cv.png", b"\x89PNG\r\n\x1a\n", "image/png")},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["message"] == "Duplicate Candidate already exists"
+    assert r.json()["campaign_invitation"]["id"] == first["id"]
+    assert session.scalar(select(func.count()).select_from(File)) == 0
+
+
+def test_a_phone_only_person_coming_back_with_an_email_is_the_same_person(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    first = new_lead(client, t, user_phone_number="09171239999")
+    r = client.post(
+        url(t),
+        params={"api_key": t.key, "api_secret": t.secret},
+        json={
+            "campaign_invitation": {
+                "first_name": "Maria",
+                "last_name": "Santos",
+                "user_phone_number": "+63 917 123 9999",
+                "email": "maria@example.com",
+            }
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["message"] == "Duplicate Candidate already exists"
+    lead = r.json()["campaign_invitation"]
+    assert (lead["id"], lead["candidate_id"]) == (first["id"], first["candidate_id"])
+    assert lead["labels"] == ["Duplicate"]
+    assert lead["email"] is None  # a duplicate changes nothing
+    assert counts(session, t.company.id) == (1, 1)
+    # In another campaign: a new lead of the same person, who now gets the email.
+    night = factory.job(t.company, title="Night Shift", status="active")
+    other = new_lead(
+        client, t, job=night, user_phone_number="09171239999", email="maria@example.com"
+    )
+    assert other["candidate_id"] == first["candidate_id"] and other["labels"] == ["Duplicate"]
+    assert other["email"] == "maria@example.com"
+    # A number whose candidate has another email is not matched by it.
+    stranger = new_lead(client, t, user_phone_number="09171239999", email="else@example.com")
+    assert stranger["candidate_id"] != first["candidate_id"]
+    assert counts(session, t.company.id) == (2, 3)
+
+
+def test_a_duplicate_request_changes_nothing(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    first = new_lead(client, t, email="bo@example.com", others={"shift": "day"})
+    again = new_lead(
+        client,
+        t,
+        email="bo@example.com",
+        user_phone_number="09175550000",
+        others={"shift": "night", "referee_first_name": "Zed"},
+    )
+    assert again["id"] == first["id"]
+    assert again["user_phone_number"] is None and again["others"] == {"shift": "day"}
+    session.expire_all()
+    cand = session.get(Candidate, first["candidate_id"])
+    assert cand is not None
+    assert (cand.phone, cand.phone_e164, cand.referrer_name) == (None, None, None)
+
+
+def test_extra_nested_keys_are_kept_in_others(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    form = [
+        *seed_form(t).items(),
+        ("campaign_invitation[address][city]", "Manila"),
+        ("campaign_invitation[skills][]", "a"),
+        ("campaign_invitation[skills][]", "b"),
+        ("campaign_invitation[plain]", "kept"),
+    ]
+    body = "&".join(f"{quote(k)}={quote(v)}" for k, v in form)
+    r = client.post(
+        url(t), content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert r.status_code == 200, r.text
+    others = r.json()["campaign_invitation"]["others"]
+    assert others["address"] == {"city": "Manila"} and others["skills"] == ["a", "b"]
+    assert others["plain"] == "kept" and others["referee_id"] == "EMP-0042"
+    lead = new_lead(
+        client,
+        t,
+        email="json@example.com",
+        address={"city": "Manila"},
+        skills=["a", "b"],
+        plain="kept",
+    )
+    assert lead["others"] == {"address": {"city": "Manila"}, "skills": ["a", "b"], "plain": "kept"}
+
+
+def test_a_file_outside_temporary_cv_is_400(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    for name in ("campaign_invitation[others][photo]", "campaign_invitation[address][photo]"):
+        r = client.post(url(t), data=seed_form(t), files={name: ("p.txt", b"hi", "text/plain")})
+        assert r.status_code == 400, r.text
+        assert r.json()["message"].endswith("must not be a file.")
+    assert counts(session, t.company.id) == (0, 0)
+
+
+def test_unknown_or_malformed_campaign_ids_are_the_same_404_everywhere(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    t = make_tenant(factory, session)
+    auth = {"api_key": t.key, "api_secret": t.secret}
+    for bad in ("999999", "abc"):
+        responses = [
+            client.post(f"{P}/campaigns/{bad}/campaign_invitations", data=seed_form(t)),
+            client.get(f"{P}/campaigns/{bad}/questions", params=auth),
+            client.get(f"{P}/campaigns/{bad}/folders", params=auth),
+        ]
+        for r in responses:
+            assert r.status_code == 404, (bad, r.request.url, r.text)
+            assert r.json() == {"error": "not_found", "message": "Campaign not found."}

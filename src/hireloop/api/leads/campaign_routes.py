@@ -37,6 +37,7 @@ from hireloop.domain.jobs.campaign import (
     parse_campaign_fields,
 )
 from hireloop.domain.jobs.models import CAMPAIGN_TYPES, OPEN_STATUSES, Job
+from hireloop.domain.leads import service as leads_service
 from hireloop.errors import Invalid, NotFound
 
 router = APIRouter(prefix=PREFIX, tags=["Leads (Talkpush): campaigns"])
@@ -278,7 +279,7 @@ def activate_campaign(
 
 @router.get("/campaigns/{campaign_id}/questions", summary="Questions of a campaign's interview")
 def campaign_questions(campaign_id: str, key: LeadsKeyDep, session: SessionDep) -> dict[str, Any]:
-    job = campaigns.get_campaign(session, key.company_id, campaign_id)
+    job = leads_service.get_campaign(session, key.company_id, campaign_id)
     questions = campaigns.campaign_questions(job)
     if not questions:
         raise NotFound("Questions not found for this campaign.")
@@ -344,7 +345,7 @@ def upload_audio(
 
 @router.get("/campaigns/{campaign_id}/folders", summary="Folders of a campaign")
 def campaign_folders(campaign_id: str, key: LeadsKeyDep, session: SessionDep) -> dict[str, Any]:
-    job = campaigns.get_campaign(session, key.company_id, campaign_id)
+    job = leads_service.get_campaign(session, key.company_id, campaign_id)
     custom = folder_service.campaign_custom_folders(session, job)
     return {"folders": system_folders_json() + [custom_folder_json(f) for f in custom]}
 

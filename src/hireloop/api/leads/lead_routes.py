@@ -42,8 +42,9 @@ router = APIRouter(tags=["Leads (Talkpush): campaign invitations"])
 CREATED = "Candidate has been successfully created"
 DUPLICATE = "Duplicate Candidate already exists"
 UPDATED = "Candidate has been successfully updated"
-# campaign_invitation[...] keys with a meaning of their own; any other key is kept in
-# the lead's others, like campaign_invitation[others][...].
+# campaign_invitation[...] keys with a meaning of their own; any other key (nested ones
+# too: address[city], skills[]) is kept in the lead's others, like
+# campaign_invitation[others][...].
 LEAD_FIELDS = (
     "first_name",
     "last_name",
@@ -127,6 +128,19 @@ def _upload(value: Any, name: str) -> CvUpload | None:
     raise Invalid(f"{name} must be a file.", details={name: "must be a file"})
 
 
+def _no_files(value: Any, name: str) -> None:
+    """Invalid for an uploaded file anywhere in ``value`` (only temporary_cv is a file;
+    others holds JSON values)."""
+    if isinstance(value, UploadedFile):
+        raise Invalid(f"{name} must not be a file.", details={name: "must not be a file"})
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _no_files(item, f"{name}[{key}]")
+    elif isinstance(value, list):
+        for item in value:
+            _no_files(item, f"{name}[]")
+
+
 def _ids(value: Any, name: str) -> list[int]:
     """``1``, ``"1,2,3"``, ``["1", "2"]`` (``name[]``) or ``["1,2"]`` (``name[]=1,2``) as
     a list of ints."""
@@ -181,7 +195,7 @@ def _lead_response(message: str, lead: dict[str, Any], **extra: Any) -> Response
     summary="Create a new lead",
 )
 def create_campaign_invitation(
-    campaign_id: int,
+    campaign_id: str,
     request: Request,
     session: SessionDep,
     key: LeadsCreateKeyDep,
@@ -195,7 +209,9 @@ def create_campaign_invitation(
         raise Invalid("others must be an object.", details={"others": "must be an object"})
     others = dict(raw_others or {})
     for name, value in lead.items():
-        if name not in LEAD_FIELDS and name not in others and not isinstance(value, dict | list):
+        if name != "temporary_cv":
+            _no_files(value, name)
+        if name not in LEAD_FIELDS and name not in others:
             others[name] = value
     data = LeadInput(
         first_name=_text(lead.get("first_name"), "first_name") or "",

@@ -142,13 +142,16 @@ async def body_payload(request: Request) -> Payload:
             items: list[tuple[str, Any]] = []
             for name, value in form.multi_items():
                 if isinstance(value, UploadFile):
+                    data = await value.read()
+                    if not value.filename and not data:
+                        continue  # a file input left empty (no file chosen): no parameter
                     items.append(
                         (
                             name,
                             UploadedFile(
                                 filename=(value.filename or "").replace("\x00", "") or "upload",
                                 content_type=value.content_type or "application/octet-stream",
-                                data=await value.read(),
+                                data=data,
                             ),
                         )
                     )

@@ -92,7 +92,7 @@ def _unique(items: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def _serialize_on_email(session: Session, company_id: int, email: str | None) -> None:
+def serialize_on_email(session: Session, company_id: int, email: str | None) -> None:
     """Make concurrent creations with one email wait for each other until commit, so the
     email lookup that follows sees the winner's row. The unique key covers email + names,
     so without this two requests with one email and different names could both insert.
@@ -116,7 +116,7 @@ def create_candidate(
     site): same email and same first and last names. Returns ``(candidate, created)``.
     """
     if match == "email":
-        _serialize_on_email(session, company_id, data.email)
+        serialize_on_email(session, company_id, data.email)
         existing = find_by_email(session, company_id, data.email)
         if existing is not None:
             return existing, False

@@ -40,7 +40,12 @@ from hireloop.domain.candidates.identity import (
 )
 from hireloop.domain.candidates.models import Candidate, Comment
 from hireloop.domain.candidates.schemas import CandidateData
-from hireloop.domain.candidates.service import check_lengths, create_candidate
+from hireloop.domain.candidates.service import (
+    check_lengths,
+    create_candidate,
+    find_by_email,
+    serialize_on_email,
+)
 from hireloop.domain.companies.models import Company, User
 from hireloop.domain.files.models import File
 from hireloop.domain.files.storage import FileStorage
@@ -50,7 +55,7 @@ from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.schemas import CvUpload, LabelChange, LeadInput, LeadUpdate
 from hireloop.domain.messaging import automatic
 from hireloop.domain.messaging.sanitize import clean_html
-from hireloop.domain.resumes.extract import ExtractionError
+from hireloop.domain.resumes.extract import CVValidationError, ExtractionError
 from hireloop.domain.resumes.service import ReadResume, apply_resume, read_resume, store_cv
 from hireloop.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
@@ -93,9 +98,10 @@ class LeadResult:
 # --- Lookups ------------------------------------------------------------------------------
 
 
-def get_campaign(session: Session, company_id: int, campaign_id: int) -> Job:
-    """The company's campaign (job); NotFound with the leads face's message (Talkpush
-    answers "Campaign not found." here) for another company's or an unknown id."""
+def get_campaign(session: Session, company_id: int, campaign_id: int | str) -> Job:
+    """The company's campaign (job) by id or public id; NotFound with the leads face's
+    message (Talkpush answers "Campaign not found." on create, questions and folders) for
+    another company's, an unknown or a malformed id."""
     try:
         return campaigns.get_campaign(session, company_id, campaign_id)
     except NotFound:
@@ -198,10 +204,11 @@ def _referrer(others: dict[str, Any]) -> dict[str, str | None]:
 
 
 def _read_cv(cv: CvUpload, default_region: str | None) -> ReadResume:
-    """Extract and parse the résumé; Invalid (400) with the extraction's message."""
+    """Extract and parse the résumé; Invalid (400) with the validation's or the
+    extraction's message and ``details.temporary_cv``."""
     try:
         return read_resume(cv.data, default_region=default_region)
-    except ExtractionError as exc:
+    except (CVValidationError, ExtractionError) as exc:
         raise Invalid(exc.message, details={"temporary_cv": exc.reason}) from None
     except DomainError:
         raise
@@ -223,13 +230,15 @@ def _serialize_on_phone(session: Session, company_id: int, phone_e164: str) -> N
         )
 
 
-def _find_by_phone(session: Session, company_id: int, phone_e164: str) -> Candidate | None:
-    return session.scalar(
-        select(Candidate)
-        .where(Candidate.company_id == company_id, Candidate.phone_e164 == phone_e164)
-        .order_by(Candidate.id)
-        .limit(1)
-    )
+def _find_by_phone(
+    session: Session, company_id: int, phone_e164: str, *, without_email: bool = False
+) -> Candidate | None:
+    """The company's oldest candidate with this number (only among those without an
+    email when ``without_email``)."""
+    where = [Candidate.company_id == company_id, Candidate.phone_e164 == phone_e164]
+    if without_email:
+        where.append(Candidate.email.is_(None))
+    return session.scalar(select(Candidate).where(*where).order_by(Candidate.id).limit(1))
 
 
 # --- Intake ---------------------------------------------------------------------------------
@@ -238,7 +247,7 @@ def _find_by_phone(session: Session, company_id: int, phone_e164: str) -> Candid
 def create_lead(
     session: Session,
     company: Company,
-    campaign_id: int,
+    campaign_id: int | str,
     data: LeadInput,
     actor: Actor,
     *,
@@ -248,12 +257,15 @@ def create_lead(
     """Add a lead to the campaign (``POST /campaigns/{id}/campaign_invitations``).
 
     First and last name and an email or a phone number are required. The person is
-    matched in the company by email, or by phone when no email is given. A person who
-    already has a lead in this campaign gets no second one: that lead is returned
-    (``created=False``) and labelled Duplicate. A new lead goes to the Inbox with a PIN,
-    its CV (read first: an unreadable CV fails the request before anything is written),
-    the requested labels, the Duplicate label when the person has leads in other
-    campaigns, and the campaign's invitation (automatic.on_lead_created).
+    matched in the company by email, else by phone (with an email: among the candidates
+    without one, e.g. a person first sent by phone only). A person who already has a lead
+    in this campaign gets no second one: that lead is returned (``created=False``) and
+    labelled Duplicate, and nothing else changes (the request's CV, others, labels and
+    contact data are not used). A new lead goes to the Inbox with a PIN, its CV (read
+    before the locks; an unusable CV fails the request, with nothing written, unless it
+    is a duplicate), the requested labels, the Duplicate label when the person has leads
+    in other campaigns, and the campaign's invitation (automatic.on_lead_created). A
+    known person's new lead fills what they lack (email, phone, referrer).
     """
     first, last = clean_name(data.first_name), clean_name(data.last_name)
     missing = [f for f, v in (("first_name", first), ("last_name", last)) if not v]
@@ -285,7 +297,13 @@ def create_lead(
             details={"user_phone_number": "is not a valid phone number"},
         )
     others = _others(data.others)
-    resume = _read_cv(data.cv, region) if data.cv is not None else None
+    resume: ReadResume | None = None
+    cv_error: Invalid | None = None
+    if data.cv is not None:
+        try:
+            resume = _read_cv(data.cv, region)
+        except Invalid as exc:
+            cv_error = exc  # answered unless the request turns out to be a duplicate
     # What candidates.source holds (a lead's source is a label, not a person's data).
     source = data.source.strip()[:100] if data.source and data.source.strip() else None
     referrer = _referrer(others)
@@ -294,9 +312,16 @@ def create_lead(
         first_name=first, last_name=last, email=email, phone=raw_phone, source=source, **referrer
     )
     existing: Candidate | None = None
-    if email is None and phone_e164 is not None:
+    if phone_e164 is not None:
+        # Phone first, then email (create_candidate's lock): one order for every request.
         _serialize_on_phone(session, company.id, phone_e164)
-        existing = _find_by_phone(session, company.id, phone_e164)
+        if email is not None:
+            serialize_on_email(session, company.id, email)
+            existing = find_by_email(session, company.id, email)
+        if existing is None:
+            existing = _find_by_phone(
+                session, company.id, phone_e164, without_email=email is not None
+            )
     if existing is not None:
         candidate, candidate_created = existing, False
     else:
@@ -305,13 +330,15 @@ def create_lead(
         )
     if candidate_created:
         candidate.phone_e164 = phone_e164 or candidate.phone_e164
-    else:
-        _fill_missing(candidate, email, raw_phone, phone_e164, referrer)
 
     application, created = create_application(session, job, candidate, actor, source=source)
     if not created:
         label_service.add_automatic_label(session, application, label_service.DUPLICATE)
         return LeadResult(lead_view(session, application), created=False)
+    if cv_error is not None:
+        raise cv_error  # the transaction is rolled back: nothing is written
+    if not candidate_created:
+        _fill_missing(candidate, email, raw_phone, phone_e164, referrer)
 
     application.others = others
     issue_pin(application, pin_ttl_hours)
