@@ -23,6 +23,7 @@ from hireloop.domain.applications.pins import (
     sweep_expired_pins,
 )
 from hireloop.domain.applications.service import folder_totals
+from hireloop.domain.messaging.models import Message
 from tests.factories import Factory
 
 
@@ -38,8 +39,22 @@ def _leads(factory: Factory, session: Session, n: int) -> list[Application]:
     apps = [factory.application(job, factory.candidate(company)) for _ in range(n)]
     for app in apps:
         issue_pin(app, 72)
+        _invite(session, app)
     session.commit()
     return apps
+
+
+def _invite(session: Session, app: Application) -> None:
+    """An invitation sent to the lead (only invited leads expire)."""
+    session.add(
+        Message(
+            company_id=app.company_id,
+            application_id=app.id,
+            job_id=app.job_id,
+            kind="invitation",
+            to_address="lead@example.com",
+        )
+    )
 
 
 def _count(session: Session, job_id: int, key: str) -> int:

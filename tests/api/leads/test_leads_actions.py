@@ -223,7 +223,7 @@ def test_ids_and_numbers_out_of_range_are_answered_not_500(
     r = client.put(
         lead_url(lead, "/move"), json={"api_key": t.key, "campaign_id": "--5", "folder_id": "3"}
     )
-    assert r.status_code == 400
+    assert r.status_code == 404  # an id or a UUID; anything else is an unknown campaign
     # Through the last representable day: no end bound, the lead is found.
     r = client.get(
         search,
@@ -476,12 +476,11 @@ def test_move_refusals(client: TestClient, factory: Factory, session: Session) -
         ({"campaign_id": other.job.id, "folder_id": 3}, 404),
         ({"campaign_id": target.id, "folder_id": 3}, 409),
         ({"campaign_id": t.job.id}, 400),
-        ({"campaign_id": "abc", "folder_id": 3}, 400),
+        ({"campaign_id": "abc", "folder_id": 3}, 404),
     ]
     for body, status in cases:
         r = client.put(lead_url(lead, "/move"), json={"api_key": t.key, **body})
         assert r.status_code == status, (body, r.text)
-    assert r.status_code == 400
     assert folder_counts(session, t.job.id) == {"inbox": 1}
     r = client.put(
         f"{P}/campaign_invitations/999999/move",
@@ -592,7 +591,7 @@ def test_document_tags_match_in_any_case_and_long_names_keep_their_extension(
         r = client.put(
             lead_url(lead, "/documents"),
             params={"api_key": t.key, "document_tag_name": tag_name},
-            files={"file": (filename, b"%PDF-1.4 x", "application/pdf")},
+            files={"file": (filename, f"%PDF-1.4 {filename}".encode(), "application/pdf")},
         )
         assert r.status_code == 200, r.text
         assert r.json()["document"]["tag"] == "ID Card"

@@ -118,12 +118,14 @@ def _section(payload: Payload, *names: str, required: bool = True) -> dict[str, 
     return {}
 
 
-def _upload(value: Any, name: str) -> CvUpload | None:
+def _upload(value: Any, name: str, *, raw_text: bool = True) -> CvUpload | None:
+    """An uploaded file; with ``raw_text`` (temporary_cv), a plain field is the seed's "RAW
+    file" too."""
     if value is None or value == "":
         return None
     if isinstance(value, UploadedFile):
         return CvUpload(value.filename, value.content_type, value.data)
-    if isinstance(value, str):  # the seed's "RAW file" sent as a plain field
+    if raw_text and isinstance(value, str):  # the seed's "RAW file" sent as a plain field
         return CvUpload(f"{name}.txt", "text/plain", value.encode())
     raise Invalid(f"{name} must be a file.", details={name: "must be a file"})
 
@@ -410,6 +412,8 @@ def move_campaign_invitation(
     except KeyError:
         service.get_lead(session, key.company_id, lead_id)  # an unknown lead is 404 first
         raise NotFound(service.FOLDER_NOT_FOUND) from None
+    # An id or a campaign's UUID, as elsewhere; anything else is an unknown campaign (404).
+    campaign_id = _text(payload.get("campaign_id"), "campaign_id")
     view = service.move_lead(
         session,
         key.company_id,
@@ -417,7 +421,7 @@ def move_campaign_invitation(
         actor_for(key),
         folder=folder,
         custom_folder_id=custom_folder_id,
-        campaign_id=_int(payload.get("campaign_id"), "campaign_id"),
+        campaign_id=campaign_id.strip() if campaign_id and campaign_id.strip() else None,
         reason=_text(payload.get("reason"), "reason"),
     )
     return _lead_response("Candidate was moved to campaign.", lead_json(view))
@@ -462,7 +466,7 @@ def attach_campaign_invitation_document(
         session,
         key.company_id,
         lead_id,
-        _upload(payload.get("file"), "file"),
+        _upload(payload.get("file"), "file", raw_text=False),
         storage=_storage(request),
         tag_id=_int(payload.get("document_tag_id"), "document_tag_id"),
         tag_name=_text(payload.get("document_tag_name"), "document_tag_name"),

@@ -1,19 +1,21 @@
-"""Interview PINs (access codes): issued on invitation, valid for a configurable time;
-an application whose PIN expires unanswered moves to No Response. Recruiters refresh PINs
-for one application or many."""
+"""Interview PINs (access codes): issued on invitation, valid for a configurable time
+from the invitation; an invited application whose PIN expires unanswered moves to No
+Response (one never sent an invitation stays where it is). Recruiters refresh PINs for one
+application or many."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from hireloop.db import Database, utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import Application
 from hireloop.domain.applications.service import move_application
+from hireloop.domain.messaging.models import Message
 
 PIN_DIGITS = 6
 # Folders whose applications still wait for the candidate to take the interview.
@@ -29,23 +31,37 @@ def pin_expiry(ttl_hours: int, now: datetime | None = None) -> datetime:
     return (now or utcnow()) + timedelta(hours=ttl_hours)
 
 
-def issue_pin(application: Application, ttl_hours: int) -> str:
-    """Give ``application`` a fresh PIN valid for ``ttl_hours``."""
+def issue_pin(application: Application, ttl_hours: int, *, expires: bool = True) -> str:
+    """Give ``application`` a fresh PIN valid for ``ttl_hours``; without ``expires``, a PIN
+    whose lifetime starts only with the invitation (start_pin_clock)."""
     application.pin = new_pin()
-    application.pin_expires_at = pin_expiry(ttl_hours)
+    application.pin_expires_at = pin_expiry(ttl_hours) if expires else None
     return application.pin
+
+
+def start_pin_clock(application: Application, ttl_hours: int) -> None:
+    """An invitation was just sent with the application's PIN: the PIN is valid for
+    ``ttl_hours`` from now, unless it already runs (a PIN with no expiry yet, or one that
+    ran out before the invitation, gets a full lifetime)."""
+    expires = application.pin_expires_at
+    if expires is None or expires <= utcnow():
+        application.pin_expires_at = pin_expiry(ttl_hours)
 
 
 def refresh_pins(
     session: Session, company_id: int, application_ids: list[int], ttl_hours: int, actor: Actor
 ) -> list[Application]:
     """New PINs for the company's applications among ``application_ids``; those in No
-    Response go back to the Inbox, since the candidate can take the interview again."""
+    Response go back to the Inbox, since the candidate can take the interview again. The
+    rows are locked (in id order) until commit, so a sweep or a move of one of them waits
+    for the refresh, or the refresh for them, and none is moved twice."""
     applications = list(
         session.scalars(
-            select(Application).where(
-                Application.company_id == company_id, Application.id.in_(application_ids)
-            )
+            select(Application)
+            .where(Application.company_id == company_id, Application.id.in_(application_ids))
+            .order_by(Application.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     )
     for application in applications:
@@ -58,7 +74,8 @@ def refresh_pins(
 
 def expire_pins(session: Session, *, now: datetime | None = None, limit: int = 1000) -> int:
     """Move applications whose PIN expired while they waited to No Response; returns how
-    many moved. Run periodically by the worker (all companies: a system sweep)."""
+    many moved. Only applications sent an invitation expire: the candidate had a chance
+    to respond. Run periodically by the worker (all companies: a system sweep)."""
     now = now or utcnow()
     due = list(
         session.scalars(
@@ -67,6 +84,11 @@ def expire_pins(session: Session, *, now: datetime | None = None, limit: int = 1
                 Application.pin_expires_at.is_not(None),
                 Application.pin_expires_at <= now,
                 Application.folder.in_(WAITING_FOLDERS),
+                exists().where(
+                    Message.application_id == Application.id,
+                    Message.kind == "invitation",
+                    Message.direction == "outbound",
+                ),
             )
             .order_by(Application.pin_expires_at)
             .limit(limit)

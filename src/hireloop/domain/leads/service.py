@@ -8,11 +8,13 @@ caller's company; every folder move goes through applications.service.move_appli
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hireloop.db import insert_for, on_rollback, utcnow
@@ -25,7 +27,7 @@ from hireloop.domain.applications.models import (
     CustomFolder,
     DocumentTag,
 )
-from hireloop.domain.applications.pins import issue_pin
+from hireloop.domain.applications.pins import issue_pin, start_pin_clock
 from hireloop.domain.applications.service import (
     change_job,
     create_application,
@@ -54,6 +56,7 @@ from hireloop.domain.jobs import campaigns
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.schemas import CvUpload, LabelChange, LeadInput, LeadUpdate
 from hireloop.domain.messaging import automatic
+from hireloop.domain.messaging.models import Message
 from hireloop.domain.messaging.sanitize import clean_html
 from hireloop.domain.resumes.extract import CVValidationError, ExtractionError
 from hireloop.domain.resumes.service import ReadResume, apply_resume, read_resume, store_cv
@@ -108,13 +111,21 @@ def get_campaign(session: Session, company_id: int, campaign_id: int | str) -> J
         raise NotFound(CAMPAIGN_NOT_FOUND) from None
 
 
-def get_lead(session: Session, company_id: int, lead_id: int) -> Application:
-    """The company's lead; NotFound (Talkpush's message) otherwise."""
+def get_lead(
+    session: Session, company_id: int, lead_id: int, *, for_update: bool = False
+) -> Application:
+    """The company's lead; NotFound (Talkpush's message) otherwise. ``for_update`` (every
+    write) locks its row until commit and reads it afresh, so concurrent or retried writes
+    of one lead run one after the other and each sees what the previous one did (SQLite:
+    write transactions begin IMMEDIATE, one at a time, see db.make_engine)."""
     if not 1 <= lead_id <= MAX_ID:  # no such row, and the database could not bind it
         raise NotFound(LEAD_NOT_FOUND)
-    application = session.scalar(
-        select(Application).where(Application.company_id == company_id, Application.id == lead_id)
+    stmt = select(Application).where(
+        Application.company_id == company_id, Application.id == lead_id
     )
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    application = session.scalar(stmt)
     if application is None:
         raise NotFound(LEAD_NOT_FOUND)
     return application
@@ -223,10 +234,17 @@ def _serialize_on_phone(session: Session, company_id: int, phone_e164: str) -> N
     """Two identical phone-only requests at once must not make two candidates (there is no
     unique key on phones): they wait for each other on PostgreSQL. SQLite writes one
     transaction at a time already."""
+    _serialize_on(session, company_id, "phone:" + phone_e164)
+
+
+def _serialize_on(session: Session, company_id: int, key: str) -> None:
+    """Wait until commit for the other transactions that serialize on ``key`` in the
+    company (a PostgreSQL transaction-scoped advisory lock; SQLite writes one transaction
+    at a time already)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
-            text("SELECT pg_advisory_xact_lock(:company, hashtext(:phone))"),
-            {"company": company_id, "phone": "phone:" + phone_e164},
+            text("SELECT pg_advisory_xact_lock(:company, hashtext(:key))"),
+            {"company": company_id, "key": key},
         )
 
 
@@ -261,9 +279,10 @@ def create_lead(
     without one, e.g. a person first sent by phone only). A person who already has a lead
     in this campaign gets no second one: that lead is returned (``created=False``) and
     labelled Duplicate, and nothing else changes (the request's CV, others, labels and
-    contact data are not used). A new lead goes to the Inbox with a PIN, its CV (read
-    before the locks; an unusable CV fails the request, with nothing written, unless it
-    is a duplicate), the requested labels, the Duplicate label when the person has leads
+    contact data are not used). A new lead goes to the Inbox with a PIN (its lifetime
+    starting once an invitation is queued), its CV (read before the locks; an unusable
+    CV fails the request, with nothing written, unless it is a duplicate), the requested
+    labels, the Duplicate label when the person has leads
     in other campaigns, and the campaign's invitation (automatic.on_lead_created). A
     known person's new lead fills what they lack (email, phone, referrer).
     """
@@ -341,7 +360,9 @@ def create_lead(
         _fill_missing(candidate, email, raw_phone, phone_e164, referrer)
 
     application.others = others
-    issue_pin(application, pin_ttl_hours)
+    # The PIN's lifetime starts with an invitation: a lead never invited does not expire
+    # into No Response (see below).
+    issue_pin(application, pin_ttl_hours, expires=False)
     if data.labels is not None:
         label_service.apply_labels(
             session, application, actor, add=data.labels.add, remove=data.labels.remove
@@ -362,7 +383,25 @@ def create_lead(
         label_service.add_automatic_label(session, application, label_service.DUPLICATE)
     session.flush()
     automatic.on_lead_created(session, application)
+    if _invited(session, application):
+        start_pin_clock(application, pin_ttl_hours)
     return LeadResult(lead_view(session, application), created=True)
+
+
+def _invited(session: Session, application: Application) -> bool:
+    """Whether an invitation was queued for the lead."""
+    return (
+        session.scalar(
+            select(Message.id)
+            .where(
+                Message.application_id == application.id,
+                Message.kind == "invitation",
+                Message.direction == "outbound",
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _fill_missing(
@@ -415,7 +454,7 @@ def update_lead(
     email and phone, the lead's source, others (merged key by key) and labels. All or
     nothing: every value is checked, and every label name must exist, before anything
     changes."""
-    application = get_lead(session, company.id, lead_id)
+    application = get_lead(session, company.id, lead_id, for_update=True)
     candidate = session.get(Candidate, application.candidate_id)
     job = session.get(Job, application.job_id)
     assert candidate is not None and job is not None
@@ -432,6 +471,8 @@ def update_lead(
     if data.email is not None and email is None:
         raise Invalid("email can't be blank.", details={"email": "can't be blank"})
     if email and email != candidate.email:
+        # Two edits giving one email to two people at once: the second waits and sees it.
+        serialize_on_email(session, company.id, email)
         taken = session.scalar(
             select(Candidate.id).where(
                 Candidate.company_id == company.id,
@@ -554,7 +595,7 @@ def change_status(
             f"Unknown status {action!r}: use {', '.join(STATUS_ACTIONS)}.",
             details={"status": "unknown"},
         )
-    application = get_lead(session, company_id, lead_id)
+    application = get_lead(session, company_id, lead_id, for_update=True)
     custom_id: int | None = None
     if folder == "custom":
         if not folder_name or not folder_name.strip():
@@ -568,14 +609,19 @@ def change_status(
     move_application(
         session, application, folder, actor, reason=_reason(reason), custom_folder_id=custom_id
     )
+    _record_completion(session, application)
     if moved:
-        if folder == "completed" and application.completed_at is None:
-            application.completed_at = utcnow()
-        session.flush()
-        if folder == "completed":
-            automatic.on_interview_completed(session, application)
         automatic.on_moved(session, application, notify=notify)
     return lead_view(session, application)
+
+
+def _record_completion(session: Session, application: Application) -> None:
+    """A lead in Completed without a completion time completes now: the time is recorded
+    and the completion message goes out, once (not when the lead comes back later)."""
+    if application.folder == "completed" and application.completed_at is None:
+        application.completed_at = utcnow()
+        session.flush()
+        automatic.on_interview_completed(session, application)
 
 
 def _reason(reason: str | None) -> str | None:
@@ -590,14 +636,15 @@ def move_lead(
     *,
     folder: str,
     custom_folder_id: int | None = None,
-    campaign_id: int | None = None,
+    campaign_id: int | str | None = None,
     reason: str | None = None,
 ) -> LeadView:
     """``PUT /campaign_invitations/{id}/move``: into a folder of the same or another
     campaign of the company. Never into the Inbox (Forbidden). A custom folder must be a
     default one or associated with the target campaign. The person must not already have
-    a lead in the target campaign (Conflict)."""
-    application = get_lead(session, company_id, lead_id)
+    a lead in the target campaign (Conflict). A move into Completed records the completion
+    as ``complete`` does."""
+    application = get_lead(session, company_id, lead_id, for_update=True)
     target = get_campaign(
         session, company_id, application.job_id if campaign_id is None else campaign_id
     )
@@ -613,13 +660,17 @@ def move_lead(
                 f"Campaign {target.id} is archived and takes no new candidates.",
                 details={"campaign_id": "archived"},
             )
+        # Two leads of one person moved into one campaign at once: the second waits here
+        # and finds the first one there.
+        _serialize_on(session, company_id, f"lead:{target.id}:{application.candidate_id}")
         other = find_application(session, target.id, application.candidate_id)
         if other is not None:
-            raise Conflict(
-                f"The candidate already has a lead ({other.id}) in campaign {target.id}.",
-                details={"campaign_id": "the candidate is already in this campaign"},
-            )
-        change_job(session, application, target, actor, reason=_reason(reason))
+            raise _already_in(target, other.id)
+        try:
+            with session.begin_nested():  # a lead added to the campaign meanwhile
+                change_job(session, application, target, actor, reason=_reason(reason))
+        except IntegrityError:
+            raise _already_in(target, None) from None
     move_application(
         session,
         application,
@@ -628,7 +679,16 @@ def move_lead(
         reason=_reason(reason),
         custom_folder_id=custom_folder_id if folder == "custom" else None,
     )
+    _record_completion(session, application)
     return lead_view(session, application)
+
+
+def _already_in(target: Job, other_id: int | None) -> Conflict:
+    lead = f" ({other_id})" if other_id is not None else ""
+    return Conflict(
+        f"The candidate already has a lead{lead} in campaign {target.id}.",
+        details={"campaign_id": "the candidate is already in this campaign"},
+    )
 
 
 # --- Assignment -----------------------------------------------------------------------------
@@ -642,7 +702,7 @@ def reassign_lead(
     user), continuing after the last automatic or manual assignment in that campaign."""
     if not assignee_email or not assignee_email.strip():
         raise Invalid("assignee_email is required.", details={"assignee_email": "is required"})
-    application = get_lead(session, company_id, lead_id)
+    application = get_lead(session, company_id, lead_id, for_update=True)
     automatic_pick = assignee_email.strip().lower() == "automatic"
     if automatic_pick:
         user = _next_assignee(session, company_id, application.job_id)
@@ -687,6 +747,8 @@ def _next_assignee(session: Session, company_id: int, job_id: int) -> User:
             "No active manager can take this campaign's leads.",
             details={"assignee_email": "no manager available for automatic assignment"},
         )
+    # Automatic assignments in one campaign at once take turns: each sees the last one.
+    _serialize_on(session, company_id, f"assign:{job_id}")
     last = session.scalar(
         select(ApplicationEvent.data)
         .where(
@@ -719,8 +781,9 @@ def attach_document(
     tag_name: str | None = None,
 ) -> tuple[File, DocumentTag]:
     """Attach a file (at most 10 MB) to the lead under a document tag: ``tag_id`` wins
-    and must exist; else ``tag_name``, created when the company lacks it."""
-    application = get_lead(session, company_id, lead_id)
+    and must exist; else ``tag_name``, created when the company lacks it. The same bytes
+    under the same tag again (a retry) return the file already attached."""
+    application = get_lead(session, company_id, lead_id, for_update=True)
     if upload is None:
         raise Invalid("file is required.", details={"file": "is required"})
     if not upload.data:
@@ -742,6 +805,18 @@ def attach_document(
             "document_tag_id or document_tag_name is required.",
             details={"document_tag_id": "document_tag_id or document_tag_name is required"},
         )
+    existing = session.scalar(
+        select(File)
+        .where(
+            File.application_id == application.id,
+            File.document_tag_id == tag.id,
+            File.sha256 == hashlib.sha256(upload.data).hexdigest(),
+        )
+        .order_by(File.id)
+        .limit(1)
+    )
+    if existing is not None:
+        return existing, tag
     blob = storage.put(upload.data, prefix=f"company-{company_id}/documents")
     on_rollback(session, lambda: storage.delete(blob.key))
     file = File(

@@ -29,7 +29,7 @@ from hireloop.domain.actor import Actor
 from hireloop.domain.applications import labels as labels_service
 from hireloop.domain.applications.folders import is_campaign_folder
 from hireloop.domain.applications.models import Application
-from hireloop.domain.applications.pins import refresh_pins
+from hireloop.domain.applications.pins import refresh_pins, start_pin_clock
 from hireloop.domain.applications.service import get_application, move_application
 from hireloop.domain.companies import accounts
 from hireloop.domain.ids import is_ascii_digits
@@ -444,12 +444,17 @@ def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Re
         )
         return redirect(request, back, flash="cv_pins")
     if action == "invite":
-        done, skipped = _each(
-            applications,
-            lambda a: bool(
-                send_campaign_message(session, a, "invitation", job=_job_of(session, scope, a))
-            ),
-        )
+        ttl_hours = settings_of(request).pin_ttl_hours
+
+        def invite(application: Application) -> bool:
+            if not send_campaign_message(
+                session, application, "invitation", job=_job_of(session, scope, application)
+            ):
+                return False
+            start_pin_clock(application, ttl_hours)  # the PIN's lifetime starts now
+            return True
+
+        done, skipped = _each(applications, invite)
         if not done:
             return redirect(request, back, flash="cv_not_invited")
         return redirect(request, back, flash="cv_some_skipped" if skipped else "cv_invited")
