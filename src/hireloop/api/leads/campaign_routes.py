@@ -39,6 +39,7 @@ from hireloop.domain.jobs.campaign import (
 from hireloop.domain.jobs.models import CAMPAIGN_TYPES, OPEN_STATUSES, Job
 from hireloop.domain.leads import service as leads_service
 from hireloop.errors import Invalid, NotFound
+from hireloop.web.queries import is_public
 
 router = APIRouter(prefix=PREFIX, tags=["Leads (Talkpush): campaigns"])
 
@@ -72,7 +73,11 @@ def _salary(job: Job, settings: dict[str, Any]) -> str | None:
 def campaign_json(job: Job, company: Company, base_url: str) -> dict[str, Any]:
     """A campaign as the reference's ``campaign_response_body``."""
     settings = job.campaign_settings or {}
-    page = f"{career_page_url(base_url, company.slug)}/jobs/{job.public_id}"
+    # The hosted career page only while the career site shows it (a published, open job
+    # offer): other campaign types, drafts, paused or closed offers have no page to link.
+    page = None
+    if is_public(job):
+        page = f"{career_page_url(base_url, company.slug)}/jobs/{job.public_id}"
     return {
         "id": job.id,
         "campaign_title": campaign_title_of(job),
@@ -94,7 +99,7 @@ def campaign_json(job: Job, company: Company, base_url: str) -> dict[str, Any]:
         "created_at": timestamp(job.created_at),
         "updated_at": timestamp(job.updated_at),
         "landing_page_url": settings.get("landing_page_url") or page,
-        "apply_url": settings.get("apply_url") or f"{page}/apply",
+        "apply_url": settings.get("apply_url") or (f"{page}/apply" if page else None),
         "head_count": job.potential_hires_count,
         "role_type": settings.get("role_type"),
         "shift_type": settings.get("shift_type"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 
 from hireloop.api.deps import SessionDep
 from hireloop.api.leads.auth import PREFIX, LeadsKeyDep
@@ -20,7 +21,7 @@ from hireloop.domain.applications import document_tags, folders, labels, reasons
 from hireloop.domain.companies import managers
 from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.pagination import Page
-from hireloop.errors import Invalid
+from hireloop.errors import Conflict, Invalid
 
 router = APIRouter(prefix=PREFIX, tags=["Leads (Talkpush): company"])
 
@@ -93,9 +94,16 @@ def create_folder(key: LeadsKeyDep, session: SessionDep, payload: PayloadDep) ->
     raw = data.get("default")
     blank = raw is None or (isinstance(raw, str) and not raw.strip())
     default = False if blank else _flag(raw, "folder.default")
-    folder = folders.create_custom_folder(
-        session, key.company_id, data.get("folder_name"), default=default
-    )
+    name = data.get("folder_name")
+    try:
+        # A savepoint: a concurrent create of the same name (any case) fails this insert
+        # alone, on the unique index of (company_id, lower(name)), and answers 409 as the
+        # check before it does.
+        with session.begin_nested():
+            folder = folders.create_custom_folder(session, key.company_id, name, default=default)
+    except IntegrityError:
+        clean = folders.clean_folder_name(name)
+        raise Conflict(f"A folder with name {clean} already exists.") from None
     return {
         "message": "Custom Folder was created successfully",
         "folder": custom_folder_json(folder),

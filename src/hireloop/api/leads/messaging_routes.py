@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from hireloop.api.deps import SessionDep
 from hireloop.api.leads.auth import PREFIX, LeadsKeyDep
+from hireloop.api.leads.company_routes import paging
 from hireloop.api.leads.payload import Payload, PayloadDep
 from hireloop.domain.applications.service import get_application
 from hireloop.domain.messaging import library
@@ -75,14 +76,24 @@ def _scalar(value: object) -> str | None:
 
 
 def _template_fields(payload: Payload) -> dict[str, Any]:
-    """The template attributes sent, top level or wrapped in ``message_template``."""
-    source = payload.get("message_template")
-    data: dict[str, Any] = source if isinstance(source, dict) else payload
-    fields = {f: _scalar(data[f]) for f in _TEMPLATE_FIELDS if f in data}
-    if "settings" in data:
-        fields["settings"] = data["settings"]
-    if "quick_reply" in data:
-        fields["quick_reply"] = _flag(data["quick_reply"], "quick_reply")
+    """The template attributes sent, in ``message_template`` or at the top level, merged
+    key by key: a field sent in both is read from ``message_template``, except
+    ``quick_reply``, which must then say the same in both (422 otherwise)."""
+    wrapped = payload.get("message_template")
+    sources = [payload, wrapped] if isinstance(wrapped, dict) else [payload]
+    fields: dict[str, Any] = {}
+    for data in sources:
+        fields.update({f: _scalar(data[f]) for f in _TEMPLATE_FIELDS if f in data})
+        if "settings" in data:
+            fields["settings"] = data["settings"]
+        if "quick_reply" in data:
+            flag = _flag(data["quick_reply"], "quick_reply")
+            if fields.setdefault("quick_reply", flag) != flag:
+                raise Unprocessable(
+                    "quick_reply is sent twice with different values.",
+                    code="validation_failed",
+                    details={"quick_reply": "differs between the top level and message_template"},
+                )
     return fields
 
 
@@ -154,19 +165,19 @@ def send_message(session: SessionDep, key: LeadsKeyDep, payload: PayloadDep) -> 
 
 @router.get(f"{PREFIX}/messaging/templates", summary="List message templates")
 def list_templates(session: SessionDep, key: LeadsKeyDep, payload: PayloadDep) -> JSONResponse:
-    page = library.list_templates(
+    page, per_page = paging(payload)  # as every paged list of the face
+    result = library.list_templates(
         session,
         key.company_id,
         name=_scalar(payload.get("name")),
         type=_scalar(payload.get("type")),
         category=_scalar(payload.get("category")),
-        page=_int(payload.get("page"), "page", default=1) or 1,
-        per_page=_int(payload.get("per_page"), "per_page", default=library.DEFAULT_PER_PAGE)
-        or library.DEFAULT_PER_PAGE,
+        page=page,
+        per_page=per_page,
     )
     return JSONResponse(
-        {"message_templates": [_template(t) for t in page.items]},
-        headers={"X-Total-Count": str(page.total), "X-Page-Count": str(page.total_pages)},
+        {"message_templates": [_template(t) for t in result.items]},
+        headers={"X-Total-Count": str(result.total), "X-Page-Count": str(result.total_pages)},
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,7 +37,16 @@ FOLDERS = (
 
 class CustomFolder(Base):
     __tablename__ = "custom_folders"
-    __table_args__ = (UniqueConstraint("company_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "name"),
+        # One name in any case (migration 0013): "Pool" and "pool" are one folder.
+        Index(
+            "uq_custom_folders_company_id_lower_name",
+            "company_id",
+            text("lower(name)"),
+            unique=True,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))

@@ -35,7 +35,7 @@ from hireloop.domain.ids import MAX_ID
 from hireloop.domain.jobs.models import CAMPAIGN_TYPES, JOB_STATUSES, Job
 from hireloop.domain.messaging.sanitize import check_template_html
 from hireloop.domain.messaging.sms import normalize_newlines
-from hireloop.domain.messaging.tokens import unknown_tokens
+from hireloop.domain.messaging.tokens import unknown_tokens, written_as
 from hireloop.errors import Invalid, NotFound, Unprocessable
 
 # Languages the interview transcription supports (ISO 639-1; "tl" is Tagalog).
@@ -486,38 +486,39 @@ def parse_campaign_fields(data: Any, prefix: str = "campaign") -> CampaignFields
     return fields
 
 
-def _token_label(token: str) -> str:
-    """``@name`` for an unknown name, a misspelled token as written."""
-    return f"@{token}" if token.isidentifier() else token
-
-
 def check_messages(settings: MessagingSettings, prefix: str = "messages") -> dict[str, Any]:
     """The document to store: HTML cleaned, scripts refused (Invalid), unknown tokens
-    refused (Unprocessable ``invalid_tokens``), all checked before anything is kept."""
+    refused (Unprocessable ``invalid_tokens``: ``invalid_tokens`` lists the bare names,
+    the messages name each token as the client wrote it, ``{{x}}``, ``<%= @x %>`` or
+    ``@x``), all checked before anything is kept."""
     doc = settings.model_dump(mode="json")
-    bad: dict[str, None] = {}
+    bad: dict[str, str] = {}  # name -> as first written
     details: dict[str, str] = {}
     for kind in MESSAGE_KINDS:
         block = doc[kind]
         written = block["email_html"]
         block["email_html"] = check_template_html(written, f"{prefix}.{kind}.email_html")
         for field in ("sms", "email_subject", "email_html"):
+            text, html = block[field], False
             if field == "email_html":
                 # As written, then as the email shows it (entities decoded: &#64;x is @x).
-                unknown = unknown_tokens(written) or unknown_tokens(block[field], html=True)
+                text = written
+                unknown = unknown_tokens(written)
+                if not unknown:
+                    text, html = block[field], True
+                    unknown = unknown_tokens(text, html=True)
             else:
-                unknown = unknown_tokens(block[field])
+                unknown = unknown_tokens(text)
             if unknown:
-                details[f"{prefix}.{kind}.{field}"] = "unknown tokens: " + ", ".join(
-                    _token_label(t) for t in unknown
-                )
-                bad.update(dict.fromkeys(unknown))
+                labels = [written_as(text, t, html=html) for t in unknown]
+                details[f"{prefix}.{kind}.{field}"] = "unknown tokens: " + ", ".join(labels)
+                for name, label in zip(unknown, labels, strict=True):
+                    bad.setdefault(name, label)
     if bad:
-        names = list(bad)
         raise Unprocessable(
-            "Unknown token(s): " + ", ".join(_token_label(t) for t in names),
+            "Unknown token(s): " + ", ".join(bad.values()),
             code="invalid_tokens",
-            data={"invalid_tokens": names},
+            data={"invalid_tokens": list(bad)},
             details=details,
         )
     return doc
@@ -581,17 +582,43 @@ def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _question_key(q: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes a question sent without id the stored one: its text, answer type and
+    options (compared as saved: trimmed, the default answer type when none is sent)."""
+
+    def trim(value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
+
+    options = q.get("options") or []
+    return (
+        trim(q.get("text")),
+        trim(q.get("answer_type")) or "audio_text",
+        tuple(trim(o) for o in options) if isinstance(options, list) else options,
+    )
+
+
 def merge_questions(old: list[dict[str, Any]], new: Any) -> Any:
     """A question sent again (same id) without ``audio_file_id`` keeps its audio prompt,
     and keeps its number whatever is sent; a new question's number is left to
-    number_questions."""
+    number_questions. A question sent without id that is a stored one (same text, answer
+    type and options; each stored question taken once, in order, and not one whose id is
+    sent) is that question: it keeps its id, number and audio prompt, so sending the same
+    script again (a retry) changes nothing."""
     if not isinstance(new, list):
         return new
     stored = {q.get("id"): q for q in old if isinstance(q, dict) and q.get("id") is not None}
+    sent_ids = {q.get("id") for q in new if isinstance(q, dict) and isinstance(q.get("id"), str)}
+    unclaimed = [q for key, q in stored.items() if key not in sent_ids]
     out = []
     for q in new:
         if isinstance(q, dict):
             key = q.get("id")
+            if key is None or key == "":
+                match = next((s for s in unclaimed if _question_key(s) == _question_key(q)), None)
+                if match is not None:
+                    unclaimed.remove(match)
+                    q = {**q, "id": match["id"]}
+                    key = match["id"]
             before = stored.get(key) if isinstance(key, str) else None
             q = {**q, "number": before.get("number") if before else None}
             if before is not None and "audio_file_id" not in q:

@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hireloop.db import LIKE_ESCAPE, contains_pattern
+from hireloop.domain.ids import MAX_ID
 from hireloop.domain.messaging import tokens
 from hireloop.domain.messaging.models import MessageTemplate
 from hireloop.domain.messaging.sanitize import check_template_html
@@ -140,7 +141,14 @@ def list_templates(
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
+def _is_row_id(value: int) -> bool:
+    """Whether ``value`` can be a row id (the database cannot bind a larger integer)."""
+    return 1 <= value <= MAX_ID
+
+
 def get_template(session: Session, company_id: int, template_id: int) -> MessageTemplate:
+    if not _is_row_id(template_id):
+        raise NotFound("Template not found.")
     template = session.scalar(
         select(MessageTemplate).where(
             MessageTemplate.company_id == company_id,
@@ -155,6 +163,8 @@ def get_template(session: Session, company_id: int, template_id: int) -> Message
 
 def _library_entry(session: Session, company_id: int, entry_id: int) -> MessageTemplate:
     """A template or a quick reply of the company (one id space)."""
+    if not _is_row_id(entry_id):
+        raise NotFound("Template not found.")
     entry = session.scalar(
         select(MessageTemplate).where(
             MessageTemplate.company_id == company_id, MessageTemplate.id == entry_id
@@ -180,6 +190,8 @@ def list_quick_replies(session: Session, company_id: int) -> list[MessageTemplat
 
 
 def get_quick_reply(session: Session, company_id: int, quick_reply_id: int) -> MessageTemplate:
+    if not _is_row_id(quick_reply_id):
+        raise NotFound("Quick Reply not found")
     quick_reply = session.scalar(
         select(MessageTemplate).where(
             MessageTemplate.company_id == company_id,

@@ -75,6 +75,17 @@ def find_tokens(text: str) -> list[str]:
     return list(dict.fromkeys(_name(match) for match in _PATTERN.finditer(text or "")))
 
 
+def written_as(text: str, name: str, *, html: bool = False) -> str:
+    """How the token ``name`` is first written in ``text`` (``{{name}}``, ``<%= @name %>``
+    or ``@name``); ``name`` itself when no token of that name is (a misspelled token, as
+    unknown_tokens gives it, is written so already). ``html``: as in unknown_tokens."""
+    text = unescape(text or "") if html else text or ""
+    for match in _PATTERN.finditer(text):
+        if _name(match) == name:
+            return match.group(0)
+    return name
+
+
 def unknown_tokens(text: str, *, html: bool = False) -> list[str]:
     """What a template may not use: the names of unknown tokens (``bogus`` for
     ``{{bogus}}``), then each misspelled token as written (``{{candidate-name}}``,
