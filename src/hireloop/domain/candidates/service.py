@@ -61,12 +61,22 @@ def check_lengths(values: Mapping[str, Any], *, names: Mapping[str, str] | None 
     else), when a text value is longer than its candidates column holds."""
     for field, value in values.items():
         limit = TEXT_LIMITS.get(field)
-        if limit is not None and isinstance(value, str) and len(value) > limit:
+        if limit is None or not isinstance(value, str):
+            continue
+        problem = None
+        if len(value) > limit:
+            problem = f"is too long (at most {limit} characters)"
+        elif field in _KEYED_NAMES and len(name_key(value)) > limit:
+            # Its matching key (name_key) has a column of the same size, and folding can
+            # lengthen a name: "ß" is "ss", "ﬃ" is "ffi".
+            problem = f"is too long (at most {limit} characters once case is folded)"
+        if problem is not None:
             name = (names or {}).get(field, field)
-            raise Invalid(
-                f"{name} is too long (at most {limit} characters)",
-                details={name: f"is too long (at most {limit} characters)"},
-            )
+            raise Invalid(f"{name} {problem}", details={name: problem})
+
+
+# Names stored with a matching key of the same length (first_name_key, last_name_key).
+_KEYED_NAMES = frozenset({"first_name", "last_name"})
 
 
 def _apply(candidate: Candidate, data: CandidateData, default_region: str | None) -> None:
