@@ -16,12 +16,15 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
+import idna
+
 _DEFAULT_PORTS = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
 
 
 class SmtpError(Exception):
-    """Sending failed. ``permanent`` when the server refused every recipient for good
-    (5xx): trying again will not help."""
+    """Sending failed. ``permanent`` when trying again will not help: the server refused
+    every recipient or the message for good (5xx), or an address needs
+    SMTPUTF8, which the server lacks."""
 
     def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)
@@ -97,8 +100,37 @@ def build_email(
     return email
 
 
+def _ascii_address(address: Address) -> Address:
+    """``address`` with its domain in its ASCII (IDNA) form (``ana@bücher.de`` ->
+    ``ana@xn--bcher-kva.de``), for a server without SMTPUTF8. A permanent SmtpError when
+    the part before the ``@`` is not ASCII: only an SMTPUTF8 server can take it."""
+    if address.addr_spec.isascii():
+        return address
+    if not address.username.isascii():
+        raise SmtpError(
+            f"The address {address.addr_spec} has non-ASCII characters before the @: the "
+            "mail server does not support them (no SMTPUTF8).",
+            permanent=True,
+        )
+    try:
+        domain = idna.encode(address.domain, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise SmtpError(f"Invalid domain in {address.addr_spec}: {exc}", permanent=True) from exc
+    return Address(display_name=address.display_name, username=address.username, domain=domain)
+
+
+def _ascii_addresses(email: EmailMessage) -> None:
+    for name in ("From", "To"):
+        header = email[name]
+        if header is not None and not all(a.addr_spec.isascii() for a in header.addresses):
+            addresses = tuple(_ascii_address(a) for a in header.addresses)
+            email.replace_header(name, addresses)  # type: ignore[arg-type]
+
+
 def send_email(server: SmtpServer, email: EmailMessage) -> None:
-    """Deliver ``email`` in one SMTP session. Raises ``SmtpError`` on any failure."""
+    """Deliver ``email`` in one SMTP session. Raises ``SmtpError`` on any failure before
+    the server accepted the message; once it did, a failing QUIT is no error (the email
+    was sent: sending it again would duplicate it)."""
     context = ssl.create_default_context()
     try:
         client: smtplib.SMTP
@@ -108,18 +140,42 @@ def send_email(server: SmtpServer, email: EmailMessage) -> None:
             )
         else:
             client = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
-        with client:
+    except (smtplib.SMTPException, OSError) as exc:
+        raise SmtpError(f"{type(exc).__name__}: {exc}") from exc
+    try:
+        client.ehlo()
+        if server.security == "starttls":
+            client.starttls(context=context)
             client.ehlo()
-            if server.security == "starttls":
-                client.starttls(context=context)
-                client.ehlo()
-            if server.username:
-                client.login(server.username, server.password or "")
-            client.send_message(email)
+        if server.username:
+            client.login(server.username, server.password or "")
+        if not client.has_extn("smtputf8"):
+            _ascii_addresses(email)
+        client.send_message(email)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         raise SmtpError(
             f"recipients refused: {exc.recipients}", permanent=all(500 <= c < 600 for c in codes)
         ) from exc
+    except smtplib.SMTPDataError as exc:
+        # A refusal of the message itself: a 5xx is final.
+        raise SmtpError(
+            f"{type(exc).__name__}: {exc}", permanent=500 <= exc.smtp_code < 600
+        ) from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise SmtpError(f"{type(exc).__name__}: {exc}", permanent=True) from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise SmtpError(f"{type(exc).__name__}: {exc}") from exc
+    except (UnicodeError, ValueError) as exc:
+        # A user name or password smtplib cannot send (AUTH is ASCII only), a header it
+        # cannot encode: a configuration error, saved on the message like a refused login.
+        raise SmtpError(f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        _close(client)
+
+
+def _close(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()

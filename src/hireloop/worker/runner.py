@@ -37,12 +37,9 @@ class Worker:
         )
         self._stop = threading.Event()
         self._relay = threading.Thread(target=self._relay_loop, name="outbox-relay", daemon=True)
-        # Google Sheets / Forms feeding campaigns: only with a service account configured.
-        self._sheets = (
-            threading.Thread(target=self._sheets_loop, name="sheets-sync", daemon=True)
-            if settings.google_service_account_file
-            else None
-        )
+        # Google Sheets / Forms feeding campaigns: read with the service account; without
+        # a usable one the thread records why on the linked sheets and ends.
+        self._sheets = threading.Thread(target=self._sheets_loop, name="sheets-sync", daemon=True)
 
     def _relay_loop(self) -> None:
         next_sweep = 0.0
@@ -85,14 +82,23 @@ class Worker:
         from hireloop.domain.intake.sheets import sync_all_due
         from hireloop.integrations.google_sheets import GoogleSheetsClient
 
-        assert self.settings.google_service_account_file is not None
+        if not self.settings.google_service_account_file:
+            self._sheets_unusable(
+                "Google Sheets are not configured on this server "
+                "(HIRELOOP_GOOGLE_SERVICE_ACCOUNT_FILE): linked sheets are not read."
+            )
+            return
         try:
             client = GoogleSheetsClient.from_service_account_file(
                 self.settings.google_service_account_file,
                 base_url=self.settings.google_sheets_base_url,
             )
-        except Exception:  # noqa: BLE001 - a broken key file must not stop the worker
+        except Exception as exc:  # noqa: BLE001 - a broken key file must not stop the worker
             log.exception("Google Sheets sync disabled: the service account file is unusable")
+            self._sheets_unusable(
+                "Google Sheets sync is disabled: the service account file "
+                f"(HIRELOOP_GOOGLE_SERVICE_ACCOUNT_FILE) is unusable ({type(exc).__name__}: {exc})."
+            )
             return
         with client:
             while not self._stop.is_set():
@@ -102,25 +108,35 @@ class Worker:
                     log.exception("Google Sheets sync failed")
                 self._stop.wait(self.settings.sheets_poll_seconds)
 
+    def _sheets_unusable(self, reason: str) -> None:
+        """No sheet can be read: the reason goes on every linked sheet (``last_error``)."""
+        from hireloop.domain.intake.sheets import record_not_readable
+
+        try:
+            count = record_not_readable(self.db, reason)
+        except Exception:  # noqa: BLE001 - a database hiccup must not stop the worker
+            log.exception("could not record why Google Sheets are not read")
+            return
+        if count:
+            log.warning("%d linked Google Sheet(s) not read: %s", count, reason)
+
     def start(self) -> None:
         """Start in the background (used by ``hireloop serve``)."""
         self._relay.start()
-        if self._sheets is not None:
-            self._sheets.start()
+        self._sheets.start()
         self.consumer.start()
 
     def stop(self) -> None:
         self._stop.set()
         self.consumer.stop(graceful=True)
         self._relay.join(timeout=10)
-        if self._sheets is not None and self._sheets.is_alive():
+        if self._sheets.is_alive():
             self._sheets.join(timeout=10)
 
     def run(self) -> None:
         """Run in the foreground until SIGINT/SIGTERM (used by ``hireloop worker``)."""
         self._relay.start()
-        if self._sheets is not None:
-            self._sheets.start()
+        self._sheets.start()
         try:
             self.consumer.run()
         finally:

@@ -144,8 +144,15 @@ def add_sheet(
     if sheet_name is not None and not isinstance(sheet_name, str):
         raise Invalid("sheet_name must be a string.", details={"sheet_name": "must be a string"})
     job = get_campaign(session, key.company_id, campaign_id)
-    source = sheets.add_sheet_source(session, key.company, job, url, sheet_name=sheet_name)
     share_with = service_account_email(_settings(request).google_service_account_file)
+    if share_with is None:
+        # No worker would ever read the sheet: say so now rather than link it silently.
+        raise Invalid(
+            "Google Sheets are not configured on this server: it needs a Google service "
+            "account (HIRELOOP_GOOGLE_SERVICE_ACCOUNT_FILE) to read spreadsheets.",
+            details={"url": "Google Sheets are not configured"},
+        )
+    source = sheets.add_sheet_source(session, key.company, job, url, sheet_name=sheet_name)
     return JSONResponse(sheet_json(source, share_with), status_code=201)
 
 

@@ -128,12 +128,21 @@ def code_page_for(country: str | None) -> str:
     return COUNTRY_CODE_PAGES.get((country or "").strip().upper(), DEFAULT_CODE_PAGE)
 
 
+# Codecs Python counts as text encodings that no file is saved in: they transform text
+# (escapes, domain names) rather than store it.
+_NOT_FILE_ENCODINGS = frozenset(
+    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "undefined"}
+)
+
+
 def checked_encoding(name: str) -> str:
     """The canonical name of a text encoding the user stated; Invalid for an unknown one
-    (or a codec that is not a text encoding, such as base64)."""
+    (or a codec that is not a file's text encoding, such as base64, rot13 or punycode)."""
     try:
         info = codecs.lookup(name.strip())
         "".encode(info.name)  # LookupError for bytes-to-bytes codecs
+        if info.name in _NOT_FILE_ENCODINGS or not getattr(info, "_is_text_encoding", True):
+            raise LookupError(info.name)
     except (LookupError, ValueError, TypeError):
         raise Invalid(
             f"Unknown encoding {name.strip()[:40]!r}: use a name such as utf-8, cp1252, "
@@ -159,8 +168,9 @@ def decode_bytes(
         name = checked_encoding(encoding)
         try:
             text = data.decode(name)
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
+        except UnicodeError as exc:  # a decoding error, or what a codec raises instead
+            start = exc.start if isinstance(exc, UnicodeDecodeError) else len(data)
+            line = data.count(b"\n", 0, start) + 1
             raise Invalid(
                 f"The file is not valid {name}: the bytes on line {line} cannot be read in "
                 f"that encoding. Choose the encoding the file was saved in, or {SAVE_AS_UTF8}.",

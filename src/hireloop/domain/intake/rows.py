@@ -28,7 +28,7 @@ NEUTRALIZER = "'"
 # A lone placeholder ("-", "+", "@", "=") or a phone-like value: digits, spaces and
 # + - ( ) . / only (at most arithmetic on numbers: no function, no reference, no link).
 _INERT = re.compile(r"[-+=@]|[0-9 +\-()./]+")
-MAX_NAME = 200  # candidates.first_name / last_name / referrer_name
+MAX_NAME = 200  # candidates.first_name / last_name / referrer_name and the name keys
 MAX_PHONE = 50  # candidates.phone: a phone that is not a number is kept as typed
 MAX_CELL = 2000  # any other stored cell (others[...])
 
@@ -207,7 +207,7 @@ def build_row(
     # channel) but does not block the lead.
     referee_email = _or_none(clean_email, referrer_email)
     referee_phone = _or_none(clean_phone, referrer_phone, region)
-    return IntakeRow(
+    intake = IntakeRow(
         row=row,
         first_name=first,
         last_name=last,
@@ -219,6 +219,12 @@ def build_row(
         referrer_phone=referee_phone,
         others=others or {},
     )
+    # A name's key can be longer than the name (``ß`` case-folds to ``ss``, ``ﬃ`` to
+    # ``ffi``): a key that would not fit its column refuses the row, not the import.
+    for label, key in (("First name", intake.first_name_key), ("Last name", intake.last_name_key)):
+        if len(key) > MAX_NAME:
+            raise RowInvalid(f"{label} is longer than {MAX_NAME} characters once normalized")
+    return intake
 
 
 def _or_none(clean: Any, *args: Any) -> str | None:
