@@ -290,3 +290,35 @@ def test_other_drive_links_are_refused() -> None:
     ]:
         with pytest.raises(Invalid, match="Not a Google Sheets link"):
             spreadsheet_id_from_url(url)
+
+
+def test_a_known_person_answering_after_a_deletion_is_not_taken_for_the_last_row(
+    db: Database, fake: FakeGoogleSheets, client: GoogleSheetsClient
+) -> None:
+    # The last row imported is known by its fingerprint, not by its person: a response
+    # from someone the company already has, landing on the last row's number after a
+    # deletion, is read (here Ana, already in the campaign, answering again).
+    rows = [
+        HEADER,
+        _row("10:00:00", "Ana Cruz", "ana@example.com"),
+        _row("10:01:00", "Spam Bot", "spam@example.com"),
+        _row("10:02:00", "Ben Reyes", "ben@example.com"),
+    ]
+    fake.sheet(SHEET_ID, rows)
+    source_id, job_id = _link(db)
+    assert sync_all_due(db, client, ttl_hours=1) == 3
+    assert _source(db, source_id).last_row_digest is not None
+    del rows[2]
+    rows.append(_row("11:00:00", "Ana Cruz", "ana@example.com"))
+    assert sync_all_due(db, client, ttl_hours=1) == 1
+    with db.unit_of_work() as session:
+        run = session.scalars(select(ImportRun).order_by(ImportRun.id.desc())).first()
+        assert run is not None
+        assert (run.processed_rows, run.duplicate_count) == (1, 1)
+    assert _source(db, source_id).last_row == 4
+    # An edit of the last row imported (same person): nothing is imported again.
+    rows[3] = _row("11:00:00", "Ana Cruz", "ana@example.com ")
+    rows[3][1] = "Ana  Cruz"
+    assert sync_all_due(db, client, ttl_hours=1) == 0
+    assert _source(db, source_id).last_error is None
+    assert _names(db, job_id) == ["Ana", "Spam", "Ben"]

@@ -59,6 +59,9 @@ class SheetSource(Base):
     sheet_name: Mapped[str | None] = mapped_column(String(200))
     # 1-based number of the last sheet row imported (the header row counts).
     last_row: Mapped[int] = mapped_column(Integer, default=0)
+    # The fingerprint of that row as imported (sheets._digest): rows deleted above it
+    # move it up, and the next sync finds it there.
+    last_row_digest: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

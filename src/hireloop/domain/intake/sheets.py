@@ -20,6 +20,7 @@ it were deleted, the sync goes back to the last row that does (see ``_resume_aft
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable
@@ -331,6 +332,17 @@ def _empty(cells: list[str]) -> bool:
     return not any(str(c).strip() for c in cells)
 
 
+def _digest(cells: list[str]) -> str | None:
+    """A row's fingerprint (its cells, trimmed; None for an empty row): how a sync knows
+    the last row it imported when rows above it were deleted."""
+    values = [str(c).strip() for c in cells]
+    while values and not values[-1]:
+        values.pop()
+    if not values:
+        return None
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()
+
+
 def read_sheet(
     source: SheetSource | _Snapshot, client: SheetsReader, *, scan: bool = False
 ) -> SheetRead:
@@ -382,14 +394,35 @@ def _imported(
 def _resume_after(
     session: Session, source: SheetSource, read: SheetRead, region: str | None
 ) -> tuple[int, str | None]:
-    """The row after which the new rows start: ``last_row`` while that row still holds a
-    person imported; else (rows above it were deleted) the last row above it that does,
-    found by reading back. With it, what the user must know (None: nothing). Raises
-    _ScanNeeded when the rows above were not read."""
+    """The row after which the new rows start: ``last_row`` while that row is the one
+    imported (its ``last_row_digest``), else the row above it that is (rows above it were
+    deleted). Without a digest that matches (a source synced before digests were kept, or
+    the row edited since), by the person: ``last_row`` while that row still holds a person
+    imported, else the last row above it that does, found by reading back. With it, what
+    the user must know (None: nothing). Raises _ScanNeeded when the rows above were not
+    read."""
     last = read.last_row
     if last < 2:
         return last, None
     rows = _rows_by_number(read)
+    digest = source.last_row_digest
+    if digest is not None:
+        # The row as it was imported: found where it was, or higher up (rows above it
+        # deleted). Not found, it was edited: the person check below decides.
+        if _digest(rows.get(last, [])) == digest:
+            return last, None
+        if read.before is None:
+            raise _ScanNeeded
+        for number in range(last - 1, 1, -1):
+            if _digest(rows.get(number, [])) == digest:
+                log.warning(
+                    "sheet source %s: the last row imported moved from row %s to row %s "
+                    "(rows deleted above it)",
+                    source.id,
+                    last,
+                    number,
+                )
+                return number, None
     if not _empty(rows.get(last, [])) and _imported(
         session, source.company_id, rows[last], region
     ) in (True, None):
@@ -476,6 +509,7 @@ def import_read(
     values = [rows.get(n, []) for n in range(after + 1, max(rows, default=0) + 1)]
     fresh = read_rows(read.header, values, after + 1, region)
     if not fresh.rows and not fresh.errors:
+        source.last_row_digest = _digest(rows.get(after, [])) if after >= 2 else None
         session.flush()
         return None
     actor = Actor.system()
@@ -498,6 +532,7 @@ def import_read(
     )
     finish_run(run)
     source.last_row = max(source.last_row, fresh.last_row)
+    source.last_row_digest = _digest(rows.get(source.last_row, []))
     session.flush()
     return run
 
