@@ -66,7 +66,14 @@ class SmtpSink:
 
 @contextmanager
 def smtp_sink(**kwargs: Any) -> Iterator[SmtpSink]:
-    sink = SmtpSink(**kwargs)
+    with serve_sink(SmtpSink(**kwargs)) as sink:
+        yield sink
+
+
+@contextmanager
+def serve_sink(sink: SmtpSink, **options: Any) -> Iterator[SmtpSink]:
+    """Serve ``sink`` (an SmtpSink, or a subclass answering some commands its own way) on a
+    free port; ``options`` go to aiosmtpd's server (e.g. ``enable_SMTPUTF8=False``)."""
     sink.port = free_port()
     controller = Controller(
         sink,
@@ -74,6 +81,7 @@ def smtp_sink(**kwargs: Any) -> Iterator[SmtpSink]:
         port=sink.port,
         authenticator=sink.authenticate,
         auth_require_tls=False,
+        **options,
     )
     controller.start()
     try:

@@ -4,12 +4,9 @@ addresses, and a password that AUTH cannot carry."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
 
 from hireloop.config import Settings
@@ -19,7 +16,7 @@ from hireloop.domain.messaging.service import queue_message
 from hireloop.domain.outbox.service import RetryLater
 from hireloop.integrations.smtp import SmtpError, build_email, parse_smtp_url, send_email
 from tests.factories import Factory
-from tests.smtp_server import SmtpSink, free_port
+from tests.smtp_server import SmtpSink, serve_sink
 
 
 class QuitRefused(SmtpSink):
@@ -30,24 +27,6 @@ class QuitRefused(SmtpSink):
 class ContentRefused(SmtpSink):
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         return "554 5.7.1 Message rejected: content policy"
-
-
-@contextmanager
-def server(sink: SmtpSink, **options: Any) -> Iterator[SmtpSink]:
-    sink.port = free_port()
-    controller = Controller(
-        sink,
-        hostname="127.0.0.1",
-        port=sink.port,
-        authenticator=sink.authenticate,
-        auth_require_tls=False,
-        **options,
-    )
-    controller.start()
-    try:
-        yield sink
-    finally:
-        controller.stop()
 
 
 def _email(to: str = "ana@example.com"):  # type: ignore[no-untyped-def]
@@ -80,7 +59,7 @@ def test_an_accepted_email_is_sent_once_when_quit_fails(
     session: Session, factory: Factory, settings: Settings
 ) -> None:
     message = _message(session, factory)
-    with server(QuitRefused()) as sink:
+    with serve_sink(QuitRefused()) as sink:
         send_email(parse_smtp_url(f"smtp://127.0.0.1:{sink.port}"), _email())
         assert deliver(session, message, _settings(settings, f"smtp://127.0.0.1:{sink.port}")) == (
             "sent"
@@ -96,7 +75,7 @@ def test_a_5xx_after_data_fails_the_message_at_once(
     session: Session, factory: Factory, settings: Settings
 ) -> None:
     message = _message(session, factory)
-    with server(ContentRefused()) as sink:
+    with serve_sink(ContentRefused()) as sink:
         with pytest.raises(SmtpError) as refused:
             send_email(parse_smtp_url(f"smtp://127.0.0.1:{sink.port}"), _email())
         assert refused.value.permanent
@@ -109,7 +88,7 @@ def test_an_idn_domain_is_sent_in_ascii_to_a_server_without_smtputf8(
     session: Session, factory: Factory, settings: Settings
 ) -> None:
     message = _message(session, factory, email="ana@bücher.de")
-    with server(SmtpSink(), enable_SMTPUTF8=False) as sink:
+    with serve_sink(SmtpSink(), enable_SMTPUTF8=False) as sink:
         url = f"smtp://127.0.0.1:{sink.port}"
         assert deliver(session, message, _settings(settings, url)) == "sent"
     [received] = sink.received
@@ -118,7 +97,7 @@ def test_an_idn_domain_is_sent_in_ascii_to_a_server_without_smtputf8(
 
 
 def test_an_idn_domain_is_kept_for_a_server_with_smtputf8() -> None:
-    with server(SmtpSink(), enable_SMTPUTF8=True) as sink:
+    with serve_sink(SmtpSink(), enable_SMTPUTF8=True) as sink:
         send_email(parse_smtp_url(f"smtp://127.0.0.1:{sink.port}"), _email("ana@bücher.de"))
     [received] = sink.received
     assert received.rcpt_tos == ["ana@bücher.de"]
@@ -128,7 +107,7 @@ def test_a_non_ascii_local_part_fails_at_once_without_smtputf8(
     session: Session, factory: Factory, settings: Settings
 ) -> None:
     message = _message(session, factory, email="josé@example.com")
-    with server(SmtpSink(), enable_SMTPUTF8=False) as sink:
+    with serve_sink(SmtpSink(), enable_SMTPUTF8=False) as sink:
         status = deliver(session, message, _settings(settings, f"smtp://127.0.0.1:{sink.port}"))
     assert (status, message.attempts) == ("failed", 1)
     assert message.error is not None and "non-ASCII characters before the @" in message.error
@@ -139,7 +118,7 @@ def test_a_non_ascii_password_is_an_error_saved_on_the_message(
     session: Session, factory: Factory, settings: Settings
 ) -> None:
     message = _message(session, factory)
-    with server(SmtpSink(accounts={("user", "pässwörd")})) as sink:
+    with serve_sink(SmtpSink(accounts={("user", "pässwörd")})) as sink:
         url = f"smtp://user:p%C3%A4ssw%C3%B6rd@127.0.0.1:{sink.port}"
         with pytest.raises(RetryLater):
             deliver(session, message, _settings(settings, url))
