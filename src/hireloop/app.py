@@ -14,6 +14,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
 
 from hireloop import __version__
@@ -134,6 +135,8 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.include_router(sms_hooks_router)
     app.include_router(share_pages_router)
     app.include_router(recruiter_app_router)
+    # Innermost: a crash is answered here, inside the other middlewares (see the class).
+    app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         limit=settings.max_json_body_bytes,
@@ -230,8 +233,51 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette calls this in ServerErrorMiddleware, outside every middleware, for an
+        # exception that escaped them all; UnexpectedErrorMiddleware has already sent the
+        # same answer for one raised inside them (this one is then built but not sent).
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        face = face_for(request.url.path)
-        if face is not None:
-            return face.internal_error()
-        return default_error(500, "Internal server error.")
+        return unexpected_error_response(request)
+
+
+def unexpected_error_response(request: Request) -> Response:
+    """The 500 of an exception no handler took: the path's face's, else the default."""
+    face = face_for(request.url.path)
+    if face is not None:
+        return face.internal_error()
+    return default_error(500, "Internal server error.")
+
+
+class UnexpectedErrorMiddleware:
+    """Answers an exception that no handler took, from inside the other middlewares.
+
+    Starlette runs the app's ``Exception`` handler in ``ServerErrorMiddleware``, which sits
+    outside every middleware added with ``add_middleware``: its 500 went out past the rate
+    limiter (no ``X-RateLimit-*`` headers) and the API log. Installed innermost (just
+    outside the routing's ``ExceptionMiddleware``), this sends the same 500
+    (``unexpected_error_response``) through all of them, when no response has started,
+    then re-raises: ``ServerErrorMiddleware`` logs the exception (the ``Exception``
+    handler) and sends nothing more, and the server and a test client still see it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_and_watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_watch)
+        except Exception:
+            if not started:
+                await unexpected_error_response(Request(scope))(scope, receive, send)
+            raise

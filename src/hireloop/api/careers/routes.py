@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -243,9 +243,7 @@ async def _read_form(request: Request, *, digest: bool) -> tuple[ApplicationForm
     return parsed, hashlib.sha256(content.encode()).hexdigest()
 
 
-def _apply_in_turn(
-    slots: threading.BoundedSemaphore, *args: Any
-) -> tuple[int, dict[str, Any], bool]:
+def _apply_in_turn(slots: threading.BoundedSemaphore, *args: Any) -> tuple[int, bytes, bool]:
     """``_apply`` once one of the process's apply slots is free (``app.state.apply_slots``,
     ``HIRELOOP_CAREER_APPLY_CONCURRENCY``): a waiting thread does not compete for the CPU."""
     with slots:
@@ -272,8 +270,9 @@ def _apply(
     settings: Settings,
     idempotency_key: str | None,
     request_hash: str,
-) -> tuple[int, dict[str, Any], bool]:
-    """(status, body, replayed): runs in a worker thread (extraction and scoring are CPU)."""
+) -> tuple[int, bytes, bool]:
+    """(status, JSON body, replayed): runs in a worker thread (extraction and scoring are
+    CPU). A replay's body is the stored text, the bytes the first request got."""
     if idempotency_key is not None:
         _serialize_on_key(session, key.company_id, idempotency_key)
         stored = session.scalar(
@@ -287,7 +286,11 @@ def _apply(
                 raise service.IdempotencyConflict(
                     "Idempotency-Key has already been used with a different request"
                 )
-            return stored.response_status, stored.response_body, True
+            if stored.response_text is not None:
+                return stored.response_status, stored.response_text.encode(), True
+            # A row stored before the text was kept (migration 0015): its JSON, in the
+            # order the answer was written (JSONB gives the keys back in its own).
+            return stored.response_status, _render(_in_answer_order(stored.response_body)), True
     submission = service.submit_application(
         session,
         key.company_id,
@@ -300,6 +303,7 @@ def _apply(
     status = 201 if submission.created else 200
     if not submission.created:
         body["message"] = "Application already exists"
+    content = _render(body)
     if idempotency_key is not None:
         session.execute(
             insert_for(session, IdempotentRequest)
@@ -310,10 +314,32 @@ def _apply(
                 request_hash=request_hash,
                 response_status=status,
                 response_body=body,
+                response_text=content.decode(),
             )
             .on_conflict_do_nothing(index_elements=["company_id", "key"])
         )
-    return status, body, False
+    return status, content, False
+
+
+def _render(body: dict[str, Any]) -> bytes:
+    """The body as JSONResponse renders it: compact, UTF-8."""
+    return bytes(JSONResponse(body).body)
+
+
+_ENVELOPE_ORDER = ("status", "data", "message")
+_SUBMISSION_ORDER = ("application_id", "candidate_id", "status", "created_at")
+
+
+def _in_order(values: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    return {**{name: values[name] for name in order if name in values}, **values}
+
+
+def _in_answer_order(body: dict[str, Any]) -> dict[str, Any]:
+    """A stored apply answer with its keys in the order ``_apply`` writes them."""
+    body = _in_order(body, _ENVELOPE_ORDER)
+    if isinstance(body.get("data"), dict):
+        body["data"] = _in_order(body["data"], _SUBMISSION_ORDER)
+    return body
 
 
 _APPLY_DOC = {
@@ -349,7 +375,7 @@ _APPLY_DOC = {
     "and the existing one as-is. Optional `Idempotency-Key` header.",
     openapi_extra=_APPLY_DOC,
 )
-async def create_job_application(request: Request, session: SessionDep) -> JSONResponse:
+async def create_job_application(request: Request, session: SessionDep) -> Response:
     key = await run_in_threadpool(career_key, request, session)
     idempotency_key = request.headers.get("idempotency-key")
     if idempotency_key is not None:
@@ -359,7 +385,7 @@ async def create_job_application(request: Request, session: SessionDep) -> JSONR
                 f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters"
             )
     form, request_hash = await _read_form(request, digest=idempotency_key is not None)
-    status, body, replayed = await run_in_threadpool(
+    status, content, replayed = await run_in_threadpool(
         _apply_in_turn,
         request.app.state.apply_slots,
         session,
@@ -370,7 +396,7 @@ async def create_job_application(request: Request, session: SessionDep) -> JSONR
         request_hash,
     )
     headers = {"Idempotent-Replayed": "true"} if replayed else None
-    return JSONResponse(body, status_code=status, headers=headers)
+    return Response(content, status_code=status, headers=headers, media_type="application/json")
 
 
 @_get(
@@ -384,3 +410,19 @@ def get_job_application(application_id: str, request: Request, session: SessionD
     key = career_key(request, session)
     application = service.get_application(session, key.company_id, application_id)
     return errors.success(service.application_json(session, application))
+
+
+@_get(APPLICATIONS_PREFIX + "/", include_in_schema=False)
+def get_job_application_without_id(request: Request) -> JSONResponse:
+    """``/api/job_applications/``: the seed's 400 for a missing UUID, not a redirect to
+    ``/api/job_applications`` (which has no GET)."""
+    _require_key_header(request)
+    raise service.BadRequest(service.APPLICATION_ID_REQUIRED)
+
+
+@router.post(APPLICATIONS_PREFIX + "/", include_in_schema=False)
+def redirect_apply_with_slash(request: Request) -> RedirectResponse:
+    """``POST /api/job_applications/``: the router's trailing-slash redirect (307, the body
+    sent again to ``/api/job_applications``), which the GET route above would otherwise
+    turn into a 404 for the path's other methods."""
+    return RedirectResponse(request.url.replace(path=APPLICATIONS_PREFIX), status_code=307)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
@@ -33,7 +33,12 @@ class ApiLog(Base):
 
 class IdempotentRequest(Base):
     """The response given to a request sent with an ``Idempotency-Key`` header, replayed
-    for the same key and body."""
+    for the same key and body.
+
+    ``response_text`` is the body exactly as it was sent, replayed byte for byte (JSONB,
+    ``response_body`` on PostgreSQL, reorders the keys); rows written before it existed
+    (and the web app's form answers, which keep only the data) have it null and are
+    replayed from ``response_body``."""
 
     __tablename__ = "idempotent_requests"
     __table_args__ = (UniqueConstraint("company_id", "key"),)
@@ -45,4 +50,5 @@ class IdempotentRequest(Base):
     request_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the request body
     response_status: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    response_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

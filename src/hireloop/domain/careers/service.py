@@ -109,6 +109,7 @@ JOB_NOT_OWNED = "Job offer does not belong to your company"
 JOB_NOT_FOUND = "Job offer not found"
 APPLICATION_NOT_OWNED = "Application does not belong to your company"
 APPLICATION_NOT_FOUND = "Application not found"
+APPLICATION_ID_REQUIRED = "application_id is required"
 
 
 # --- Helpers ----------------------------------------------------------------------------
@@ -512,9 +513,14 @@ def application_status(application: Application) -> str:
 
 def get_application(session: Session, company_id: int, raw_id: str | None) -> Application:
     """An application by UUID: 400 for anything but a strict UUID (no query), 403 for
-    another company's, 404 for none."""
+    another company's, 404 for none. An application to a campaign of another type than
+    job offers (an inquiry, an exit interview...) is none, as its campaign is no offer."""
     public_id = strict_uuid(raw_id, "application_id")
-    application = session.scalar(select(Application).where(Application.public_id == public_id))
+    application = session.scalar(
+        select(Application)
+        .join(Job, Job.id == Application.job_id)
+        .where(Application.public_id == public_id, Job.campaign_type == JOB_OFFER_TYPE)
+    )
     if application is None:
         raise Missing(APPLICATION_NOT_FOUND)
     if application.company_id != company_id:
