@@ -43,10 +43,14 @@ def _queue(factory: Factory, company_name: str = "Acme Logistics", **kwargs: obj
     company = factory.company(company_name)
     job = factory.job(company, title="Warehouse Picker")
     candidate = factory.candidate(company, first_name="Ana", email="ana.cruz@example.com")
-    application = factory.application(job, candidate)
+    kind = str(kwargs.pop("kind", "confirmation"))
+    # A rejection goes out only while its application is in Rejected.
+    application = factory.application(
+        job, candidate, **({"folder": "rejected"} if kind == "rejection" else {})
+    )
     message = queue_email(
         factory.session,
-        kind=str(kwargs.pop("kind", "confirmation")),
+        kind=kind,
         application=application,
         candidate=candidate,
         job=job,
@@ -107,10 +111,12 @@ def test_without_smtp_messages_are_kept_in_the_stored_mailbox(
     )
     assert sink.received == []
 
+    rejected = _app(session, first)
+    rejected.folder = "rejected"  # a rejection goes out only while it is in Rejected
     second = queue_email(
         session,
         kind="rejection",
-        application=_app(session, first),
+        application=rejected,
         candidate=_candidate(session, first),
         job=_job(session, first),
         company=_company(session, first),
@@ -227,6 +233,8 @@ def _queue_in(db: Database, kind: str = "confirmation", send_after=None) -> int:
             CandidateData(first_name="Ben", last_name="Reyes", email="ben@example.com"),
         )
         application, _ = create_application(session, job, candidate, Actor.system())
+        if kind == "rejection":  # sent only while the application is in Rejected
+            application.folder = "rejected"
         message = queue_email(
             session,
             kind=kind,

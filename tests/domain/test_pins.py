@@ -57,6 +57,22 @@ def _invite(session: Session, app: Application) -> None:
     )
 
 
+def test_a_lead_whose_invitation_never_went_out_does_not_expire(
+    factory: Factory, session: Session
+) -> None:
+    # Its only invitation failed (or was canceled): the candidate had nothing to respond to.
+    failed, canceled, sent = _leads(factory, session, 3)
+    for app, status in ((failed, "failed"), (canceled, "canceled")):
+        for message in session.scalars(select(Message).where(Message.application_id == app.id)):
+            message.status = status
+    for app in (failed, canceled, sent):
+        app.pin_expires_at = utcnow() - timedelta(minutes=1)
+    session.commit()
+    assert expire_pins(session) == 1
+    session.commit()
+    assert (failed.folder, canceled.folder, sent.folder) == ("inbox", "inbox", "no_response")
+
+
 def _count(session: Session, job_id: int, key: str) -> int:
     return folder_totals(session, [job_id])[job_id].get(key, 0)
 

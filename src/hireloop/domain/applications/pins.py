@@ -15,7 +15,7 @@ from hireloop.db import Database, utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import Application
 from hireloop.domain.applications.service import move_application
-from hireloop.domain.messaging.models import Message
+from hireloop.domain.messaging.models import NOT_SENT, Message
 
 PIN_DIGITS = 6
 # Folders whose applications still wait for the candidate to take the interview.
@@ -88,6 +88,7 @@ def expire_pins(session: Session, *, now: datetime | None = None, limit: int = 1
                     Message.application_id == Application.id,
                     Message.kind == "invitation",
                     Message.direction == "outbound",
+                    Message.status.not_in(NOT_SENT),
                 ),
             )
             .order_by(Application.pin_expires_at)

@@ -46,7 +46,6 @@ from hireloop.domain.applications.models import (
     ApplicationEvent,
     ApplicationLabel,
 )
-from hireloop.domain.applications.pins import pin_expiry
 from hireloop.domain.applications.service import add_to_folder_counts
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.models import Company
@@ -239,7 +238,9 @@ def import_chunks(
 ) -> ImportRun:
     """Put the valid rows of each chunk into the campaign ``job`` and count them (and the
     chunk's rejected rows) on ``run``; ``progress(run)`` after each chunk. See the module
-    docstring for the rules."""
+    docstring for the rules. The new leads' PINs have no expiry yet: their lifetime starts
+    when the invitation is queued (automatic.queue_invitations); ``ttl_hours`` is not
+    used by the import itself."""
     _serialize_imports(session, job.company_id)
     seen = _Seen()
     duplicate_label: int | None = None
@@ -247,7 +248,7 @@ def import_chunks(
     for rows, errors in chunks:
         if rows:
             created, duplicates = _import_chunk(
-                session, job, rows, seen, source=source, actor=actor, ttl_hours=ttl_hours
+                session, job, rows, seen, source=source, actor=actor
             )
             if duplicates:
                 if duplicate_label is None:
@@ -288,7 +289,6 @@ def _import_chunk(
     *,
     source: str,
     actor: Actor,
-    ttl_hours: int,
 ) -> tuple[list[tuple[int, int]], dict[int, str]]:
     """One chunk: returns the new applications ``[(application_id, candidate_id)]`` and
     the duplicates' applications ``{application_id: folder}``."""
@@ -356,9 +356,7 @@ def _import_chunk(
             again.add(cid)
         else:
             to_create[cid] = row
-    created = _insert_applications(
-        session, job, to_create, seen, source=source, actor=actor, ttl_hours=ttl_hours
-    )
+    created = _insert_applications(session, job, to_create, seen, source=source, actor=actor)
     # Applications another transaction created meanwhile (lost ON CONFLICT) are
     # duplicates too; then every candidate of the chunk has its application in ``seen``.
     missing = [c for c in to_create if c not in seen.applications]
@@ -602,7 +600,6 @@ def _insert_applications(
     *,
     source: str,
     actor: Actor,
-    ttl_hours: int,
 ) -> list[tuple[int, int]]:
     if not rows:
         return []
@@ -626,7 +623,9 @@ def _insert_applications(
             "ai_breakdown": {},
             "answers": {},
             "bot_paused": False,
-            "pin_expires_at": pin_expiry(ttl_hours, now),
+            # The PIN's lifetime starts when the invitation is queued
+            # (automatic.queue_invitations): a lead never invited does not expire.
+            "pin_expires_at": None,
             "created_at": now,
             "updated_at": now,
             "folder_changed_at": now,

@@ -56,7 +56,7 @@ from hireloop.domain.jobs import campaigns
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.schemas import CvUpload, LabelChange, LeadInput, LeadUpdate
 from hireloop.domain.messaging import automatic
-from hireloop.domain.messaging.models import Message
+from hireloop.domain.messaging.models import NOT_SENT, Message
 from hireloop.domain.messaging.sanitize import clean_html
 from hireloop.domain.resumes.extract import CVValidationError, ExtractionError
 from hireloop.domain.resumes.service import ReadResume, apply_resume, read_resume, store_cv
@@ -397,6 +397,7 @@ def _invited(session: Session, application: Application) -> bool:
                 Message.application_id == application.id,
                 Message.kind == "invitation",
                 Message.direction == "outbound",
+                Message.status.not_in(NOT_SENT),
             )
             .limit(1)
         )

@@ -12,6 +12,10 @@
   attempts, or when the provider refuses the message for good (SMTP 5xx, an SMS API 4xx
   such as an invalid number), status ``failed``. The SMS API refusing our credentials or
   account (401/403/404) is a configuration error: logged, and retried like an outage.
+- A rejection email (``kind`` rejection, such as the one scheduled an hour after an AI
+  auto-reject) is sent only if its application is still in Rejected when it is due: a
+  recruiter who moved the candidate out meanwhile undid the rejection, so the message is
+  marked ``canceled`` with the reason in ``error`` and never sent.
 - A message that is no longer ``queued`` is left alone, so a replayed event sends nothing.
   Delivery is at least once: if the database fails right after the provider accepted the
   message, it is sent again later (emails with the same Message-ID, which lets mail
@@ -27,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from hireloop.config import Settings
 from hireloop.db import utcnow
+from hireloop.domain.applications.models import Application
 from hireloop.domain.messaging.channels import channel_for, message_id_header
 from hireloop.domain.messaging.models import Message
 from hireloop.domain.outbox.service import RetryLater
@@ -53,7 +58,32 @@ def deliver(
     now = now or utcnow()
     if message.send_after > now:
         raise RetryLater(message.send_after, "scheduled")
+    withdrawn = _withdrawn(session, message)
+    if withdrawn:
+        message.status = "canceled"
+        message.error = withdrawn
+        session.flush()
+        return message.status
     return channel_for(message, settings).send(message, settings, now)
+
+
+# The folder a message of this kind is about: sent only while the application is there.
+_FOLDER_OF_KIND = {"rejection": "rejected"}
+
+
+def _withdrawn(session: Session, message: Message) -> str | None:
+    """Why ``message`` must not go out any more (its application left the folder it is
+    about), or None."""
+    folder = _FOLDER_OF_KIND.get(message.kind)
+    if folder is None or message.application_id is None:
+        return None
+    application = session.get(Application, message.application_id, populate_existing=True)
+    if application is None or application.folder == folder:
+        return None
+    return (
+        f"Canceled: the application is no longer in {folder.capitalize()} "
+        f"(now {application.folder}), so the {message.kind} message was not sent."
+    )
 
 
 def list_mailbox(

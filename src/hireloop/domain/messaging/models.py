@@ -10,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
 
+# Statuses of a message that never reached the candidate (nor will): a failed send, or
+# one canceled before it went out (e.g. a rejection after the candidate was rescued).
+NOT_SENT = ("failed", "canceled")
+
 
 class Message(Base):
     """An email (or later an SMS). With no SMTP server configured, emails are kept here as
@@ -52,7 +56,7 @@ class Message(Base):
     subject: Mapped[str | None] = mapped_column(String(500))
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str | None] = mapped_column(Text)
-    # queued -> sent | stored (no SMTP configured) | failed
+    # queued -> sent | stored (no SMTP configured) | failed | canceled (see NOT_SENT)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)

@@ -84,8 +84,9 @@ _BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "ta
 
 
 class _TextParser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, *, images: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.images = images
         self.parts: list[str] = []
         self._skip = 0
         self._href: str | None = None
@@ -95,6 +96,10 @@ class _TextParser(HTMLParser):
             self._skip += 1
         elif tag in _BLOCKS:
             self.parts.append("\n")
+        elif tag == "img" and self.images and not self._skip:
+            alt = " ".join((dict(attrs).get("alt") or "").split())
+            if alt:
+                self.parts.append(f" {alt} ")
         elif tag == "a":
             href = dict(attrs).get("href")
             if href and not href.startswith("mailto:"):
@@ -115,10 +120,11 @@ class _TextParser(HTMLParser):
             self.parts.append(re.sub(r"\s+", " ", data))
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, *, images: bool = False) -> str:
     """A plain-text version of an email's HTML (the text/plain part): blocks become lines,
-    links keep their address."""
-    parser = _TextParser()
+    links keep their address. ``images``: images give their ``alt`` text (for HTML made
+    only of images, such as a banner)."""
+    parser = _TextParser(images=images)
     parser.feed(html or "")
     parser.close()
     lines = [line.strip() for line in "".join(parser.parts).split("\n")]

@@ -8,6 +8,7 @@ careers face keep their fixed texts (:func:`queue_email`)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from html import escape
@@ -31,6 +32,16 @@ from hireloop.domain.messaging.sanitize import clean_html, clean_template_html, 
 from hireloop.domain.messaging.sms import normalize_newlines, sms_length, too_long
 from hireloop.domain.outbox.service import emit
 from hireloop.errors import Invalid
+
+
+def fit_column(field: str, value: str | None) -> str | None:
+    """``value`` cut to the length of the ``Message`` column ``field`` (``subject``,
+    ``from_name``), ending with "…" when cut: a long job title or company name must never
+    make a message, and the change that queues it (an apply), fail."""
+    limit = Message.__table__.c[field].type.length
+    if value is None or limit is None or len(value) <= limit:
+        return value
+    return value[: limit - 1].rstrip() + "…"
 
 
 def queue_email(
@@ -60,9 +71,9 @@ def queue_email(
             "job_id": job.id,
             "channel": "email",
             "kind": kind,
-            "from_name": company.name,
+            "from_name": fit_column("from_name", company.name),
             "to_address": candidate.email,
-            "subject": rendered.subject,
+            "subject": fit_column("subject", rendered.subject),
             "body_text": rendered.text,
             "body_html": rendered.html,
             "send_after": send_after or utcnow(),
@@ -142,6 +153,14 @@ def _clean_template(html: str) -> str:
     return clean_template_html(html)
 
 
+_HAS_IMAGE = re.compile(r"<img\b", re.IGNORECASE)
+
+
+def uses_access_code(template: str | None) -> bool:
+    """Whether ``template`` uses the ``@access_code`` token (it needs the PIN)."""
+    return "access_code" in tokens.find_tokens(template or "")
+
+
 def _text_to_html(text: str) -> str:
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
@@ -172,13 +191,16 @@ def prepare_message(
     ``text``, ``html`` and ``subject`` are templates: their tokens are rendered here, plain
     for SMS text and subjects, HTML-escaped in email HTML (which is sanitized before and
     after), percent-encoded inside URLs (``tokens.render``). An email without HTML gets
-    one made from its text; one without text gets its text from the HTML. SMS have their
+    one made from its text; one without text gets its text from the HTML (HTML without
+    text, such as a banner image, gives its images' alt texts, else the subject). Subject
+    and sender name are cut to their columns (``fit_column``). SMS have their
     line breaks written ``\n`` and record their encoding and segment count; an SMS over
     1600 characters is not sent: it is saved ``failed`` with the reason in ``error``. A
     message using ``@access_code`` gives the application a PIN first when it has none.
 
     Invalid when the candidate asked not to be contacted or cannot be reached on that
-    channel (no phone number, no email address).
+    channel (no phone number, no email address), or when the message is empty (no text,
+    and for email no HTML text or image).
     """
     candidate = candidate or session.get(Candidate, application.candidate_id)
     job = job or session.get(Job, application.job_id)
@@ -190,13 +212,11 @@ def prepare_message(
     if problem:
         raise Invalid(problem, details={"channel": problem})
     templates_used = (text,) if channel == "sms" else (text, html, subject)
-    if not application.pin and any(
-        "access_code" in tokens.find_tokens(t or "") for t in templates_used
-    ):
+    if not application.pin and any(uses_access_code(t) for t in templates_used):
         issue_pin(application, get_settings().pin_ttl_hours)
-        if values is not None:
-            # Values computed by the caller before the PIN existed.
-            values = {**values, "access_code": application.pin}
+    if values is not None and values.get("access_code") != (application.pin or ""):
+        # Values computed by the caller before the PIN existed (or changed).
+        values = {**values, "access_code": application.pin or ""}
     if values is None:
         values = token_values(session, application, candidate=candidate, job=job, company=company)
 
@@ -233,17 +253,25 @@ def prepare_message(
             # lead's "javascript:..." in <a href="@referee"> must be dropped too.
             body_html = clean_html(body_html)
             body_text = tokens.render(text, values) if text.strip() else html_to_text(body_html)
+            if not body_text.strip():
+                # HTML without text (a banner, a flyer): the text part gives the images'
+                # alt texts, else the subject below.
+                body_text = html_to_text(body_html, images=True)
+            if not body_text.strip() and not _HAS_IMAGE.search(body_html):
+                raise Invalid("The message is empty.", details={"text": "must not be empty"})
         else:
             body_text = tokens.render(text, values)
             body_html = _text_to_html(body_text)
-        if not body_text.strip():
-            raise Invalid("The message is empty.", details={"text": "must not be empty"})
+            if not body_text.strip():
+                raise Invalid("The message is empty.", details={"text": "must not be empty"})
         message.to_address = candidate.email or ""
-        message.from_name = company.name
+        message.from_name = fit_column("from_name", company.name)
         rendered = tokens.render(subject, values) if subject and subject.strip() else ""
         # One line: a value with a line break must not break the email header.
-        message.subject = " ".join(rendered.split())[:500] or f"{company.name}: {job.title}"
-        message.body_text = body_text
+        message.subject = fit_column(
+            "subject", " ".join(rendered.split()) or f"{company.name}: {job.title}"
+        )
+        message.body_text = body_text or message.subject or ""
         message.body_html = body_html
     return message
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from hireloop.domain.messaging.models import Message
@@ -100,6 +100,11 @@ def sms_length(text: str) -> SmsLength:
     return SmsLength(encoding, segments, length)
 
 
+# The provider's final words for an SMS it did not send (not billed): ``failed`` (it
+# could not send it) and ``canceled`` (canceled before sending).
+NOT_BILLED_PROVIDER_STATUSES = ("failed", "canceled")
+
+
 @dataclass(frozen=True)
 class SmsUsage:
     """Outbound SMS of one campaign over a period that the provider took (the ones
@@ -119,9 +124,10 @@ def sms_usage(
     job_ids: list[int] | None = None,
 ) -> list[SmsUsage]:
     """SMS usage per campaign (the SMS Breakdown of the analytics): outbound SMS created
-    in ``[start, end)`` that were handed to the provider (it gave them an id: sent,
-    delivered, or failed on the way to the phone), with their segment sum. SMS the
-    provider refused, never reached, or the dev channel only recorded are not counted.
+    in ``[start, end)`` that were handed to the provider (it gave them an id) and that it
+    sent: sent, delivered, or undelivered on the way to the phone (what is billed), with
+    their segment sum. SMS the provider refused, never reached, reported ``failed`` or
+    ``canceled`` (never sent), or the dev channel only recorded are not counted.
     Messages not tied to a campaign are grouped under ``job_id=None`` (last). Ordered by
     job id."""
     where = [
@@ -129,6 +135,10 @@ def sms_usage(
         Message.channel == "sms",
         Message.direction == "outbound",
         Message.provider_message_id.is_not(None),
+        or_(
+            Message.provider_status.is_(None),
+            Message.provider_status.not_in(NOT_BILLED_PROVIDER_STATUSES),
+        ),
         Message.created_at >= start,
         Message.created_at < end,
     ]

@@ -49,18 +49,24 @@ TOKEN_IDS = frozenset(t.id for t in TOKENS)
 # <%= @name %>, {{ name }} and @name — the longest forms first so they are matched whole.
 _ERB = r"<%=\s*@(?P<erb>[A-Za-z_][A-Za-z0-9_]*)\s*%>"
 _HANDLEBARS = r"\{\{\s*(?P<hb>[A-Za-z_][A-Za-z0-9_]*)\s*\}\}"
-# "@name" but not inside an email address (a word character right before the @).
-_AT = r"(?<![\w.])@(?P<at>[A-Za-z_][A-Za-z0-9_]*)"
+# "@name" but not inside an email address: not right after a character an address's
+# local part holds (ASCII letters, digits, ``. _ % + -``). Decided by ASCII, not Unicode
+# ``\w``: a token right after CJK text (``您好@candidate_name``) is a token.
+_AT = r"(?<![A-Za-z0-9._%+\-])@(?P<at>[A-Za-z_][A-Za-z0-9_]*)"
 _PATTERN = re.compile(f"{_ERB}|{_HANDLEBARS}|{_AT}")
 # Anything written like a token: {{...}} (with any number of braces) and <%...%>. One that
 # is not exactly ``{{name}}`` or ``<%= @name %>`` is a misspelled token.
 _TOKEN_LIKE = re.compile(r"\{\{+[^{}\n]*\}\}+|<%.*?%>")
 _WELL_FORMED = re.compile(f"{_ERB}|{_HANDLEBARS}")
 # Where a value is percent-encoded: a URL written out (http:// or https:// up to the next
-# space, quote or angle bracket; tokens count as part of it) and the value of an href or
+# space, non-breaking space (also written ``&nbsp;``, ``&#160;``, ``&#xa0;``), quote or
+# angle bracket; tokens count as part of it) and the value of an href or
 # src attribute, after its first character (a token opening the value is the link).
 _SPELLED = r"<%=\s*@\w+\s*%>|\{\{\s*\w+\s*\}\}"
-_URL_RUN = re.compile(rf"https?://(?:{_SPELLED}|[^\s<>\"'])+", re.IGNORECASE)
+_NBSP_ENTITY = r"&(?:nbsp|#0*160|#x0*a0);"
+_URL_RUN = re.compile(
+    rf"https?://(?:{_SPELLED}|(?!{_NBSP_ENTITY})[^\s\u00a0<>\"'])+", re.IGNORECASE
+)
 _URL_ATTRIBUTE = re.compile(
     r"""\b(?:href|src)\s*=\s*(?:"\s*([^"]*)"|'\s*([^']*)')""", re.IGNORECASE
 )

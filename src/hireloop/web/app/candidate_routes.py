@@ -29,7 +29,7 @@ from hireloop.domain.companies.accounts import Current
 from hireloop.domain.files.storage import local_storage
 from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.leads import service as leads
-from hireloop.domain.messaging import library
+from hireloop.domain.messaging import library, tokens
 from hireloop.domain.messaging.service import CHANNELS, LAST_CHANNEL, queue_message, send_template
 from hireloop.errors import DomainError, NotFound
 from hireloop.web.app.candidate_panels import (
@@ -68,6 +68,8 @@ router = APIRouter(include_in_schema=False, route_class=AppRoute)
 BASE = APP_PREFIX + "/applications/{application_id}"
 MAX_TEXT = 5000
 EMPTY_TEXT = N_("Write a message or choose a quick reply.")
+# As the campaign settings say it (same catalog entry).
+UNKNOWN_TOKENS = N_("Unknown tokens: %(tokens)s. Use only the tokens listed.")
 EMPTY_COMMENT = N_("Write a comment.")
 FILE_MISSING = N_("The file is no longer available.")
 
@@ -149,6 +151,19 @@ def send_message(
                 channel,
                 author_type="user",
                 author_user_id=who.user.id,
+            )
+        elif body and (bad_tokens := tokens.unknown_tokens(body)):
+            # Refused as a template or quick reply with them is: the candidate must not
+            # get "@acces_code" or "{{candidate-name}}" as typed.
+            return _page(
+                request,
+                session,
+                who,
+                application.id,
+                status=400,
+                errors={"message": _(UNKNOWN_TOKENS) % {"tokens": ", ".join(bad_tokens)}},
+                values=values,
+                return_to=back,
             )
         elif body:
             queue_message(
