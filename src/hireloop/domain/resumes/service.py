@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,7 +16,14 @@ from hireloop.domain.candidates.service import create_candidate
 from hireloop.domain.files.models import File
 from hireloop.domain.files.storage import FileStorage
 from hireloop.domain.resumes.extract import ExtractedText, extract_text
-from hireloop.domain.resumes.parse import parse_resume
+from hireloop.domain.resumes.parse import (
+    _DURATION,
+    _fold,
+    _heading_kind,
+    _match_skills,
+    _title_score,
+    parse_resume,
+)
 from hireloop.domain.resumes.schemas import ParsedResume
 from hireloop.errors import DomainError
 
@@ -34,6 +42,82 @@ class NoCandidateInCV(DomainError):
 class ReadResume:
     extracted: ExtractedText
     parsed: ParsedResume
+
+
+_SALUTATION = re.compile(r"^(?:dear|to whom|hi|hello)\b", re.IGNORECASE)
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+
+
+def looks_like_resume(resume: ReadResume) -> bool:
+    """Whether what the parser found says the document is a CV: a work history, an
+    education, skills, certifications or languages; or, for a short CV, a CV section
+    heading ("Experience", "Education"…), a short line naming a role ("Team lead.",
+    "Call center team lead, 5 years."), or nothing but the person's name and contact
+    details (a bare CV: name, email, phone, links). Meeting minutes, a shopping list or an
+    invoice with a name-like line and an address have none of these."""
+    parsed = resume.parsed
+    if (
+        parsed.employment
+        or parsed.education
+        or parsed.skills
+        or parsed.certifications
+        or parsed.languages
+    ):
+        return True
+    lines = [line.strip() for line in resume.extracted.text.splitlines()[:400]]
+    lines = [line for line in lines if line]
+    for line in lines:
+        if len(line) > 200:
+            continue
+        if _heading_kind(line) is not None:
+            return True
+        if _SALUTATION.match(line) or ":" in line:
+            continue  # "Dear Hiring Manager,", "Agenda: budget review"
+        role = line.split(",")[0].strip(" .;")
+        words = role.split()
+        if not words or len(words) > 6:
+            continue
+        if _title_score(role) >= 2.0 or (
+            _DURATION.search(_fold(line)) and _title_score(role) >= 1.0
+        ):
+            return True
+        if _skills_line(line):
+            return True
+    return _only_name_and_contact(parsed, lines)
+
+
+def _skills_line(line: str) -> bool:
+    """A short list naming known skills ("Python", "Doctolib, Python")."""
+    if "@" in line or "/" in line:
+        return False  # an address or a link, not a list
+    parts = [part.strip() for part in re.split(r"[,;|•·]", line)]
+    parts = [part for part in parts if part]
+    if not parts:
+        return False
+    if any(len(part.split()) > 3 for part in parts):
+        return False
+    found: dict[str, None] = {}
+    for part in parts:
+        _match_skills(part, found)
+    return bool(found)
+
+
+def _only_name_and_contact(parsed: ParsedResume, lines: list[str]) -> bool:
+    """Every line is the name, the email, the phone number or a link (a bare CV)."""
+    if parsed.name is None or not parsed.name.full or not (parsed.email or parsed.phone):
+        return False
+    name = " ".join(parsed.name.full.lower().split())
+    contact = [c.lower() for c in (parsed.email, parsed.phone) if c]
+    for line in lines:
+        folded = " ".join(line.lower().split())
+        if folded == name or _URL.match(line):
+            continue
+        rest = folded
+        for value in contact:
+            rest = rest.replace(" ".join(value.split()), "")
+        if rest.strip(" |,;·•-–—()"):
+            return False
+    return True
 
 
 @dataclass

@@ -32,7 +32,7 @@ from hireloop.domain.applications.models import Application
 from hireloop.domain.applications.pins import refresh_pins, start_pin_clock
 from hireloop.domain.applications.service import get_application, move_application
 from hireloop.domain.companies import accounts
-from hireloop.domain.ids import is_ascii_digits
+from hireloop.domain.ids import is_ascii_digits, parse_id
 from hireloop.domain.jobs.campaigns import can_see, get_campaign
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging.automatic import send_campaign_message
@@ -40,7 +40,7 @@ from hireloop.domain.messaging.library import get_quick_reply, list_quick_replie
 from hireloop.domain.messaging.service import send_template
 from hireloop.errors import DomainError, NotFound
 from hireloop.web.app import campaign_view_queries as queries
-from hireloop.web.app import candidate_panels
+from hireloop.web.app import candidate_panels, form_once
 from hireloop.web.app.i18n import N_
 from hireloop.web.app.pages import (
     APP_PREFIX,
@@ -93,6 +93,14 @@ FLASHES.update(
         "cv_some_skipped": N_(
             "Done. Some candidates were skipped: they cannot be reached or asked not to be "
             "contacted."
+        ),
+        "cv_not_replied": N_(
+            "No quick reply was sent: the candidates cannot be reached or asked not to be "
+            "contacted."
+        ),
+        "cv_folder_not_in_campaign": N_(
+            "Nothing was moved: the campaign of some selected candidates does not have that "
+            "folder. Open their campaign to move them."
         ),
         "cv_nothing_selected": N_("Select at least one candidate first."),
         "cv_bad_choice": N_("Choose what to apply to the selected candidates."),
@@ -157,6 +165,12 @@ def _int(raw: str | None, low: int, high: int) -> int | None:
     return None
 
 
+def _id(raw: str | None) -> int | None:
+    """An id (application, quick reply, custom folder) by the project's id rules: any
+    size the database holds; None for anything else."""
+    return parse_id(raw) if isinstance(raw, str) else None
+
+
 def _day(raw: str | None) -> date | None:
     try:
         return date.fromisoformat((raw or "").strip()[:10]) if raw else None
@@ -167,7 +181,7 @@ def _day(raw: str | None) -> date | None:
 def _folder(raw: str | None) -> str | None:
     if raw in queries.SYSTEM_FOLDERS or raw == "all":
         return raw
-    if raw and raw.startswith("custom:") and is_ascii_digits(raw[7:]) and len(raw) < 30:
+    if raw and raw.startswith("custom:") and _id(raw[7:]) is not None:
         return raw
     return None
 
@@ -285,7 +299,7 @@ def campaign_page(request: Request, session: Session, scope: Scope) -> Response:
     params = request.query_params
     filters = read_filters(params)
     page_number = _int(params.get("page"), 1, 999_999) or 1
-    selected = _int(params.get("selected"), 1, 10**17)
+    selected = _id(params.get("selected"))
     company_id = scope.who.company.id
     panel = _panel_context(request, session, scope, selected) if selected else None
     result = queries.candidate_list(session, company_id, scope.job_ids, filters, page=page_number)
@@ -353,7 +367,7 @@ def _applications(
     """The applications posted, all of this page's campaigns (any other id is a 404)."""
     ids: list[int] = []
     for raw in raw_ids[: queries.PER_PAGE * 2]:
-        value = _int(raw if isinstance(raw, str) else None, 1, 10**17)
+        value = _id(raw if isinstance(raw, str) else None)
         if value is None:
             raise _not_found(request, scope.who)
         ids.append(value)
@@ -413,18 +427,25 @@ def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Re
     if action == "move":
         target = text(form, "folder", 40)
         custom_id: int | None = None
-        if target.startswith("custom:") and is_ascii_digits(target[7:]):
-            custom_id = int(target[7:])
+        if target.startswith("custom:"):
+            custom_id = _id(target[7:])
+            if custom_id is None:
+                return redirect(request, back, flash="cv_bad_choice")
+            if queries.custom_folder_name(session, company_id, custom_id) is None:
+                raise _not_found(request, scope.who)  # no such folder in this company
             folder = "custom"
         elif target in queries.MOVE_TARGETS:
             folder = target
         else:  # never into the Inbox
             return redirect(request, back, flash="cv_bad_choice")
+        if custom_id is not None:
+            # All or nothing: every candidate's campaign must have the folder (Show All
+            # offers every folder of the company) before anyone is moved.
+            for job_id in {a.job_id for a in applications}:
+                job = scope.job or session.get(Job, job_id)
+                if job is None or not is_campaign_folder(session, job, custom_id):
+                    return redirect(request, back, flash="cv_folder_not_in_campaign")
         for application in applications:
-            if custom_id is not None and not is_campaign_folder(
-                session, _job_of(session, scope, application), custom_id
-            ):
-                raise _not_found(request, scope.who)
             move_application(session, application, folder, actor, custom_folder_id=custom_id)
         return redirect(request, back, flash="cv_moved")
     if action == "label":
@@ -459,7 +480,7 @@ def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Re
             return redirect(request, back, flash="cv_not_invited")
         return redirect(request, back, flash="cv_some_skipped" if skipped else "cv_invited")
     # quick_reply
-    reply_id = _int(text(form, "quick_reply", 20), 1, 10**17)
+    reply_id = _id(text(form, "quick_reply", 40))
     if reply_id is None:
         return redirect(request, back, flash="cv_bad_choice")
     try:
@@ -470,6 +491,8 @@ def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Re
         applications,
         lambda a: bool(send_template(session, a, reply, "last", author_user_id=user.id)),
     )
+    if not done:
+        return redirect(request, back, flash="cv_not_replied")
     return redirect(request, back, flash="cv_some_skipped" if skipped else "cv_replied")
 
 
@@ -477,7 +500,13 @@ def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Re
 def bulk_all(request: Request, session: SessionDep, form: CsrfForm) -> Response:
     scope = _scope(request, session, ALL)
     with candidate_panels.refusals_as_pages(request, scope.who):
-        return bulk(request, session, scope, form)
+        return form_once.once(
+            request,
+            session,
+            scope.who.company.id,
+            form,
+            lambda: bulk(request, session, scope, form),
+        )
 
 
 @router.post(CAMPAIGNS + "/{campaign_id:int}/bulk")
@@ -486,7 +515,13 @@ def bulk_campaign(
 ) -> Response:
     scope = _scope(request, session, str(campaign_id))
     with candidate_panels.refusals_as_pages(request, scope.who):
-        return bulk(request, session, scope, form)
+        return form_once.once(
+            request,
+            session,
+            scope.who.company.id,
+            form,
+            lambda: bulk(request, session, scope, form),
+        )
 
 
 def add_label(

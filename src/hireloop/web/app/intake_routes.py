@@ -28,7 +28,7 @@ import os
 import re
 import tempfile
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -56,8 +56,14 @@ from hireloop.domain.leads import export
 from hireloop.domain.leads.schemas import CvUpload, LeadInput
 from hireloop.domain.leads.service import create_lead, phone_region
 from hireloop.domain.resumes.extract import ExtractionError
-from hireloop.domain.resumes.service import apply_resume, read_resume, store_cv
+from hireloop.domain.resumes.service import (
+    apply_resume,
+    looks_like_resume,
+    read_resume,
+    store_cv,
+)
 from hireloop.errors import DomainError, Invalid, NotFound
+from hireloop.web.app import form_once
 from hireloop.web.app.i18n import N_, gettext_for
 from hireloop.web.app.pages import (
     APP_PREFIX,
@@ -184,6 +190,10 @@ TOO_MANY_FILES = N_("Send at most %(value)s files at once.")
 NO_FILE = N_("Please choose a file.")
 NO_CV_NAME = N_("No name was found in this CV: add this candidate with the form instead.")
 NO_CV_CONTACT = N_("No email address or phone number was found in this CV.")
+SEND_FEWER = N_("Send the files in smaller groups.")
+NOT_A_CV = N_(
+    "This file does not look like a CV: no work history, education or skills were found in it."
+)
 UPLOAD_EXPIRED = N_("This upload is no longer available. Please send the file again.")
 CSV_ERRORS = {
     "empty": N_("The file is empty."),
@@ -298,6 +308,8 @@ def _add_page(
             "csv_columns": [CSV_COLUMN_TITLES[c] for c in CSV_COLUMNS],
             "csv_encodings": CSV_ENCODINGS,
             "max_cv_files": MAX_CV_FILES,
+            "max_cv_mb": MAX_CV_BYTES // 1024 // 1024,
+            "max_cv_upload_mb": MAX_CV_UPLOAD_BYTES // 1024 // 1024,
             **(context or {}),
         },
         user=who.user,
@@ -332,6 +344,19 @@ _FIELD_ERRORS = {
 }
 
 
+def _field_error(exc: Invalid) -> tuple[str, str]:
+    """(form field, message) of ``create_lead``'s refusal. An email it refuses is named
+    as invalid (not valid, or too long); only a missing one asks for a contact."""
+    details = exc.details or {}
+    email = details.get("email")
+    if email is not None and "required" not in str(email):
+        return "email", EMAIL_INVALID
+    return next(
+        (_FIELD_ERRORS[k] for k in details if k in _FIELD_ERRORS),
+        ("form", CSV_UNREADABLE),
+    )
+
+
 def _manual_errors(values: dict[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not values["first_name"]:
@@ -357,7 +382,10 @@ async def add_manual(campaign_id: int, request: Request, session: SessionDep) ->
     }
     errors = _manual_errors(values)
     cv: CvUpload | None = None
+    endpoint = request.url.path
+    nonce = form_once.nonce_of(form)
     try:
+        request_hash = form_once.form_hash(endpoint, form) if nonce else ""
         upload = await _file(form, "cv", MAX_CV_BYTES)
     except Invalid:
         errors["cv"] = CV_TOO_BIG
@@ -366,6 +394,11 @@ async def add_manual(campaign_id: int, request: Request, session: SessionDep) ->
         await form.close()
     if upload is not None:
         cv = CvUpload(filename=upload[0], content_type=upload[1], data=upload[2])
+    if nonce is not None:
+        # The same form posted again (a double click): where the first post led.
+        stored = form_once.replay(session, who.company.id, nonce, endpoint, request_hash)
+        if stored is not None:
+            return redirect(request, stored[1]["location"], flash=stored[1].get("flash"))
     if errors:
         return _manual_failed(request, who, job, values, errors)
     data = LeadInput(
@@ -388,17 +421,21 @@ async def add_manual(campaign_id: int, request: Request, session: SessionDep) ->
                 pin_ttl_hours=settings_of(request).pin_ttl_hours,
             )
     except Invalid as exc:
-        key, message = next(
-            (_FIELD_ERRORS[k] for k in (exc.details or {}) if k in _FIELD_ERRORS),
-            ("form", CSV_UNREADABLE),
-        )
-        return _manual_failed(request, who, job, values, {key: message})
+        return _manual_failed(request, who, job, values, dict([_field_error(exc)]))
     lead_id = result.lead.application.id
-    return redirect(
-        request,
-        f"{CAMPAIGNS}/{job.id}/add?tab=manual&lead={lead_id}",
-        flash="candidate_added" if result.created else "candidate_duplicate",
-    )
+    location = f"{CAMPAIGNS}/{job.id}/add?tab=manual&lead={lead_id}"
+    flash = "candidate_added" if result.created else "candidate_duplicate"
+    if nonce is not None:
+        form_once.remember(
+            session,
+            who.company.id,
+            nonce,
+            endpoint,
+            request_hash,
+            303,
+            {"location": location, "flash": flash},
+        )
+    return redirect(request, location, flash=flash)
 
 
 def _manual_failed(
@@ -646,6 +683,8 @@ def _cv_lead(
         return CvResult(name, "failed", error=CV_UNREADABLE)
     except Exception:  # a parser bug on a hostile file is an unreadable file
         return CvResult(name, "failed", error=CV_UNREADABLE)
+    if not looks_like_resume(resume):
+        return CvResult(name, "failed", error=NOT_A_CV)
     parsed = resume.parsed
     first = (parsed.name.first or "") if parsed.name else ""
     last = (parsed.name.last or "") if parsed.name else ""
@@ -702,10 +741,28 @@ def _cv_lead(
 @router.post(CAMPAIGNS + "/{campaign_id:int}/add/cv")
 async def add_cvs(campaign_id: int, request: Request, session: SessionDep) -> Response:
     who, job = _campaign(request, session, campaign_id)
-    form = await read_upload(request, who, max_bytes=MAX_CV_UPLOAD_BYTES, max_files=MAX_CV_FILES)
     _ = gettext_for(who.user.language)
+    declared = request.headers.get("content-length", "")
+    if is_ascii_digits(declared) and int(declared) > MAX_CV_UPLOAD_BYTES:
+        # Over the total: the CV tab again, with what to do (the files are not read).
+        message = _(UPLOAD_TOO_BIG) % {"value": MAX_CV_UPLOAD_BYTES // 1024 // 1024}
+        message += " " + _(SEND_FEWER)
+        return _add_page(request, who, job, "cv", {"errors": {"cv": message}}, status=413)
+    form = await read_upload(request, who, max_bytes=MAX_CV_UPLOAD_BYTES, max_files=MAX_CV_FILES)
     results: list[CvResult] = []
+    endpoint = request.url.path
+    nonce = form_once.nonce_of(form)
     try:
+        request_hash = form_once.form_hash(endpoint, form) if nonce else ""
+        stored = (
+            form_once.replay(session, who.company.id, nonce, endpoint, request_hash)
+            if nonce
+            else None
+        )
+        if stored is not None:
+            # The same files posted again (a double click): the first post's results.
+            results = [CvResult(**r) for r in stored[1].get("results", [])]
+            return _cv_results_page(request, who, job, results)
         uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
         for upload in uploads:
             name = (upload.filename or "cv")[:300]
@@ -718,6 +775,20 @@ async def add_cvs(campaign_id: int, request: Request, session: SessionDep) -> Re
         await form.close()
     if not results:
         return _add_page(request, who, job, "cv", {"errors": {"cv": _(NO_FILE)}}, status=400)
+    if nonce is not None:
+        form_once.remember(
+            session,
+            who.company.id,
+            nonce,
+            endpoint,
+            request_hash,
+            200,
+            {"results": [asdict(r) for r in results]},
+        )
+    return _cv_results_page(request, who, job, results)
+
+
+def _cv_results_page(request: Request, who: Current, job: Job, results: list[CvResult]) -> Response:
     for result in results:
         if result.error:
             result.error = _message(who, result.error)

@@ -27,6 +27,7 @@ from hireloop.domain.companies.access import IP_REFUSED, LoginLimiter, ip_allowe
 from hireloop.domain.companies.models import Company, User
 from hireloop.domain.ids import is_ascii_digits
 from hireloop.errors import DomainError, Unprocessable
+from hireloop.web.app import form_once
 from hireloop.web.app.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -180,6 +181,9 @@ def render(
         "company": company,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(secret, nonce),
+        # A one-time nonce for the forms that create or send something (form_once).
+        "form_nonce_field": form_once.FIELD,
+        "form_nonce": form_once.new_nonce(),
         "flash": gettext_for(language)(flash) if flash else None,
         **context,
     }
@@ -196,6 +200,7 @@ def redirect(request: Request, url: str, *, flash: str | None = None) -> Redirec
     """A 303 to ``url`` (after a post), with a flash message code for the next page."""
     response = RedirectResponse(url, status_code=303)
     add_security_headers(response, no_store=True)
+    response.flash_code = flash  # type: ignore[attr-defined]  # for form_once
     if flash is not None:
         assert flash in FLASHES
         response.set_cookie(
