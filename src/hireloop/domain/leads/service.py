@@ -610,13 +610,13 @@ def change_status(
     move_application(
         session, application, folder, actor, reason=_reason(reason), custom_folder_id=custom_id
     )
-    _record_completion(session, application)
+    record_completion(session, application)
     if moved:
         automatic.on_moved(session, application, notify=notify)
     return lead_view(session, application)
 
 
-def _record_completion(session: Session, application: Application) -> None:
+def record_completion(session: Session, application: Application) -> None:
     """A lead in Completed without a completion time completes now: the time is recorded
     and the completion message goes out, once (not when the lead comes back later)."""
     if application.folder == "completed" and application.completed_at is None:
@@ -680,7 +680,7 @@ def move_lead(
         reason=_reason(reason),
         custom_folder_id=custom_folder_id if folder == "custom" else None,
     )
-    _record_completion(session, application)
+    record_completion(session, application)
     return lead_view(session, application)
 
 

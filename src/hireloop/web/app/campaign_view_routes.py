@@ -35,6 +35,8 @@ from hireloop.domain.companies import accounts
 from hireloop.domain.ids import is_ascii_digits, parse_id
 from hireloop.domain.jobs.campaigns import can_see, get_campaign
 from hireloop.domain.jobs.models import Job
+from hireloop.domain.leads.service import record_completion
+from hireloop.domain.messaging import automatic
 from hireloop.domain.messaging.automatic import send_campaign_message
 from hireloop.domain.messaging.library import get_quick_reply, list_quick_replies
 from hireloop.domain.messaging.service import send_template
@@ -445,8 +447,15 @@ def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Re
                 job = scope.job or session.get(Job, job_id)
                 if job is None or not is_campaign_folder(session, job, custom_id):
                     return redirect(request, back, flash="cv_folder_not_in_campaign")
+        # As the leads API's status changes: a move into Completed records the completion
+        # (and its message, once); into Shortlisted / Rejected, the message when asked.
+        notify = form.get("notify") == "1"
         for application in applications:
+            moved = (application.folder, application.custom_folder_id) != (folder, custom_id)
             move_application(session, application, folder, actor, custom_folder_id=custom_id)
+            record_completion(session, application)
+            if moved:
+                automatic.on_moved(session, application, notify=notify)
         return redirect(request, back, flash="cv_moved")
     if action == "label":
         name = _label(session, company_id, text(form, "label", 200))
