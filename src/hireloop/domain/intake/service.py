@@ -49,7 +49,7 @@ from hireloop.domain.applications.models import (
 from hireloop.domain.applications.service import add_to_folder_counts
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.models import Company
-from hireloop.domain.intake.bulk import insert_rows, pins, public_ids, read_ahead
+from hireloop.domain.intake.bulk import Gate, insert_rows, pins, public_ids, read_ahead
 from hireloop.domain.intake.csv_import import read_csv
 from hireloop.domain.intake.models import ImportRun
 from hireloop.domain.intake.rows import IntakeRow, RowError
@@ -62,6 +62,9 @@ from hireloop.errors import Invalid, NotFound
 # a 100k-row import from 3.2 to 2.7 times the raw insert baseline (bench/csv_import.py,
 # docs/intake.md); 20,000 was no better (the first chunk is checked before any write).
 CHUNK_ROWS = 10_000
+# A CSV file's first chunk is smaller: it is checked before anything can be written, the
+# next ones while the previous one is (see import_csv).
+FIRST_CHUNK_ROWS = 2_000
 MAX_STORED_ERRORS = 1_000  # ImportRun.errors keeps the first ones; failed_count counts all
 INVITATIONS_EVENT = "intake.invitations_requested"
 LEADS_CREATED_EVENT = "intake.leads_created"
@@ -157,26 +160,36 @@ def import_csv(
         session, job, kind="csv", filename=filename, actor=actor, total_rows=table.total_rows
     )
     run.encoding = table.encoding
-    parts = range(0, table.total_rows, CHUNK_ROWS)
-    chunks: Iterable[Chunk] = (
-        (parsed.rows, parsed.errors)
-        for parsed in (table.validate(start, start + CHUNK_ROWS) for start in parts)
-    )
-    if len(parts) > 1:
-        chunks = read_ahead(chunks)
-    import_chunks(
-        session,
-        run,
-        job,
-        chunks,
-        source="csv",
-        actor=actor,
-        ttl_hours=ttl_hours,
-        progress=progress,
-    )
+    parts = chunk_bounds(table.total_rows)
+    with Gate(session) as gate:
+        pause = gate.wait if len(parts) > 1 else None
+        chunks: Iterable[Chunk] = (
+            (parsed.rows, parsed.errors)
+            for parsed in (table.validate(start, stop, pause=pause) for start, stop in parts)
+        )
+        if len(parts) > 1:
+            chunks = read_ahead(chunks, gate=gate)
+        import_chunks(
+            session,
+            run,
+            job,
+            chunks,
+            source="csv",
+            actor=actor,
+            ttl_hours=ttl_hours,
+            progress=progress,
+        )
     finish_run(run)
     session.flush()
     return run
+
+
+def chunk_bounds(total: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of a file's chunks: FIRST_CHUNK_ROWS, then CHUNK_ROWS each."""
+    if total <= 0:
+        return []
+    starts = [0, *range(min(FIRST_CHUNK_ROWS, CHUNK_ROWS), total, CHUNK_ROWS)]
+    return list(zip(starts, [*starts[1:], total], strict=True))
 
 
 def finish_run(run: ImportRun, *, status: str = "completed") -> None:
