@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from hireloop.db import Database
 from hireloop.domain.actor import Actor
@@ -14,6 +14,7 @@ from hireloop.domain.jobs.schemas import JobData
 from hireloop.domain.jobs.service import create_job
 from hireloop.migrate import alembic_config
 from tests.conftest import create_database
+from tests.factories import Factory
 
 
 def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
@@ -74,4 +75,63 @@ def test_0011_folder_count_slots_keep_the_counts_up_and_down() -> None:
         (jobs[0], "inbox", 11),
         (jobs[1], "inbox", 3),
     ]
+    command.upgrade(alembic_config(url), "head")
+
+
+def _foreign_keys(url: str, table: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return {
+            fk["name"] or f"{fk['referred_table']}:{','.join(fk['constrained_columns'])}"
+            for fk in inspect(engine).get_foreign_keys(table)
+        }
+    finally:
+        engine.dispose()
+
+
+def _pin_index(url: str) -> str:
+    if url.startswith("sqlite"):
+        sql = "SELECT sql FROM sqlite_master WHERE name = 'ix_applications_pin_expires'"
+    else:
+        sql = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_applications_pin_expires'"
+    return str(_rows(url, sql)[0][0])
+
+
+def test_0016_applications_lose_the_company_key_and_keep_their_rows() -> None:
+    """Up: PostgreSQL drops the company foreign key (SQLite keeps it: no rebuild), the
+    sweep's index leaves out rows without a PIN expiry; deleting a company still deletes
+    its applications (through its jobs). Down: both as before, rows untouched."""
+    from alembic import command
+
+    url = create_database(f"hireloop_migration_0016_{os.getpid()}", "0015")
+    postgresql = not url.startswith("sqlite")
+    db = Database(url)  # the tables are the same at 0015 and at head (but for the keys)
+    with db.unit_of_work() as session:
+        factory = Factory(session)
+        ids = {}
+        for name in ("acme", "other"):
+            company = factory.company(name)
+            factory.application(factory.job(company), factory.candidate(company))
+            session.flush()
+            ids[name] = (company.id,)
+    db.dispose()
+    key = "fk_applications_company_id_companies"
+    assert key in _foreign_keys(url, "applications") or not postgresql
+    assert "WHERE" not in _pin_index(url).upper()
+
+    command.upgrade(alembic_config(url), "0016")
+    assert (key not in _foreign_keys(url, "applications")) == postgresql
+    assert "pin_expires_at IS NOT NULL" in _pin_index(url)
+    assert len(_rows(url, "SELECT id FROM applications")) == 2
+    acme = ids["acme"][0]
+    db = Database(url)  # as the app connects (SQLite: foreign keys on)
+    with db.unit_of_work() as session:
+        session.execute(text("DELETE FROM companies WHERE id = :c"), {"c": acme})
+    db.dispose()
+    assert _rows(url, "SELECT company_id FROM applications") == [(ids["other"][0],)]
+
+    command.downgrade(alembic_config(url), "0015")
+    assert key in _foreign_keys(url, "applications") or not postgresql
+    assert "WHERE" not in _pin_index(url).upper()
+    assert _rows(url, "SELECT company_id FROM applications") == [(ids["other"][0],)]
     command.upgrade(alembic_config(url), "head")

@@ -87,14 +87,22 @@ class Application(Base):
         Index("ix_applications_job_folder", "job_id", "folder"),
         Index("ix_applications_candidate", "candidate_id"),
         Index("ix_applications_company_created", "company_id", "created_at"),
-        # The sweep that moves applications with an expired PIN to No Response.
-        Index("ix_applications_pin_expires", "pin_expires_at"),
+        # The sweep that moves applications with an expired PIN to No Response; only
+        # rows whose PIN expires (migration 0016).
+        Index(
+            "ix_applications_pin_expires",
+            "pin_expires_at",
+            postgresql_where=text("pin_expires_at IS NOT NULL"),
+            sqlite_where=text("pin_expires_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # The UUID that the Talqo face shows.
     public_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_public_id)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    # The job's company (tenant filters without a join). No foreign key on PostgreSQL
+    # (migration 0016): the row is deleted with its job, the job with its company.
+    company_id: Mapped[int] = mapped_column(BigId)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
     folder: Mapped[str] = mapped_column(String(30), default="inbox")
