@@ -3,6 +3,7 @@ in a thread while the previous ones are written."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import uuid
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from hireloop.domain.intake.bulk import Gate, pins, public_ids, read_ahead
+from hireloop.domain.intake.bulk import Gate, collector_paused, pins, public_ids, read_ahead
 
 
 def test_public_ids_are_distinct_random_uuids() -> None:
@@ -109,3 +110,23 @@ def test_a_consumer_that_stops_early_releases_a_gated_producer(session: Session)
         assert next(items) == 0
         items.close()  # the consumer gives up (an error in the import)
         assert not _ahead_threads()
+
+
+def test_the_collector_is_paused_until_the_last_import_ends() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # another import of the process, at the same time
+            assert not gc.isenabled()
+        assert not gc.isenabled(), "the first import still runs"
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("the import failed")
+    assert gc.isenabled()
+    gc.disable()  # off before: an import does not turn it on
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

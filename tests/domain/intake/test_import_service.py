@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from typing import Any
@@ -239,16 +240,16 @@ def test_chunks_report_progress_and_invitations(
     rows.insert(4, "Bad,Row,,,,")
     rows.append("N0,L0,n0@example.com,,,")
     seen: list[tuple[int, int, int, int]] = []
-    run = _import(
-        session,
-        company,
-        job,
-        _csv(*rows),
-        progress=lambda r: seen.append(
-            (r.processed_rows, r.created_count, r.duplicate_count, r.failed_count)
-        ),
-    )
+    collector: list[bool] = []
+
+    def progress(r: ImportRun) -> None:
+        seen.append((r.processed_rows, r.created_count, r.duplicate_count, r.failed_count))
+        collector.append(gc.isenabled())
+
+    run = _import(session, company, job, _csv(*rows), progress=progress)
     assert seen == [(3, 3, 0, 0), (6, 5, 0, 1), (9, 7, 1, 1)]
+    # Python's cycle collector pauses while the import runs (bulk.collector_paused).
+    assert collector == [False, False, False] and gc.isenabled()
     assert run.total_rows == 9
     invites = _events(session, company.id, intake.INVITATIONS_EVENT)
     ids = [a.id for a, _ in _apps(session, job.id)]

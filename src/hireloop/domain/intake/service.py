@@ -49,8 +49,15 @@ from hireloop.domain.applications.models import (
 from hireloop.domain.applications.service import add_to_folder_counts
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.models import Company
-from hireloop.domain.intake.bulk import Gate, insert_rows, pins, public_ids, read_ahead
-from hireloop.domain.intake.csv_import import read_csv
+from hireloop.domain.intake.bulk import (
+    Gate,
+    collector_paused,
+    insert_rows,
+    pins,
+    public_ids,
+    read_ahead,
+)
+from hireloop.domain.intake.csv_import import CsvFile, read_csv
 from hireloop.domain.intake.models import ImportRun
 from hireloop.domain.intake.rows import IntakeRow, RowError
 from hireloop.domain.jobs.models import Job
@@ -150,16 +157,35 @@ def import_csv(
     if job.company_id != company.id:
         raise NotFound(CAMPAIGN_NOT_FOUND)
     ensure_takes_leads(job)
-    table = read_csv(
-        data,
-        default_region=phone_region(company, job),
-        encoding=encoding,
-        country=company.default_country,
-    )
-    run = start_run(
-        session, job, kind="csv", filename=filename, actor=actor, total_rows=table.total_rows
-    )
-    run.encoding = table.encoding
+    with collector_paused():
+        table = read_csv(
+            data,
+            default_region=phone_region(company, job),
+            encoding=encoding,
+            country=company.default_country,
+        )
+        run = start_run(
+            session, job, kind="csv", filename=filename, actor=actor, total_rows=table.total_rows
+        )
+        run.encoding = table.encoding
+        _import_table(session, run, job, table, actor=actor, ttl_hours=ttl_hours, progress=progress)
+    finish_run(run)
+    session.flush()
+    return run
+
+
+def _import_table(
+    session: Session,
+    run: ImportRun,
+    job: Job,
+    table: CsvFile,
+    *,
+    actor: Actor,
+    ttl_hours: int,
+    progress: Progress | None,
+) -> None:
+    """The rows of a CSV file read by ``read_csv``, checked in a thread (all but the
+    first chunk) while the previous chunk is written."""
     parts = chunk_bounds(table.total_rows)
     with Gate(session) as gate:
         pause = gate.wait if len(parts) > 1 else None
@@ -179,9 +205,6 @@ def import_csv(
             ttl_hours=ttl_hours,
             progress=progress,
         )
-    finish_run(run)
-    session.flush()
-    return run
 
 
 def chunk_bounds(total: int) -> list[tuple[int, int]]:
