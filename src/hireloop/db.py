@@ -6,6 +6,7 @@ A request or a task is one unit of work: services flush, the caller of ``unit_of
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -13,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import orjson
@@ -86,13 +88,67 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def fold_case(value: str) -> str:
+    """``value`` lowered as the database's lower() does it, on both databases: compare
+    ``func.lower(column) == fold_case(value)``, never ``value.lower()``.
+
+    Python's str.lower() differs from PostgreSQL's lower() (letter by letter) in two
+    places: "İ" becomes "i" plus a combining dot (PostgreSQL: "i"), and a final capital
+    sigma becomes "ς" (PostgreSQL: "σ", as everywhere else). SQLite's lower() is this
+    function (registered in make_engine)."""
+    return value.replace("İ", "i").replace("Σ", "σ").lower()
+
+
 def _unicode_lower(value: Any) -> Any:
-    """Python's lower() as PostgreSQL's lower() does it: letter by letter. Python's differs
-    in two places: "İ" becomes "i" plus a combining dot (PostgreSQL: "i"), and a final
-    capital sigma becomes "ς" (PostgreSQL: "σ", as everywhere else)."""
+    """SQLite's lower(): fold_case for text, anything else as it is."""
     if not isinstance(value, str):
         return value
-    return value.replace("İ", "i").replace("Σ", "σ").lower()
+    return fold_case(value)
+
+
+# A JSON number in plain decimal notation is at most this many digits from the point
+# (a larger exponent is no number anyone stores; its plain text would be huge).
+_MAX_NUMBER_EXPONENT = 1000
+
+
+def json_number_text(number: Decimal) -> str | None:
+    """A JSON number's text as PostgreSQL gives it for a jsonb number (``->>``): plain
+    decimal notation, the digits after the point as written (``1e20`` →
+    ``100000000000000000000``, ``1.50`` → ``1.50``, ``2.0`` → ``2.0``, ``-0`` → ``0``);
+    None for a non-finite or absurdly large or small number."""
+    if not number.is_finite() or abs(number.as_tuple().exponent) > _MAX_NUMBER_EXPONENT:
+        return None
+    if abs(number.adjusted()) > _MAX_NUMBER_EXPONENT:
+        return None
+    if number.is_zero():
+        number = abs(number)
+    return format(number, "f")
+
+
+def _json_member(document: Any, key: Any) -> str | None:
+    """SQLite's json_member(doc, key): ``type:text`` of the member ``key`` of a JSON
+    object, as PostgreSQL's ``jsonb_typeof(doc->key) || ':' || (doc->>key)`` gives it
+    (``number:2.0``, ``string:abc``, ``boolean:true``); None when missing, null, an object
+    or an array. Any key works (a JSON path cannot name every key)."""
+    if not isinstance(document, str) or not isinstance(key, str):
+        return None
+    try:
+        parsed = json.loads(document, parse_float=Decimal, parse_int=Decimal)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    value = parsed.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "boolean:" + ("true" if value else "false")
+    if isinstance(value, Decimal):
+        text = json_number_text(value)
+        return None if text is None else "number:" + text
+    if isinstance(value, str):
+        return "string:" + value
+    return None  # an object or an array: never equal to a filter value
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -117,6 +173,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # would miss "Île"; PostgreSQL's folds every letter. Searches compare lower()ed
             # text (ILIKE compiles to lower() LIKE lower() here): give them Python's.
             dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
+            # The leads search's filter[others] (see _json_member).
+            dbapi_conn.create_function("json_member", 2, _json_member, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:

@@ -276,3 +276,39 @@ def test_a_double_submitted_quick_reply_is_sent_once(
     assert flash_after(client, r) == "The quick reply was queued for the selected candidates."
     session.expire_all()
     assert len(session.scalars(select(Message)).all()) == 1
+
+
+def test_a_custom_folder_named_with_a_dotted_capital_i_opens(
+    client: TestClient,
+    session: Session,
+    company: Company,
+    owner: User,
+    job: Job,
+    apps: dict[str, Application],
+) -> None:
+    """A custom folder named "İK Havuzu" (Turkish: HR pool) lists its candidate, in the
+    campaign and in Show All, instead of an error page (the name was lowered unlike the
+    database does it)."""
+    folder = create_custom_folder(session, company.id, "İK Havuzu", default=True)
+    move_application(session, apps["maria"], "custom", Actor.system(), custom_folder_id=folder.id)
+    session.commit()
+    sign_in(client, owner.email)
+    for url in (f"/app/campaigns/{job.id}", "/app/campaigns/all"):
+        r = client.get(url, params={"folder": f"custom:{folder.id}"})
+        assert r.status_code == 200, (url, r.status_code)
+        assert names(r.text) == ["María García"], url
+
+
+@pytest.mark.parametrize(
+    "bounds", [{"to": "9999-12-31"}, {"from": "0001-01-01", "to": "9999-12-31"}]
+)
+def test_the_last_possible_end_date_is_no_end_never_a_server_error(
+    client: TestClient, owner: User, job: Job, apps: dict[str, Application], bounds: dict[str, str]
+) -> None:
+    """``to=9999-12-31`` (a date picker's far end) lists every candidate, as the Leads API
+    reads an end of 31-12-9999: there is no day after it to stop at."""
+    sign_in(client, owner.email)
+    for url in (f"/app/campaigns/{job.id}", "/app/campaigns/all"):
+        r = client.get(url, params={"folder": "all", **bounds})
+        assert r.status_code == 200, (url, r.status_code)
+        assert sorted(names(r.text)) == ["Ana Santos", "José Reyes", "María García"], url

@@ -475,3 +475,194 @@ def test_sorting_by_source_or_location_ignores_case(
     # Same source / city together, newest first among them, none last.
     assert ids(search(client, t, **{"filter[sort_by_selected]": "source"})) == [c, a, e, b, d]
     assert ids(search(client, t, **{"filter[sort_by_selected]": "location"})) == [b, d, c, a, e]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["0917 123 4567", "09171234567", "0917-123-4567", "(0917) 123-4567", "0063 917 123 4567"],
+)
+def test_a_phone_number_as_written_finds_its_lead(
+    client: TestClient, world: dict[str, Any], query: str
+) -> None:
+    """A national number with its trunk 0 (how a recruiter types it, and how the lead was
+    sent) is read in the company's country, as on creation: +639171234567."""
+    t, jose = world["t"], world["jose"]
+    written = new_lead(client, t, email="w@example.com", user_phone_number="0918 765 4321")
+    assert ids(search(client, t, **{"filter[query]": query})) == [jose["id"]]
+    assert ids(search(client, t, **{"filter[query]": "0918 765 4321"})) == [written["id"]]
+    in_campaign = {"filter[query]": query, "filter[campaign_id]": str(t.job.id)}
+    assert ids(search(client, t, **in_campaign)) == [jose["id"]]
+    # Another company's lead is still never found.
+    assert search(client, world["other"], **{"filter[query]": query})["total"] == 0
+
+
+def test_a_phone_number_is_read_in_the_campaigns_hotline_country(
+    client: TestClient, world: dict[str, Any], session: Session
+) -> None:
+    """A campaign whose hotline country is the UK reads its leads' national numbers
+    there: its lead's 07700 900123 is found as typed, across campaigns or in that one."""
+    t = world["t"]
+    uk = world["night"]
+    uk.campaign_settings = {**(uk.campaign_settings or {}), "hotline_country": "GB"}
+    session.commit()
+    lead = new_lead(client, t, job=uk, email="uk@example.com", user_phone_number="07700 900123")
+    assert ids(search(client, t, **{"filter[query]": "07700 900123"})) == [lead["id"]]
+    only_uk = {"filter[query]": "07700900123", "filter[campaign_id]": str(uk.id)}
+    assert ids(search(client, t, **only_uk)) == [lead["id"]]
+    elsewhere = {"filter[query]": "07700900123", "filter[campaign_id]": str(t.job.id)}
+    assert search(client, t, **elsewhere)["total"] == 0
+
+
+def test_exact_filters_match_a_dotted_capital_i_and_a_final_sigma(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """Turkish and Greek names ("İK", "ΟΔΟΣ") match themselves in every exact filter, and
+    a label or custom folder so named can be added or moved into by name, the same on
+    both databases (their lower() folds İ to i and a final Σ to σ, unlike Python's)."""
+    t = make_tenant(factory, session)
+    a = new_lead(client, t, email="a@example.com", source="İzmir Kariyer")
+    b = new_lead(client, t, email="b@example.com", source="ΟΔΟΣ")
+    create_label(session, t.company.id, "İK")
+    session.add(CustomFolder(company_id=t.company.id, name="İK Havuzu", is_default=True))
+    session.commit()
+    r = client.patch(
+        f"{P}/campaign_invitations/{a['id']}",
+        params={"api_key": t.key},
+        json={"candidate": {"labels": {"add": ["ik"], "remove": []}}},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["campaign_invitation"]["labels"] == ["İK"]
+    r = client.put(
+        f"{P}/campaign_invitations/{a['id']}/custom",
+        params={"api_key": t.key, "folder": "İK Havuzu"},
+    )
+    assert r.status_code == 200, r.text
+    candidate = session.get(Candidate, b["candidate_id"])
+    assert candidate is not None
+    candidate.city = "İSTANBUL"
+    app = session.get(Application, b["id"])
+    assert app is not None
+    app.answers = {"completion_method": "ΦΩΝΗΣ"}
+    session.commit()
+    for params, expected in (
+        ({"filter[source_selected]": "İzmir Kariyer"}, [a["id"]]),
+        ({"filter[source_selected]": "izmir kariyer"}, [a["id"]]),
+        ({"filter[source_selected]": "ΟΔΟΣ"}, [b["id"]]),
+        ({"filter[source_selected]": "οδοσ"}, [b["id"]]),
+        ({"filter[label_selected]": "İK"}, [a["id"]]),
+        ({"filter[status_selected]": "İK Havuzu"}, [a["id"]]),
+        ({"filter[status_selected]": "ik havuzu"}, [a["id"]]),
+        ({"filter[location_selected]": "İstanbul"}, [b["id"]]),
+        ({"filter[completion_method_selected]": "ΦΩΝΗΣ"}, [b["id"]]),
+    ):
+        assert ids(search(client, t, **params)) == expected, params
+
+
+def test_status_and_label_filters_collapse_inner_spaces(
+    client: TestClient, world: dict[str, Any], session: Session
+) -> None:
+    """A status or label typed with doubled spaces finds what the move and the label
+    change accept for the same text ("final  interview" is "Final Interview")."""
+    t, ana = world["t"], world["ana"]
+    session.add(CustomFolder(company_id=t.company.id, name="Final Interview", is_default=True))
+    create_label(session, t.company.id, "High Priority")
+    session.commit()
+    r = client.put(
+        f"{P}/campaign_invitations/{ana['id']}/custom",
+        params={"api_key": t.key, "folder": "final  interview"},
+    )
+    assert r.status_code == 200, r.text
+    r = client.patch(
+        f"{P}/campaign_invitations/{ana['id']}",
+        params={"api_key": t.key},
+        json={"candidate": {"labels": {"add": ["high  priority"], "remove": []}}},
+    )
+    assert r.status_code == 200, r.text
+    assert ids(search(client, t, **{"filter[status_selected]": " final  interview "})) == [
+        ana["id"]
+    ]
+    assert ids(search(client, t, **{"filter[label_selected]": "high   priority"})) == [ana["id"]]
+
+
+def test_others_filter_compares_numbers_in_plain_decimal_notation(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """A number matches the filter value that spells it in plain decimal notation with
+    the digits as written: an exponent is spelled out (1e20 = 100000000000000000000),
+    nothing is rounded (0.3 is not 0.30000000000000004; integers beyond 64 bits stay
+    exact); the same on PostgreSQL and SQLite."""
+    t = make_tenant(factory, session)
+    lead = new_lead(
+        client,
+        t,
+        email="n@example.com",
+        others={
+            "a": 0.30000000000000004,
+            "b": 1e20,
+            "c": 12345678901234567890,
+            "d": 100.0,
+            "e": 1e-7,
+            "s": "1e20",
+        },
+    )
+    found, none = [lead["id"]], []
+    cases = [
+        ("a", "0.30000000000000004", found),
+        ("a", "0.3", none),
+        ("b", "1e20", found),
+        ("b", "1e+20", found),
+        ("b", "100000000000000000000", found),
+        ("b", "1.0e20", found),
+        ("b", "1.00000000000000000001e20", none),
+        ("c", "12345678901234567890", found),
+        ("c", "12345678901234567000", none),
+        ("c", "1.23456789012346e+19", none),
+        ("d", "100.0", found),
+        ("d", "100", none),
+        ("e", "0.0000001", found),
+        ("e", "1e-07", found),
+        ("s", "1e20", found),  # a string as it is
+        ("s", "100000000000000000000", none),
+        ("b", "1e99999999999", none),
+    ]
+    for key, value, expected in cases:
+        assert ids(search(client, t, **{f"filter[others][{key}]": value})) == expected, (key, value)
+
+
+def test_name_sort_ties_are_newest_first(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """Leads of people with the same name are listed newest first, as every other list."""
+    t = make_tenant(factory, session)
+    older = new_lead(client, t, first_name="Same", last_name="Name", email="old@example.com")
+    newer = new_lead(client, t, first_name="Same", last_name="Name", email="new@example.com")
+    first = new_lead(client, t, first_name="Abe", last_name="Abad", email="abe@example.com")
+    app = session.get(Application, older["id"])
+    assert app is not None
+    app.created_at = datetime(2024, 1, 1, tzinfo=UTC)
+    session.commit()
+    by_name = ids(search(client, t, **{"filter[sort_by_selected]": "name"}))
+    assert by_name == [first["id"], newer["id"], older["id"]]
+
+
+def test_sorting_by_location_puts_blank_cities_last(
+    client: TestClient, factory: Factory, session: Session
+) -> None:
+    """A city that is empty or spaces is no city: with the missing ones, after the rest."""
+    t = make_tenant(factory, session)
+    made = []
+    for n, city in enumerate(("", "  ", " Manila ", None, "cebu")):
+        lead = new_lead(client, t, email=f"c{n}@example.com")
+        candidate = session.get(Candidate, lead["candidate_id"])
+        assert candidate is not None
+        candidate.city = city
+        made.append(lead["id"])
+    session.commit()
+    empty, spaces, manila, missing, cebu = made
+    assert ids(search(client, t, **{"filter[sort_by_selected]": "location"})) == [
+        cebu,
+        manila,
+        missing,
+        spaces,
+        empty,
+    ]

@@ -13,10 +13,10 @@ from hireloop.domain.leads.search import candidate_match, search_leads
 from tests.factories import Factory
 
 
-def _plan(session: Session, query: str) -> str:
+def _plan(session: Session, query: str, regions: tuple[str, ...] = ()) -> str:
     """EXPLAIN of the candidate match with every scan but bitmap index scans disabled: it
     only plans when each OR-ed condition can use an index."""
-    stmt = select(Candidate.id).where(candidate_match(query))
+    stmt = select(Candidate.id).where(candidate_match(query, regions))
     connection = session.connection()
     compiled = stmt.compile(connection)
     for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
@@ -39,6 +39,21 @@ def test_search_uses_the_trigram_indexes(session: Session, query: str, index: st
         pytest.skip("trigram indexes exist on PostgreSQL only")
     plan = _plan(session, query)
     assert index in plan and "Seq Scan" not in plan, plan
+
+
+def test_a_national_phone_number_is_looked_for_through_the_phone_index(
+    session: Session,
+) -> None:
+    """``0917 123 4567`` read in the Philippines (+639171234567) is one more LIKE on the
+    E.164 column itself: the phone trigram index still serves it (no function of the
+    column, no scan of 1M rows)."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("trigram indexes exist on PostgreSQL only")
+    plan = _plan(session, "0917 123 4567", ("PH",))
+    assert "ix_candidates_phone_trgm" in plan and "Seq Scan" not in plan, plan
+    assert "639171234567" in str(
+        candidate_match("0917 123 4567", ("PH",)).compile(compile_kwargs={"literal_binds": True})
+    )
 
 
 def test_email_parts_with_digits_are_not_looked_for_in_names(session: Session) -> None:

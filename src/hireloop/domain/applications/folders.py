@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hireloop.db import insert_for
+from hireloop.db import fold_case, insert_for
 from hireloop.domain.applications.models import FOLDERS, CampaignFolder, CustomFolder
 from hireloop.domain.jobs.models import Job
 from hireloop.errors import Conflict, Invalid, NotFound
@@ -51,12 +51,16 @@ def list_custom_folders(session: Session, company_id: int) -> list[CustomFolder]
 
 
 def find_custom_folder(session: Session, company_id: int, name: str) -> CustomFolder | None:
-    """The company's custom folder of that name (case-insensitive), or None."""
+    """The company's custom folder of that name (case-insensitive as the database folds
+    case, spaces collapsed), or None; the oldest, should two differ by case only."""
     return session.scalar(
-        select(CustomFolder).where(
+        select(CustomFolder)
+        .where(
             CustomFolder.company_id == company_id,
-            func.lower(CustomFolder.name) == " ".join(name.split()).lower(),
+            func.lower(CustomFolder.name) == fold_case(" ".join(name.split())),
         )
+        .order_by(CustomFolder.id)
+        .limit(1)
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hireloop.db import LIKE_ESCAPE, contains_pattern, insert_for
+from hireloop.db import LIKE_ESCAPE, contains_pattern, fold_case, insert_for
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import (
     Application,
@@ -44,7 +44,7 @@ def list_labels(
     where = [Label.company_id == company_id]
     if name:
         where.append(
-            func.lower(Label.name).like(contains_pattern(name.lower()), escape=LIKE_ESCAPE)
+            func.lower(Label.name).like(contains_pattern(fold_case(name)), escape=LIKE_ESCAPE)
         )
     total = session.scalar(select(func.count()).select_from(Label).where(*where)) or 0
     items = list(
@@ -69,7 +69,9 @@ def create_label(session: Session, company_id: int, name: object) -> Label:
     """A new label; Conflict when the company already has one of that name."""
     clean = clean_label_name(name)
     existing = session.scalar(
-        select(Label).where(Label.company_id == company_id, func.lower(Label.name) == clean.lower())
+        select(Label).where(
+            Label.company_id == company_id, func.lower(Label.name) == fold_case(clean)
+        )
     )
     if existing is not None:
         raise Conflict(f"A label with name {clean} already exists.")
@@ -87,7 +89,7 @@ def _find_any_case(session: Session, company_id: int, name: str) -> Label | None
     """The company's label ``name`` however it is capitalised (names are unique so)."""
     return session.scalar(
         select(Label)
-        .where(Label.company_id == company_id, func.lower(Label.name) == name.lower())
+        .where(Label.company_id == company_id, func.lower(Label.name) == fold_case(name))
         .order_by(Label.id)
         .limit(1)
     )
@@ -135,19 +137,19 @@ def apply_labels(
 ) -> list[str]:
     """Add and remove labels by name, all or nothing: any name the company does not have
     raises Unprocessable before anything changes. Names are matched as label names are
-    kept unique (create_label): case-insensitively, spaces collapsed. Returns the
-    application's labels."""
+    kept unique (create_label): case-insensitively (as the database folds case: fold_case,
+    on both sides), spaces collapsed. Returns the application's labels."""
     add = [" ".join(n.split()) for n in add if isinstance(n, str)]
     remove = [" ".join(n.split()) for n in remove if isinstance(n, str)]
-    wanted = {n.lower() for n in (*add, *remove)}
+    wanted = {fold_case(n) for n in (*add, *remove)}
     by_key: dict[str, Label] = {}
     for label in session.scalars(
         select(Label)
         .where(Label.company_id == application.company_id, func.lower(Label.name).in_(wanted))
         .order_by(Label.id)
     ):
-        by_key.setdefault(label.name.lower(), label)  # the oldest, should two differ by case
-    unknown = sorted({n for n in (*add, *remove) if n.lower() not in by_key})
+        by_key.setdefault(fold_case(label.name), label)  # the oldest, should two differ by case
+    unknown = sorted({n for n in (*add, *remove) if fold_case(n) not in by_key})
     if unknown:
         raise Unprocessable(
             f"Label(s) not found: {', '.join(unknown)}",
@@ -155,8 +157,8 @@ def apply_labels(
             data={"unknown_labels": unknown},
         )
     # The labels' own names from here on (events, response).
-    add = [by_key[n.lower()].name for n in add]
-    remove = [by_key[n.lower()].name for n in remove]
+    add = [by_key[fold_case(n)].name for n in add]
+    remove = [by_key[fold_case(n)].name for n in remove]
     found = {label.name: label for label in by_key.values()}
     added = [n for n in dict.fromkeys(add) if _attach(session, application.id, found[n].id)]
     removed: list[str] = []

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from hireloop.db import LIKE_ESCAPE, contains_pattern, insert_returning
+from hireloop.db import LIKE_ESCAPE, contains_pattern, fold_case, insert_returning
 from hireloop.domain.applications.models import Application
 from hireloop.domain.candidates.identity import (
     clean_name,
@@ -221,9 +221,9 @@ def list_candidates(
             )
         )
     if filters.city:
-        where.append(func.lower(Candidate.city) == filters.city.strip().lower())
+        where.append(func.lower(Candidate.city) == fold_case(filters.city.strip()))
     if filters.country:
-        where.append(func.lower(Candidate.country) == filters.country.strip().lower())
+        where.append(func.lower(Candidate.country) == fold_case(filters.country.strip()))
     if filters.source:
         where.append(Candidate.source == filters.source)
     if filters.created_after is not None:

@@ -58,6 +58,8 @@ class LeadFilters:
     query: str | None = None
     campaign_ids: list[int] = field(default_factory=list)
     status: str | None = None
+    # A custom folder by id (the recruiter app's folder links), instead of a status.
+    custom_folder_id: int | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
     updated_from: datetime | None = None

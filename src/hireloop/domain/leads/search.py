@@ -9,7 +9,9 @@ bitmap), then their leads by candidate id (see query_condition for why in two st
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -17,7 +19,6 @@ from sqlalchemy import (
     Select,
     String,
     any_,
-    case,
     cast,
     exists,
     false,
@@ -31,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, load_only, undefer
 
-from hireloop.db import LIKE_ESCAPE, contains_pattern
+from hireloop.db import LIKE_ESCAPE, contains_pattern, fold_case, json_number_text
 from hireloop.domain.applications.models import (
     Application,
     ApplicationLabel,
@@ -39,11 +40,13 @@ from hireloop.domain.applications.models import (
     JobFolderCount,
     Label,
 )
-from hireloop.domain.candidates.identity import name_key
+from hireloop.domain.candidates.identity import name_key, normalize_phone
 from hireloop.domain.candidates.models import Candidate
+from hireloop.domain.companies.models import Company
 from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.schemas import LeadFilters
+from hireloop.domain.leads.service import phone_region
 from hireloop.domain.pagination import Page
 from hireloop.errors import Invalid
 
@@ -66,11 +69,15 @@ STATUS_FOLDERS = {
 }
 _LEAD_ID = re.compile(r"(?i)ap\s*-?\s*(\d{1,18})")
 _PHONE_LIKE = re.compile(r"[\d\s+().-]+")
+# A number as JSON writes it (ASCII digits only), for filter[others].
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 # Characters of email local parts that a name holding digits does not have (see
 # candidate_match).
 _EMAIL_ONLY = frozenset("._+")
 # The expression indexed by ix_candidates_name_trgm (a literal ' ', not a bound parameter,
 # so that PostgreSQL recognises the indexed expression).
+# What a blank city or source is made of (trimmed for sorting).
+_BLANKS = " \t\n\r"
 FULL_NAME_KEY = Candidate.first_name_key + literal_column("' '", String) + Candidate.last_name_key
 
 
@@ -94,17 +101,27 @@ class LeadRow:
     job: Job
 
 
+def _collapsed(value: str) -> str:
+    """``value`` trimmed, inner runs of spaces made one (as folder and label names are)."""
+    return " ".join(value.split())
+
+
 def resolve_status(session: Session, company_id: int, status: str) -> tuple[str, int | None]:
     """``(folder, custom_folder_id)`` for a status filter value: a system folder's value
-    (``pending``, ``on_hold``...) or the name of one of the company's custom folders."""
-    value = status.strip()
+    (``pending``, ``on_hold``...) or the name of one of the company's custom folders
+    (case-insensitive as the database folds case, spaces collapsed)."""
+    value = _collapsed(status)
     folder = STATUS_FOLDERS.get(value.lower())
     if folder is not None:
         return folder, None
     custom = session.scalar(
-        select(CustomFolder.id).where(
-            CustomFolder.company_id == company_id, func.lower(CustomFolder.name) == value.lower()
+        select(CustomFolder.id)
+        .where(
+            CustomFolder.company_id == company_id,
+            func.lower(CustomFolder.name) == fold_case(value),
         )
+        .order_by(CustomFolder.id)
+        .limit(1)
     )
     if custom is None:
         raise Invalid(
@@ -115,9 +132,48 @@ def resolve_status(session: Session, company_id: int, status: str) -> tuple[str,
     return "custom", custom
 
 
-def candidate_match(term: str) -> ColumnElement[bool]:
+def phone_regions(session: Session, company_id: int, campaign_ids: list[int]) -> list[str]:
+    """Where a national phone number typed in a search is read, as lead creation reads
+    the numbers of a campaign's leads (leads.service.phone_region): the regions of the
+    given campaigns, else the company's and those of its campaigns with a hotline country."""
+    company = session.get(Company, company_id)
+    if company is None:
+        return []
+    jobs = select(Job).where(Job.company_id == company_id)
+    if campaign_ids:
+        jobs = jobs.where(Job.id.in_(campaign_ids))
+        regions: list[str | None] = []
+    else:
+        hotline = Job.campaign_settings["hotline_country"].as_string()
+        jobs = jobs.where(hotline.is_not(None))
+        regions = [company.default_country]
+    jobs = jobs.options(load_only(Job.id, Job.company_id, Job.campaign_settings))
+    regions += [phone_region(company, job) for job in session.scalars(jobs)]
+    return [r for r in dict.fromkeys(regions) if r]
+
+
+def _is_phone_like(term: str) -> bool:
+    return _PHONE_LIKE.fullmatch(term) is not None and sum(ch.isdigit() for ch in term) >= 4
+
+
+def _folder_filter(
+    session: Session, company_id: int, filters: LeadFilters
+) -> tuple[str, int | None] | None:
+    """``(folder, custom_folder_id)`` the filters ask for, None for any folder."""
+    if filters.custom_folder_id is not None:
+        return "custom", filters.custom_folder_id
+    if filters.status:
+        return resolve_status(session, company_id, filters.status)
+    return None
+
+
+def candidate_match(term: str, regions: Collection[str] = ()) -> ColumnElement[bool]:
     """Candidates whose name (accent- and case-insensitive), email or phone contains
     ``term``, or whose id it is; false when the term can be none of them.
+
+    A phone number is looked for as typed (its digits within the E.164 number) and, read
+    as a national number of each of ``regions``, as that E.164 number: ``0917 123 4567``
+    in the Philippines is ``+639171234567`` (the trunk ``0`` is no digit of it).
 
     Only the kinds of value the term can be are looked in, each one more index scan
     saved: a name has a letter and no ``@`` (it may hold digits: imported names such as
@@ -131,8 +187,17 @@ def candidate_match(term: str) -> ColumnElement[bool]:
         conditions.append(FULL_NAME_KEY.like(key, escape=LIKE_ESCAPE))
     if not any(ch.isspace() for ch in term):
         conditions.append(Candidate.email.like(contains_pattern(term.lower()), escape=LIKE_ESCAPE))
-    if len(digits) >= 4 and _PHONE_LIKE.fullmatch(term):
-        conditions.append(Candidate.phone_e164.like(contains_pattern(digits), escape=LIKE_ESCAPE))
+    if _is_phone_like(term):
+        phone_digits = [digits]
+        for region in regions:
+            e164 = normalize_phone(term, region)
+            # Only when it finds more than the digits as typed already do.
+            if e164 is not None and not any(d in e164 for d in phone_digits):
+                phone_digits.append(e164.removeprefix("+"))
+        # LIKE on the column itself, each one a scan of the phone trigram index.
+        conditions += [
+            Candidate.phone_e164.like(contains_pattern(d), escape=LIKE_ESCAPE) for d in phone_digits
+        ]
     if is_ascii_digits(term) and len(term) < 19:
         conditions.append(Candidate.id == int(term))
     # An empty or_() would filter nothing, i.e. find everyone.
@@ -145,14 +210,17 @@ def _could_be_name(term: str, *, has_digits: bool) -> bool:
     return not (has_digits and any(ch in _EMAIL_ONLY for ch in term))
 
 
-def matching_candidates(company_id: int, query: str) -> Select[tuple[int]] | None:
+def matching_candidates(
+    company_id: int, query: str, regions: Collection[str] = ()
+) -> Select[tuple[int]] | None:
     """The ids of the company's candidates the free-text ``query`` finds, or None when it
-    is a lead id (``AP123``). A plain number is also a lead id: its candidate is found."""
+    is a lead id (``AP123``). A plain number is also a lead id: its candidate is found.
+    ``regions``: see candidate_match."""
     term = " ".join(query.split())
     if _LEAD_ID.fullmatch(term):
         return None
     candidates = select(Candidate.id).where(
-        Candidate.company_id == company_id, candidate_match(term)
+        Candidate.company_id == company_id, candidate_match(term, regions)
     )
     if is_ascii_digits(term) and len(term) < 19:
         by_lead = select(Application.candidate_id).where(
@@ -162,8 +230,11 @@ def matching_candidates(company_id: int, query: str) -> Select[tuple[int]] | Non
     return candidates
 
 
-def query_condition(session: Session, company_id: int, query: str) -> ColumnElement[bool]:
-    """Leads matching the free-text ``query``.
+def query_condition(
+    session: Session, company_id: int, query: str, campaign_ids: list[int] | None = None
+) -> ColumnElement[bool]:
+    """Leads (of ``campaign_ids``, when given: where a national phone number is read)
+    matching the free-text ``query``.
 
     The matching candidates are read first (on PostgreSQL through the trigram indexes),
     and the leads then asked for by candidate id: the planner sees how few they are, where
@@ -175,7 +246,10 @@ def query_condition(session: Session, company_id: int, query: str) -> ColumnElem
     lead_id = _LEAD_ID.fullmatch(term)
     if lead_id:
         return Application.id == int(lead_id.group(1))
-    candidates = matching_candidates(company_id, term)
+    regions: list[str] = []
+    if _is_phone_like(term) and not term.startswith("+"):
+        regions = phone_regions(session, company_id, campaign_ids or [])
+    candidates = matching_candidates(company_id, term, regions)
     assert candidates is not None
     found = list(session.scalars(candidates.limit(MAX_LISTED_CANDIDATES + 1)))
     if len(found) > MAX_LISTED_CANDIDATES:
@@ -198,14 +272,14 @@ def _filters(
     where: list[ColumnElement[bool]] = [Application.company_id == company_id]
     join_candidate = False
     if filters.query and filters.query.strip():
-        where.append(query_condition(session, company_id, filters.query))
+        where.append(query_condition(session, company_id, filters.query, filters.campaign_ids))
     if filters.campaign_ids:
         where.append(Application.job_id.in_(filters.campaign_ids))
-    if filters.status:
-        folder, custom_id = resolve_status(session, company_id, filters.status)
-        where.append(Application.folder == folder)
-        if custom_id is not None:
-            where.append(Application.custom_folder_id == custom_id)
+    folder = _folder_filter(session, company_id, filters)
+    if folder is not None:
+        where.append(Application.folder == folder[0])
+        if folder[1] is not None:
+            where.append(Application.custom_folder_id == folder[1])
     for column, start, end in (
         (Application.created_at, filters.created_from, filters.created_to),
         (Application.updated_at, filters.updated_from, filters.updated_to),
@@ -216,18 +290,19 @@ def _filters(
         if end is not None:
             where.append(column < end)
     if filters.source:
-        where.append(func.lower(Application.source) == filters.source.strip().lower())
+        # fold_case, not str.lower(): the database's lower() of "İ" is "i" (db.fold_case).
+        where.append(func.lower(Application.source) == fold_case(filters.source.strip()))
     if filters.label:
         where.append(
             exists().where(
                 ApplicationLabel.application_id == Application.id,
                 ApplicationLabel.label_id == Label.id,
                 Label.company_id == company_id,
-                func.lower(Label.name) == filters.label.strip().lower(),
+                func.lower(Label.name) == fold_case(_collapsed(filters.label)),
             )
         )
     if filters.location:
-        pattern = contains_pattern(filters.location.strip().lower())
+        pattern = contains_pattern(fold_case(filters.location.strip()))
         where.append(
             or_(
                 func.lower(Candidate.city).like(pattern, escape=LIKE_ESCAPE),
@@ -252,29 +327,46 @@ def _filters(
     if filters.completion_method:
         # Recorded by the interview engine in the answers document.
         method = Application.answers["completion_method"].as_string()
-        where.append(func.lower(method) == filters.completion_method.strip().lower())
+        where.append(func.lower(method) == fold_case(filters.completion_method.strip()))
     postgresql = session.get_bind().dialect.name == "postgresql"
     for attr, value in filters.others.items():
         where.append(_other_equals(attr, value, postgresql=postgresql))
     return where, join_candidate
 
 
+def other_number_text(value: str) -> str | None:
+    """The filter value as the text of a JSON number it matches (plain decimal notation,
+    the digits after the point as written: ``1e20`` → ``100000000000000000000``, ``2.0``
+    → ``2.0``), or None when it is no JSON number."""
+    if not _JSON_NUMBER.fullmatch(value):
+        return None
+    return json_number_text(Decimal(value))
+
+
 def _other_equals(attr: str, value: str, *, postgresql: bool) -> ColumnElement[bool]:
-    """``others[attr]`` equals ``value`` as text: a string as it is, a number as JSON
-    writes it, a boolean as ``true``/``false``; null and objects never match. Any key
-    works (quotes, dots): PostgreSQL's ``->>`` is the rule; SQLite reads the key through
-    json_each (a JSON path cannot hold every key) and spells booleans and numbers the
-    same way."""
+    """``others[attr]`` equals ``value`` as text: a string as it is, a boolean as
+    ``true``/``false``, a number in plain decimal notation with its digits as written
+    (other_number_text: ``1e20`` = ``1e+20`` = ``100000000000000000000``; ``2.0`` is not
+    ``2``, ``0.3`` not ``0.30000000000000004``); null, objects and arrays never match.
+
+    Both databases compare ``type:text`` of the member: PostgreSQL's jsonb keeps a
+    number's exact decimal value and prints it in plain notation; SQLite's
+    ``json_member`` (db._json_member) reads the stored JSON text the same way, exactly
+    (SQLite's own JSON functions read numbers as 64-bit floats). Any key works, quotes
+    and dots included."""
+    wanted = [f"string:{value}"]
+    if value in ("true", "false"):
+        wanted.append(f"boolean:{value}")
+    number = other_number_text(value)
+    if number is not None:
+        wanted.append(f"number:{number}")
+    member: ColumnElement[str]
     if postgresql:
-        return Application.others[attr].as_string() == value
-    entry = func.json_each(Application.others).table_valued("key", "type", "atom")
-    as_text = case(
-        (entry.c.type.in_(("true", "false")), entry.c.type),
-        (entry.c.type.in_(("integer", "real", "text")), cast(entry.c.atom, String)),
-    )
-    return exists(
-        select(literal(1)).select_from(entry).where(entry.c.key == attr, as_text == value)
-    )
+        entry = Application.others[attr]
+        member = func.jsonb_typeof(entry, type_=String) + literal(":", String) + entry.as_string()
+    else:
+        member = func.json_member(Application.others, literal(attr, String), type_=String)
+    return member.in_(wanted)
 
 
 def _order(sort_by: str) -> list[ColumnElement[object]]:
@@ -285,30 +377,41 @@ def _order(sort_by: str) -> list[ColumnElement[object]]:
         )
     newest = [Application.created_at.desc(), Application.id.desc()]
     if sort_by == "name":
-        return [Candidate.last_name_key.asc(), Candidate.first_name_key.asc(), Application.id]
-    # Sources and cities in any case sort together (as the source filter matches them).
+        return [Candidate.last_name_key.asc(), Candidate.first_name_key.asc(), *newest]
+    # Sources and cities in any case sort together (as the source filter matches them);
+    # a blank one ('' or spaces) is none and sorts last with the missing ones.
     if sort_by == "source":
-        return [func.lower(Application.source).asc().nulls_last(), *newest]
+        return [_sort_key(Application.source).asc().nulls_last(), *newest]
     if sort_by == "location":
-        return [func.lower(Candidate.city).asc().nulls_last(), *newest]
+        return [_sort_key(Candidate.city).asc().nulls_last(), *newest]
     if sort_by == "completion_date":
         return [Application.completed_at.desc().nulls_last(), *newest]
     return newest
 
 
+def _sort_key(column: ColumnElement[str | None]) -> ColumnElement[str | None]:
+    """lower(trimmed ``column``), NULL when blank."""
+    return func.nullif(func.trim(func.lower(column), _BLANKS), "")
+
+
 def _counted_total(session: Session, company_id: int, filters: LeadFilters) -> int | None:
     """The total from the maintained folder counts, when only campaigns and a folder are
     asked for (no row is counted); None when the filters need the rows."""
-    plain = LeadFilters(campaign_ids=filters.campaign_ids, status=filters.status)
+    plain = LeadFilters(
+        campaign_ids=filters.campaign_ids,
+        status=filters.status,
+        custom_folder_id=filters.custom_folder_id,
+    )
     plain.sort_by = filters.sort_by
     if filters != plain:
         return None
     where = [JobFolderCount.company_id == company_id]
     if filters.campaign_ids:
         where.append(JobFolderCount.job_id.in_(filters.campaign_ids))
-    if filters.status:
-        folder, custom_id = resolve_status(session, company_id, filters.status)
-        where.append(JobFolderCount.folder_key == (f"custom:{custom_id}" if custom_id else folder))
+    folder = _folder_filter(session, company_id, filters)
+    if folder is not None:
+        name, custom_id = folder
+        where.append(JobFolderCount.folder_key == (f"custom:{custom_id}" if custom_id else name))
     return int(
         session.scalar(select(func.coalesce(func.sum(JobFolderCount.count), 0)).where(*where)) or 0
     )

@@ -188,6 +188,14 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
+def _day_after(day: date | None) -> datetime | None:
+    """The exclusive end of a list through ``day``: None for none, or for 9999-12-31 (the
+    last day has no next one: no end at all, as in the Leads API)."""
+    if day is None or day == date.max:
+        return None
+    return _midnight(day + timedelta(days=1))
+
+
 def candidate_list(
     session: Session,
     company_id: int,
@@ -202,20 +210,23 @@ def candidate_list(
     if job_ids is not None and not job_ids:
         return CandidateList(Page(items=[], page=page, per_page=per_page, total=0))
     status: str | None = None
+    custom_folder_id: int | None = None
     if filters.folder.startswith("custom:"):
+        # By id: never by its name (another folder's name may differ from it by case only).
         raw = filters.folder.removeprefix("custom:")
         name = custom_folder_name(session, company_id, int(raw)) if is_ascii_digits(raw) else None
         if name is None:
             return CandidateList(Page(items=[], page=page, per_page=per_page, total=0))
-        status = name
+        custom_folder_id = int(raw)
     elif filters.folder != "all":
         status = filters.folder
     lead_filters = LeadFilters(
         query=filters.query or None,
         campaign_ids=list(job_ids or []),
         status=status,
+        custom_folder_id=custom_folder_id,
         created_from=_midnight(filters.date_from) if filters.date_from else None,
-        created_to=_midnight(filters.date_to + timedelta(days=1)) if filters.date_to else None,
+        created_to=_day_after(filters.date_to),
         source=filters.source or None,
         label=filters.label or None,
         location=filters.location or None,
