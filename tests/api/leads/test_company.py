@@ -170,7 +170,7 @@ def test_campaign_folders_and_association(
         assert r.json()["message"] == "Folder not found."
     r = client.post(f"{P}/campaigns/424242/folders/{pooling['id']}", params={"api_key": key})
     assert r.status_code == 404
-    assert r.json()["message"] == "Campaign not found for this company."
+    assert r.json()["message"] == "Campaign not found."
 
 
 def test_another_companys_folder_cannot_be_associated(

@@ -176,7 +176,9 @@ def test_a_document_must_be_a_file(client: TestClient, factory: Factory, session
         params={"api_key": t.key},
         json={"document_tag_name": "Resume", "file": "not a file"},
     )
-    assert r.status_code == 400 and r.json()["details"] == {"file": "must be a file"}
+    assert r.status_code == 400 and r.json()["details"] == {
+        "file": "must be a file or an http(s) URL"
+    }
     r = client.put(
         lead_url(lead, "/documents"),
         params={"api_key": t.key},

@@ -198,8 +198,14 @@ def create_campaign(
             details={f"campaign.{name}": "is required" for name in missing},
         )
     fields = parse_campaign_fields(data)
+    # long_description reads back as the client sent it: no generated Markdown.
     job = campaigns.create_campaign(
-        session, key.company, fields, actor_for(key), settings=payload.get("settings")
+        session,
+        key.company,
+        fields,
+        actor_for(key),
+        settings=payload.get("settings"),
+        generated_description=False,
     )
     return {
         "message": "Campaign created successfully",
@@ -242,7 +248,7 @@ def update_campaign(
     session: SessionDep,
     payload: PayloadDep,
 ) -> dict[str, Any]:
-    job = campaigns.get_campaign(session, key.company_id, campaign_id)
+    job = leads_service.get_campaign(session, key.company_id, campaign_id)
     data = _campaign_object(payload, required=False)
     if data is None and payload.get("settings") is None:
         raise Invalid(
@@ -262,7 +268,7 @@ def update_campaign(
 def archive_campaign(
     campaign_id: str, request: Request, key: LeadsKeyDep, session: SessionDep
 ) -> dict[str, Any]:
-    job = campaigns.get_campaign(session, key.company_id, campaign_id)
+    job = leads_service.get_campaign(session, key.company_id, campaign_id)
     campaigns.archive_campaign(session, job, actor_for(key))
     return {
         "message": "Campaign was archived successfully.",
@@ -274,7 +280,7 @@ def archive_campaign(
 def activate_campaign(
     campaign_id: str, request: Request, key: LeadsKeyDep, session: SessionDep
 ) -> dict[str, Any]:
-    job = campaigns.get_campaign(session, key.company_id, campaign_id)
+    job = leads_service.get_campaign(session, key.company_id, campaign_id)
     campaigns.activate_campaign(session, job, actor_for(key))
     return {
         "message": "Campaign was activated successfully.",
@@ -362,7 +368,7 @@ def campaign_folders(campaign_id: str, key: LeadsKeyDep, session: SessionDep) ->
 def associate_folder(
     campaign_id: str, folder_id: str, key: LeadsKeyDep, session: SessionDep
 ) -> dict[str, Any]:
-    job = campaigns.get_campaign(session, key.company_id, campaign_id)
+    job = leads_service.get_campaign(session, key.company_id, campaign_id)
     face_id = int(folder_id) if is_ascii_digits(folder_id) and len(folder_id) < 18 else None
     if face_id is None:
         raise NotFound("Folder not found.")

@@ -7,6 +7,7 @@ payload, turn them into the leads services' inputs and format the answers.
 
 from __future__ import annotations
 
+import mimetypes
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -14,6 +15,7 @@ from urllib.parse import quote
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from hireloop.api.deps import SessionDep
 from hireloop.api.leads.auth import PREFIX, LeadsCreateKeyDep, LeadsKeyDep, actor_for
@@ -36,6 +38,7 @@ from hireloop.domain.leads import service
 from hireloop.domain.leads.schemas import CvUpload, LeadFilters, LeadInput, LeadUpdate
 from hireloop.domain.leads.search import PER_PAGE, search_leads
 from hireloop.errors import Invalid, NotFound
+from hireloop.integrations.fetch import FetchError, fetch_url
 
 router = APIRouter(tags=["Leads (Talkpush): campaign invitations"])
 
@@ -118,16 +121,59 @@ def _section(payload: Payload, *names: str, required: bool = True) -> dict[str, 
     return {}
 
 
-def _upload(value: Any, name: str, *, raw_text: bool = True) -> CvUpload | None:
+def _upload(
+    value: Any, name: str, *, raw_text: bool = True, url_too: bool = False
+) -> CvUpload | None:
     """An uploaded file; with ``raw_text`` (temporary_cv), a plain field is the seed's "RAW
-    file" too."""
+    file" too. ``url_too``: the error says an http(s) URL is accepted as well."""
     if value is None or value == "":
         return None
     if isinstance(value, UploadedFile):
         return CvUpload(value.filename, value.content_type, value.data)
     if raw_text and isinstance(value, str):  # the seed's "RAW file" sent as a plain field
         return CvUpload(f"{name}.txt", "text/plain", value.encode())
+    if url_too:
+        raise Invalid(
+            f"{name} must be a file or an http(s) URL.",
+            details={name: "must be a file or an http(s) URL"},
+        )
     raise Invalid(f"{name} must be a file.", details={name: "must be a file"})
+
+
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower().startswith(("http://", "https://"))
+
+
+def _fetch_document(request: Request, session: Session, url: str) -> CvUpload:
+    """The file at ``url``, fetched through the SSRF guard (integrations/fetch.py: public
+    addresses only, every redirect hop checked) with the documents' 10 MB cap and the
+    configured timeout; Invalid (400, ``details.file``) when it cannot be had.
+
+    The request's transaction is committed first (it has only read the key and the lead):
+    no database lock is held while a remote server answers (SQLite transactions hold the
+    write lock from their start)."""
+    settings = _settings(request)
+    session.commit()
+    try:
+        fetched = fetch_url(
+            url,
+            max_bytes=service.MAX_DOCUMENT_BYTES,
+            timeout=settings.fetch_timeout_seconds,
+            allow_loopback=settings.fetch_allow_loopback,
+        )
+    except FetchError as exc:
+        reason = (
+            "File is larger than 10 MB." if exc.message == "File is too large." else exc.message
+        )
+        raise Invalid(
+            f"The file URL could not be fetched: {reason}",
+            details={"file": f"could not be fetched: {reason}"},
+        ) from None
+    name = fetched.filename or "document"
+    content_type = (fetched.content_type or "").split(";", 1)[0].strip().lower()
+    if not content_type or content_type == "application/octet-stream":
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return CvUpload(name, content_type, fetched.data)
 
 
 def _no_files(value: Any, name: str) -> None:
@@ -460,13 +506,19 @@ def attach_campaign_invitation_document(
     key: LeadsKeyDep,
     payload: PayloadDep,
 ) -> Response:
-    """Multipart ``file``; ``document_tag_id`` (wins) or ``document_tag_name`` (created
-    when missing)."""
+    """Multipart ``file``, or an http(s) URL fetched by the server; ``document_tag_id``
+    (wins) or ``document_tag_name`` (created when missing)."""
+    value = payload.get("file")
+    if _is_url(value):
+        service.get_lead(session, key.company_id, lead_id)  # an unknown lead is 404 first
+        upload = _fetch_document(request, session, value.strip())
+    else:
+        upload = _upload(value, "file", raw_text=False, url_too=True)
     file, tag = service.attach_document(
         session,
         key.company_id,
         lead_id,
-        _upload(payload.get("file"), "file", raw_text=False),
+        upload,
         storage=_storage(request),
         tag_id=_int(payload.get("document_tag_id"), "document_tag_id"),
         tag_name=_text(payload.get("document_tag_name"), "document_tag_name"),
@@ -513,7 +565,8 @@ def download_campaign_invitation_file(
 def change_campaign_invitation_status(
     lead_id: int, status: str, session: SessionDep, key: LeadsKeyDep, payload: PayloadDep
 ) -> Response:
-    """complete, shortlist, on_hold, reject, hire, or custom with ``folder=<name>``;
+    """complete, shortlist, on_hold, reject, hire, or custom with ``folder=<name>`` (or
+    ``name=<name>``);
     optional ``reason`` and ``notify`` (send the campaign's message for the folder)."""
     view = service.change_status(
         session,
@@ -521,8 +574,17 @@ def change_campaign_invitation_status(
         lead_id,
         status,
         actor_for(key),
-        folder_name=_text(payload.get("folder"), "folder"),
+        # The reference's parameter list says ``folder``, its description ``name``: both
+        # are read, ``folder`` winning when both are sent.
+        folder_name=_folder_name(payload),
         reason=_text(payload.get("reason"), "reason"),
         notify=_bool(payload.get("notify"), empty=False),
     )
     return _lead_response(UPDATED, lead_json(view))
+
+
+def _folder_name(payload: Payload) -> str | None:
+    folder = _text(payload.get("folder"), "folder")
+    if folder is not None and folder.strip():
+        return folder
+    return _text(payload.get("name"), "name") or folder

@@ -359,13 +359,17 @@ def create_campaign(
     actor: Actor,
     *,
     settings: Any = None,
+    generated_description: bool = True,
 ) -> Job:
     """A new campaign: open unless a status is given (or ``allow_applications`` is false,
     which makes it paused), with the standard message texts and interview prompts, the
     company's country as hotline country and, when a manager creates it, that manager in
     its permissions. ``settings`` is the optional {campaign, messages, messenger,
-    interview} document changes. Invalid / Unprocessable / NotFound (country) before
-    anything is written."""
+    interview} document changes. Without ``long_description`` the job gets the generated
+    Markdown description (jobs.service.default_description) unless
+    ``generated_description`` is False (the Talkpush API: a campaign reads back what its
+    client sent). Invalid / Unprocessable / NotFound (country) before anything is
+    written."""
     if not fields.job_title and not fields.campaign_title:
         raise Invalid(
             "Parameter campaign.job_title is required.",
@@ -393,7 +397,13 @@ def create_campaign(
     )
     columns = dict(plan.columns)
     extra = {k: columns.pop(k) for k in ("campaign_type", "ats_external_id") if k in columns}
-    job = create_job(session, company.id, JobData(**columns), actor)
+    job = create_job(
+        session,
+        company.id,
+        JobData(**columns),
+        actor,
+        generated_description=generated_description,
+    )
     for name, value in extra.items():
         setattr(job, name, value)
     job.campaign_settings = plan.campaign

@@ -29,9 +29,19 @@ def default_description(data: JobData) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def create_job(session: Session, company_id: int, data: JobData, actor: Actor) -> Job:
+def create_job(
+    session: Session,
+    company_id: int,
+    data: JobData,
+    actor: Actor,
+    *,
+    generated_description: bool = True,
+) -> Job:
+    """A new job; without a description it gets ``default_description`` (the partner face
+    and the web app rely on it), unless ``generated_description`` is False (the Talkpush
+    face, whose clients read back the ``long_description`` they sent, or none)."""
     job = Job(company_id=company_id, **data.model_dump())
-    if not job.description:
+    if not job.description and generated_description:
         job.description = default_description(data)
     if job.status in OPEN_STATUSES and job.published_at is None:
         job.published_at = utcnow()

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hireloop.db import insert_for, on_rollback, utcnow
+from hireloop.db import fold_case, insert_for, on_rollback, utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications import folders
 from hireloop.domain.applications import labels as label_service
@@ -58,7 +58,7 @@ from hireloop.domain.leads.schemas import CvUpload, LabelChange, LeadInput, Lead
 from hireloop.domain.messaging import automatic
 from hireloop.domain.messaging.models import NOT_SENT, Message
 from hireloop.domain.messaging.sanitize import clean_html
-from hireloop.domain.resumes.extract import CVValidationError, ExtractionError
+from hireloop.domain.resumes.extract import CVValidationError, ExtractionError, detect_format
 from hireloop.domain.resumes.service import ReadResume, apply_resume, read_resume, store_cv
 from hireloop.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
@@ -103,8 +103,8 @@ class LeadResult:
 
 def get_campaign(session: Session, company_id: int, campaign_id: int | str) -> Job:
     """The company's campaign (job) by id or public id; NotFound with the leads face's
-    message (Talkpush answers "Campaign not found." on create, questions and folders) for
-    another company's, an unknown or a malformed id."""
+    message (Talkpush answers "Campaign not found." on create, questions, folders, update,
+    archive and activate) for another company's, an unknown or a malformed id."""
     try:
         return campaigns.get_campaign(session, company_id, campaign_id)
     except NotFound:
@@ -214,10 +214,32 @@ def _referrer(others: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
+# A CV file named as one of these formats must be one: a .docx holding text is no DOCX.
+_NAMED_FORMATS = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".rtf": "rtf"}
+
+
+def _check_named_format(cv: CvUpload) -> None:
+    """CVValidationError when the file's name gives a document format (.pdf, .docx, .doc,
+    .rtf) that its bytes are not: read as text, it would be stored as ``cv.docx`` holding
+    whatever the bytes were. A plain-text CV (the raw text field, a .txt) is not checked."""
+    name = (cv.filename or "").strip().lower()
+    expected = next((f for ext, f in _NAMED_FORMATS.items() if name.endswith(ext)), None)
+    if expected is None or not cv.data:
+        return  # an empty file gets validate_cv's own reason
+    found = detect_format(cv.data)
+    if found != expected and not (expected == "doc" and found == "encrypted"):
+        label = "Word .doc" if expected == "doc" else expected.upper()
+        raise CVValidationError(
+            f"the file's name ends in .{name.rsplit('.', 1)[-1]} but its content is not "
+            f"a {label} document"
+        )
+
+
 def _read_cv(cv: CvUpload, default_region: str | None) -> ReadResume:
     """Extract and parse the résumé; Invalid (400) with the validation's or the
     extraction's message and ``details.temporary_cv``."""
     try:
+        _check_named_format(cv)
         return read_resume(cv.data, default_region=default_region)
     except (CVValidationError, ExtractionError) as exc:
         raise Invalid(exc.message, details={"temporary_cv": exc.reason}) from None
@@ -528,14 +550,20 @@ def update_lead(
 def add_comment(
     session: Session, company_id: int, lead_id: int, manager_email: str | None, content: str | None
 ) -> Comment:
-    """A comment (HTML, sanitized) on the lead by one of the company's managers."""
+    """A comment (HTML, sanitized) on the lead by one of the company's active users
+    (NotFound "Manager not found." for anyone else, a deactivated user included)."""
     application = get_lead(session, company_id, lead_id)
     if not content or not content.strip():
         raise Invalid("content is required.", details={"content": "is required"})
     email = normalize_email(manager_email)
     if not email:
         raise Invalid("manager_email is required.", details={"manager_email": "is required"})
-    user = session.scalar(select(User).where(User.company_id == company_id, User.email == email))
+    # An active user only, as reassign takes: a deactivated account writes nothing more.
+    user = session.scalar(
+        select(User).where(
+            User.company_id == company_id, User.email == email, User.active.is_(True)
+        )
+    )
     if user is None:
         raise NotFound("Manager not found.")
     body = clean_html(content).strip()
@@ -601,7 +629,7 @@ def change_status(
     if folder == "custom":
         if not folder_name or not folder_name.strip():
             raise Invalid(
-                "The folder parameter (the custom folder's name) is required.",
+                "The folder parameter (the custom folder's name; name is read too) is required.",
                 details={"folder": "is required"},
             )
         job = get_campaign(session, company_id, application.job_id)
@@ -856,7 +884,8 @@ def _ensure_tag(session: Session, company_id: int, name: str) -> DocumentTag:
         return session.scalar(
             select(DocumentTag)
             .where(
-                DocumentTag.company_id == company_id, func.lower(DocumentTag.name) == name.lower()
+                DocumentTag.company_id == company_id,
+                func.lower(DocumentTag.name) == fold_case(name),
             )
             .order_by(DocumentTag.id)
             .limit(1)
