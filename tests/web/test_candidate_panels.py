@@ -25,12 +25,14 @@ from hireloop.domain.applications.models import (
     ShareLink,
 )
 from hireloop.domain.candidates.models import Comment
+from hireloop.domain.companies.models import User
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.files.models import File
 from hireloop.domain.files.storage import local_storage
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging.library import create_quick_reply
 from hireloop.domain.messaging.models import Message
+from hireloop.domain.messaging.sanitize import clean_comment_html, clean_html
 from hireloop.domain.messaging.service import queue_message
 from hireloop.errors import Conflict, Invalid, NotFound, Unprocessable
 from hireloop.web.app.pages import domain_message
@@ -734,3 +736,134 @@ def test_a_refusal_no_route_handles_is_an_error_page_in_the_readers_language() -
         assert "Enlace para compartir no encontrado." in r.text
         r = anyone.get("/app/refused", headers={"Accept-Language": "en"})
         assert "Share link not found." in r.text
+
+
+# --- Share links end with the company and with their maker; comments stay in the app -----
+
+
+def test_share_link_of_a_deactivated_company_answers_as_unknown(
+    app: Any, session: Session, world: dict[str, Any]
+) -> None:
+    company, application = world["company"], world["application"]
+    made = share.create_link(
+        session,
+        company.id,
+        application.id,
+        fields=["contact", "resume", "answers"],
+        days=30,
+        user_id=world["owner"].id,
+    )
+    session.commit()
+    token, audio_id = made.token, world["audio"].id
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as anonymous:
+        assert anonymous.get(f"/share/{token}").status_code == 200
+        company.active = False
+        session.commit()
+        r = anonymous.get(f"/share/{token}")
+        assert r.status_code == 404 and "ana@example.com" not in r.text
+        assert r.text == anonymous.get("/share/not-a-token").text  # nothing tells it apart
+        assert anonymous.get(f"/share/{token}/cv").status_code == 404
+        assert anonymous.get(f"/share/{token}/audio/{audio_id}").status_code == 404
+        # Reactivated before it expires: the link works again.
+        company.active = True
+        session.commit()
+        assert anonymous.get(f"/share/{token}").status_code == 200
+
+
+def test_share_links_end_when_their_maker_is_deactivated_or_deleted(
+    client: TestClient, app: Any, session: Session, world: dict[str, Any]
+) -> None:
+    company, application = world["company"], world["application"]
+    mia = world["manager"]
+    by_owner = share.create_link(
+        session, company.id, application.id, fields=["contact"], user_id=world["owner"].id
+    )
+    by_mia = share.create_link(
+        session, company.id, application.id, fields=["contact"], user_id=mia.id
+    )
+    session.commit()
+    sign_in(client, "olga@acme.com")
+    r = post(client, f"/app/company/users/{mia.id}/deactivate", {}, "/app/company")
+    assert r.status_code == 303
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        assert anonymous.get(f"/share/{by_mia.token}").status_code == 410
+        assert anonymous.get(f"/share/{by_mia.token}/cv").status_code == 410
+        assert anonymous.get(f"/share/{by_owner.token}").status_code == 200
+    session.expire_all()
+    assert session.get(ShareLink, by_mia.link.id).revoked_at is not None  # type: ignore[union-attr]
+    # No longer listed as active on the candidate page, and reactivation does not revive it.
+    assert [link.id for link in share.active_links(session, company.id, application.id)] == [
+        by_owner.link.id
+    ]
+    r = post(client, f"/app/company/users/{mia.id}/reactivate", {}, "/app/company")
+    assert r.status_code == 303
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        assert anonymous.get(f"/share/{by_mia.token}").status_code == 410
+
+    # Deleting the maker revokes their links before the reference to them is emptied.
+    again = share.create_link(
+        session, company.id, application.id, fields=["contact"], user_id=mia.id
+    )
+    session.commit()
+    r = post(client, f"/app/company/users/{mia.id}/delete", {}, "/app/company")
+    assert r.status_code == 303, r.text
+    session.expire_all()
+    assert session.scalar(select(User).where(User.email == "mia@acme.com")) is None
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        assert anonymous.get(f"/share/{again.token}").status_code == 410
+
+
+def test_share_link_of_a_maker_deactivated_before_the_rule_is_refused(
+    app: Any, session: Session, world: dict[str, Any]
+) -> None:
+    """A link left unrevoked while its maker is inactive (deactivated before deactivation
+    revoked links) is refused all the same, and not listed as active."""
+    company, application, mia = world["company"], world["application"], world["manager"]
+    made = share.create_link(
+        session, company.id, application.id, fields=["contact"], user_id=mia.id
+    )
+    mia.active = False  # directly: no revocation
+    session.commit()
+    with TestClient(app, raise_server_exceptions=False) as anonymous:
+        assert anonymous.get(f"/share/{made.token}").status_code == 410
+    assert share.active_links(session, company.id, application.id) == []
+    assert share.find_active_by_token(session, application.id, made.token) is None
+
+
+def test_comments_show_no_remote_images_or_styles(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    """A comment (the leads API stores what its caller sends, nh3-cleaned for email) must
+    not make the recruiter's browser load a third party's image (a tracking pixel)."""
+    application = world["application"]
+    session.add(
+        Comment(
+            company_id=world["company"].id,
+            candidate_id=application.candidate_id,
+            application_id=application.id,
+            author_name="API",
+            body=(
+                'ok <img src="https://tracker.example/t.png?lead=1" alt="pixel">'
+                '<b style="position:fixed;top:0" class="cp-flash">bold</b> '
+                '<a href="https://docs.example/x" style="color:red">notes</a>'
+            ),
+        )
+    )
+    session.commit()
+    sign_in(client, "olga@acme.com")
+    r = client.get(page_of(application))
+    assert r.status_code == 200
+    match = re.search(r'<li class="cp-comment".*?</li>', r.text, re.S)
+    assert match, "the comment is shown"
+    shown = match.group(0)
+    assert "tracker.example" not in r.text and "<img" not in shown
+    assert "position:fixed" not in shown and 'class="cp-flash"' not in shown
+    assert "<b>bold</b>" in shown
+    assert '<a href="https://docs.example/x" rel="noopener noreferrer">notes</a>' in shown
+
+
+def test_email_templates_keep_their_images() -> None:
+    """The comments' cleaner is their own: email HTML keeps images and styles."""
+    html = '<p style="color:red">Hi <img src="https://cdn.example/logo.png" alt="Logo"></p>'
+    assert clean_html(html) == html
+    assert clean_comment_html(html) == "<p>Hi </p>"

@@ -14,6 +14,8 @@ from hireloop.demo import ensure_demo
 from hireloop.domain.companies.onboarding import onboard_company
 from hireloop.web.markdown import plain_text, render_markdown
 from hireloop.web.security import (
+    CSRF_APP,
+    CSRF_CAREERS,
     CSRF_MAX_AGE,
     app_secret,
     csrf_token,
@@ -110,15 +112,29 @@ def test_secret_is_created_once_private_and_reused(tmp_path: Path) -> None:
 def test_csrf_token_is_bound_to_the_nonce_and_expires() -> None:
     secret = b"s" * 32
     nonce = "n" * 43
-    token = csrf_token(secret, nonce)
-    assert csrf_valid(secret, nonce, token)
-    assert not csrf_valid(secret, "m" * 43, token)
-    assert not csrf_valid(b"t" * 32, nonce, token)
-    assert not csrf_valid(secret, None, token)
-    assert not csrf_valid(secret, nonce, None)
-    assert not csrf_valid(secret, nonce, "")
-    old = csrf_token(secret, nonce, now=time.time() - CSRF_MAX_AGE - 10)
-    assert not csrf_valid(secret, nonce, old)
+    token = csrf_token(secret, nonce, scope=CSRF_APP)
+    assert csrf_valid(secret, nonce, token, scope=CSRF_APP)
+    assert not csrf_valid(secret, "m" * 43, token, scope=CSRF_APP)
+    assert not csrf_valid(b"t" * 32, nonce, token, scope=CSRF_APP)
+    assert not csrf_valid(secret, None, token, scope=CSRF_APP)
+    assert not csrf_valid(secret, nonce, None, scope=CSRF_APP)
+    assert not csrf_valid(secret, nonce, "", scope=CSRF_APP)
+    old = csrf_token(secret, nonce, scope=CSRF_APP, now=time.time() - CSRF_MAX_AGE - 10)
+    assert not csrf_valid(secret, nonce, old, scope=CSRF_APP)
+
+
+def test_csrf_token_is_bound_to_its_scope_and_session() -> None:
+    secret = b"s" * 32
+    nonce = "n" * 43
+    careers = csrf_token(secret, nonce, scope=CSRF_CAREERS)
+    assert csrf_valid(secret, nonce, careers, scope=CSRF_CAREERS)
+    assert not csrf_valid(secret, nonce, careers, scope=CSRF_APP)
+    signed_in = csrf_token(secret, nonce, scope=CSRF_APP, binding="session-a")
+    assert csrf_valid(secret, nonce, signed_in, scope=CSRF_APP, binding="session-a")
+    assert not csrf_valid(secret, nonce, signed_in, scope=CSRF_APP, binding="session-b")
+    assert not csrf_valid(secret, nonce, signed_in, scope=CSRF_APP)
+    anonymous = csrf_token(secret, nonce, scope=CSRF_APP)
+    assert not csrf_valid(secret, nonce, anonymous, scope=CSRF_APP, binding="session-a")
 
 
 def test_signed_values() -> None:

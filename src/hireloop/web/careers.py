@@ -52,9 +52,10 @@ from hireloop.errors import DomainError
 from hireloop.web import queries
 from hireloop.web.markdown import plain_text, render_markdown
 from hireloop.web.security import (
-    CSRF_COOKIE,
+    CSRF_CAREERS,
     CSRF_FIELD,
     add_security_headers,
+    cookie_nonce,
     csrf_nonce,
     csrf_token,
     csrf_valid,
@@ -308,7 +309,7 @@ def _job_page(
     """The job page with its apply form (a fresh CSRF token, the cookie set alongside)."""
     form = form or FormState()
     secret = request_secret(request)
-    nonce = csrf_nonce(request)
+    nonce = csrf_nonce(request, secret, CSRF_CAREERS)
     job_url = _job_url(company, job)
     title = f"{job.title} — {company.name}"
     if form.errors:
@@ -323,7 +324,7 @@ def _job_page(
             "list_url": _list_url(company),
             "apply_url": job_url + "/apply",
             "csrf_field": CSRF_FIELD,
-            "csrf_token": csrf_token(secret, nonce),
+            "csrf_token": csrf_token(secret, nonce, scope=CSRF_CAREERS),
             "form": form,
             "accept": ACCEPTED_CV,
             "meta": Meta(
@@ -338,7 +339,7 @@ def _job_page(
         status=status,
         no_store=True,
     )
-    set_csrf_cookie(response, request, nonce)
+    set_csrf_cookie(response, request, nonce, scope=CSRF_CAREERS)
     return response
 
 
@@ -618,7 +619,8 @@ async def apply(slug: str, job_uuid: str, request: Request, session: SessionDep)
         state.errors, state.closed = {"form": MSG["closed"]}, True
         return _job_page(request, company, job, state, status=409)
     secret = request_secret(request)
-    if not csrf_valid(secret, request.cookies.get(CSRF_COOKIE), posted.token):
+    nonce = cookie_nonce(request, secret, CSRF_CAREERS)
+    if not csrf_valid(secret, nonce, posted.token, scope=CSRF_CAREERS):
         state.errors = {"form": MSG["csrf"]}
         return _job_page(request, company, job, state, status=403)
     state.errors = _check(posted)

@@ -6,11 +6,19 @@ random 32-byte key generated once into ``<data_dir>/secret_key`` (mode 0600) and
 by every process sharing that data dir. Several servers behind one load balancer must
 share the data dir or set the same secret.
 
-CSRF: signed double submit. The browser holds a random nonce in an HttpOnly cookie; the
-form carries ``<timestamp>.<HMAC(secret, nonce + timestamp)>`` in a hidden field. A post is
-accepted only when both are present, the MAC matches the cookie's nonce and the token is
-younger than ``CSRF_MAX_AGE``. A site that can plant a cookie (a sibling subdomain) still
-cannot mint the matching field without the secret.
+CSRF: signed double submit, bound to the server's nonce and, in the recruiter app, to the
+session. The browser holds a nonce the server issued, signed, in an HttpOnly cookie
+(``<nonce>.<HMAC(secret, "csrf-nonce:<scope>", nonce)>``); a cookie the server did not sign
+is ignored and replaced. The form carries ``<timestamp>.<HMAC(secret, "csrf:<scope>",
+nonce:binding:timestamp)>`` in a hidden field, where ``scope`` is ``app`` (the recruiter
+app, ``/app``) or ``careers`` (the hosted career pages) — a token of one is worthless on
+the other — and ``binding`` is, in the app, the SHA-256 of the session cookie (empty for
+the signed-out pages). A post is accepted only when the cookie's signature holds, the
+field's MAC matches that nonce and binding, and the token is younger than
+``CSRF_MAX_AGE``. A site that can plant cookies (a sibling subdomain) can plant a nonce it
+got from us, but cannot mint a field for the victim's session, which it cannot read. The
+app also changes the nonce at sign-in and sign-out, and refuses posts whose ``Origin`` (or
+``Referer``) names another site (:func:`same_origin`).
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -141,33 +150,98 @@ def unsign(secret: bytes, purpose: str, signed: str | None) -> str | None:
 # --- CSRF ---------------------------------------------------------------------------------
 
 
-def _valid_nonce(value: str | None) -> bool:
-    return bool(value) and 20 <= len(value or "") <= 64 and (value or "").isascii()
+CSRF_APP = "app"  # the recruiter app's forms
+CSRF_CAREERS = "careers"  # the hosted career pages' apply form
+CSRF_SCOPES = (CSRF_APP, CSRF_CAREERS)
 
 
-def csrf_nonce(request: Request) -> str:
-    """The browser's CSRF nonce (from its cookie), or a new one to set."""
-    current = request.cookies.get(CSRF_COOKIE)
-    return current if current and _valid_nonce(current) else secrets.token_urlsafe(32)
+def new_csrf_nonce() -> str:
+    return secrets.token_urlsafe(32)
 
 
-def csrf_token(secret: bytes, nonce: str, now: float | None = None) -> str:
-    """The hidden-field value for ``nonce``."""
+def cookie_nonce(request: Request, secret: bytes, scope: str) -> str | None:
+    """The nonce in the browser's CSRF cookie when the server signed it for ``scope``."""
+    assert scope in CSRF_SCOPES
+    nonce = unsign(secret, f"csrf-nonce:{scope}", request.cookies.get(CSRF_COOKIE))
+    return nonce if nonce and 20 <= len(nonce) <= 64 and nonce.isascii() else None
+
+
+def csrf_nonce(request: Request, secret: bytes, scope: str) -> str:
+    """The browser's CSRF nonce for ``scope`` (from its signed cookie), or a new one to
+    set (:func:`set_csrf_cookie`)."""
+    return cookie_nonce(request, secret, scope) or new_csrf_nonce()
+
+
+def _csrf_mac(secret: bytes, scope: str, nonce: str, binding: str, stamp: str) -> str:
+    assert scope in CSRF_SCOPES
+    return _mac(secret, f"csrf:{scope}", f"{nonce}:{binding}:{stamp}")
+
+
+def csrf_token(
+    secret: bytes, nonce: str, *, scope: str, binding: str = "", now: float | None = None
+) -> str:
+    """The hidden-field value for ``nonce`` in ``scope``, bound to ``binding`` (the app:
+    :func:`session_binding`)."""
     stamp = str(int(now if now is not None else time.time()))
-    return f"{stamp}.{_mac(secret, 'csrf', nonce + ':' + stamp)}"
+    return f"{stamp}.{_csrf_mac(secret, scope, nonce, binding, stamp)}"
 
 
-def csrf_valid(secret: bytes, nonce: str | None, token: str | None) -> bool:
-    """Whether a posted ``token`` belongs to the cookie's ``nonce`` and is fresh."""
-    if not nonce or not _valid_nonce(nonce) or not token or len(token) > 200:
+def csrf_valid(
+    secret: bytes, nonce: str | None, token: str | None, *, scope: str, binding: str = ""
+) -> bool:
+    """Whether a posted ``token`` was made for the cookie's ``nonce``, ``scope`` and
+    ``binding``, and is fresh. ``nonce``: from :func:`cookie_nonce` (signature checked)."""
+    if not nonce or not token or len(token) > 200:
         return False
     stamp, _, mac = token.partition(".")
-    if not is_ascii_digits(stamp):
+    if not is_ascii_digits(stamp) or len(stamp) > 12:
         return False
     age = time.time() - int(stamp)
     if age < -300 or age > CSRF_MAX_AGE:  # a little clock skew between servers is fine
         return False
-    return hmac.compare_digest(mac, _mac(secret, "csrf", nonce + ":" + stamp))
+    return hmac.compare_digest(mac, _csrf_mac(secret, scope, nonce, binding, stamp))
+
+
+def session_binding(session_token: str | None) -> str:
+    """What an app token is bound to: the SHA-256 of the session cookie ("" without one).
+    The cookie is HttpOnly, so another site cannot compute it."""
+    if not session_token:
+        return ""
+    return hashlib.sha256(session_token.encode()).hexdigest()
+
+
+def _origin(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def same_origin(request: Request) -> bool:
+    """Whether a post comes from this site, judged by its ``Origin`` header, else its
+    ``Referer``; True when it has neither (some clients send none: the token decides).
+    This site: the public URL (``base_url``) or the request's own ``Host``, http or
+    https. ``Origin: null`` (a sandboxed or privacy-stripped context) is refused."""
+    header = request.headers.get("origin")
+    if header is None:
+        referer = request.headers.get("referer")
+        if not referer:
+            return True
+        header = referer
+    origin = _origin(header.strip())
+    if origin is None:
+        return False
+    allowed = set()
+    base_url = getattr(getattr(request.app.state, "settings", None), "base_url", "") or ""
+    if base_origin := _origin(str(base_url)):
+        allowed.add(base_origin)
+    host = (request.headers.get("host") or "").lower()
+    if host:
+        allowed |= {f"http://{host}", f"https://{host}"}
+    return origin in allowed
 
 
 def set_csrf_cookie(
@@ -175,15 +249,18 @@ def set_csrf_cookie(
     request: Request,
     nonce: str,
     *,
+    scope: str,
     path: str = CSRF_COOKIE_PATH,
     secure: bool | None = None,
 ) -> None:
-    """The nonce cookie for the forms under ``path`` (the career pages by default; the
-    recruiter app passes ``/app``). ``secure``: by default when the site is https
-    (``https_site``)."""
+    """The nonce cookie (signed for ``scope``) for the forms under ``path`` (the career
+    pages by default; the recruiter app passes ``/app``). ``secure``: by default when the
+    site is https (``https_site``). No ``__Host-`` prefix: it requires ``Path=/``, and the
+    two scopes keep their cookies apart by path."""
+    assert scope in CSRF_SCOPES
     response.set_cookie(
         CSRF_COOKIE,
-        nonce,
+        sign(request_secret(request), f"csrf-nonce:{scope}", nonce),
         max_age=CSRF_MAX_AGE,
         path=path,
         httponly=True,

@@ -6,6 +6,14 @@ interview answers, AI score — never comments, labels or the conversation) and 
 it lives (``EXPIRY_DAYS``, 14 days by default). Only the SHA-256 of the token is stored,
 so the link is shown once, when it is made; it can be revoked at any time. Opening a
 revoked or expired link is refused (``Gone``), an unknown one is ``NotFound``.
+
+A link speaks for the company and for the recruiter who made it, so it stops working
+with either: a link of a deactivated company answers as an unknown one (``NotFound``,
+like the company's career pages; it works again if the company is reactivated before
+it expires), and deactivating or deleting a user revokes the links they made
+(:func:`revoke_links_of_user`; reactivating them does not bring the links back). A link
+whose maker is inactive is refused as revoked even if it was not revoked (links made
+before this rule).
 """
 
 from __future__ import annotations
@@ -15,12 +23,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
 from hireloop.domain.applications.models import Application, ShareLink
 from hireloop.domain.applications.service import get_application
+from hireloop.domain.companies.models import Company, User
 from hireloop.errors import DomainError, Invalid, NotFound
 
 # What a link may show, in the order the page shows them. Comments are never shared.
@@ -62,7 +71,33 @@ def clean_fields(fields: list[str] | tuple[str, ...]) -> list[str]:
 
 
 def is_active(link: ShareLink, now: datetime | None = None) -> bool:
+    """Not revoked and not expired (the maker's and the company's state aside)."""
     return link.revoked_at is None and link.expires_at > (now or utcnow())
+
+
+def _maker_active(session: Session, link: ShareLink) -> bool:
+    """Whether the user who made the link is still active (True for a link without a
+    known maker: made by the system, or by a user deleted before deletion revoked)."""
+    if link.created_by_user_id is None:
+        return True
+    return bool(session.scalar(select(User.active).where(User.id == link.created_by_user_id)))
+
+
+def revoke_links_of_user(session: Session, company_id: int, user_id: int) -> int:
+    """Revoke the active links ``user_id`` made (when the user is deactivated or
+    deleted); the number revoked."""
+    result = session.execute(
+        update(ShareLink)
+        .where(
+            ShareLink.company_id == company_id,
+            ShareLink.created_by_user_id == user_id,
+            ShareLink.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def active_links(
@@ -72,11 +107,13 @@ def active_links(
     return list(
         session.scalars(
             select(ShareLink)
+            .outerjoin(User, User.id == ShareLink.created_by_user_id)
             .where(
                 ShareLink.company_id == company_id,
                 ShareLink.application_id == application_id,
                 ShareLink.revoked_at.is_(None),
                 ShareLink.expires_at > (now or utcnow()),
+                or_(ShareLink.created_by_user_id.is_(None), User.active.is_(True)),
             )
             .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
         )
@@ -144,6 +181,8 @@ def find_active_by_token(
     link = session.scalar(select(ShareLink).where(ShareLink.token_hash == token_hash(token)))
     if link is None or link.application_id != application_id or not is_active(link):
         return None
+    if not _maker_active(session, link):
+        return None
     return link
 
 
@@ -151,14 +190,17 @@ def open_link(
     session: Session, token: str, now: datetime | None = None
 ) -> tuple[ShareLink, Application]:
     """The link of ``token`` and its application, its view recorded. NotFound for an
-    unknown token, Gone for a revoked or expired one."""
+    unknown token or a link of a deactivated company, Gone for a revoked or expired one
+    or one whose maker is no longer active."""
     if not token or len(token) > 200:
         raise NotFound(LINK_NOT_FOUND)
     link = session.scalar(select(ShareLink).where(ShareLink.token_hash == token_hash(token)))
     if link is None:
         raise NotFound(LINK_NOT_FOUND)
+    if not session.scalar(select(Company.active).where(Company.id == link.company_id)):
+        raise NotFound(LINK_NOT_FOUND)  # as the company's career pages: nothing here
     now = now or utcnow()
-    if not is_active(link, now):
+    if not is_active(link, now) or not _maker_active(session, link):
         raise Gone(LINK_GONE)
     application = get_application(session, link.company_id, link.application_id)
     link.last_viewed_at = now

@@ -25,6 +25,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
+from hireloop.domain.applications.share import revoke_links_of_user
 from hireloop.domain.candidates.identity import normalize_email
 from hireloop.domain.companies.access import N_, check_ip, email_domain_allowed
 from hireloop.domain.companies.models import (
@@ -480,7 +481,8 @@ def list_team(session: Session, company_id: int) -> list[User]:
 
 def set_user_active(session: Session, actor: User, user_id: int, *, active: bool) -> User:
     """Deactivate or reactivate a user of the actor's company (owner only). A deactivated
-    user keeps their data but cannot sign in, and their sessions end at once."""
+    user keeps their data but cannot sign in, their sessions end at once and the share
+    links they made are revoked (reactivation does not bring those back)."""
     require_owner(actor)
     user = session.scalar(
         select(User).where(User.id == user_id, User.company_id == actor.company_id)
@@ -492,6 +494,7 @@ def set_user_active(session: Session, actor: User, user_id: int, *, active: bool
     user.active = active
     if not active:
         end_user_sessions(session, user.id)
+        revoke_links_of_user(session, user.company_id, user.id)  # their share links
     session.flush()
     return user
 
@@ -546,13 +549,15 @@ def delete_user(session: Session, actor: User, user_id: int) -> None:
     """Delete a manager of the actor's company (owner only; never the owner). Their
     sessions end; what they did stays (the references to them become empty: every
     foreign key to users is ``ON DELETE SET NULL``, but sessions and reset links, which
-    go with them); they leave the campaigns' permitted managers."""
+    go with them); they leave the campaigns' permitted managers, and the share links they
+    made are revoked."""
     require_owner(actor)
     user = _team_member(session, actor, user_id, lock=True)
     if user.role == "owner" or user.id == actor.id:
         raise Invalid(CANNOT_DELETE_OWNER, details={"user": ""})
     _without_manager(session, actor.company_id, user.id)
     end_user_sessions(session, user.id)
+    revoke_links_of_user(session, actor.company_id, user.id)  # before the maker is forgotten
     session.delete(user)
     session.flush()
 

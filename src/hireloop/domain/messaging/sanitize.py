@@ -1,6 +1,7 @@
 """HTML from recruiters (email templates, comments): cleaned by nh3 to a safe subset, and
 refused outright when it carries scripts, so nobody saves a template that silently
-changes on the way out."""
+changes on the way out. Comments are shown in the recruiter app through the stricter
+:func:`clean_comment_html` (no images, no styles)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,31 @@ def clean_html(html: str) -> str:
         html or "",
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+
+
+# Comments (notes between recruiters, also posted through the leads API) are shown inside
+# the recruiter app: text formatting and links only. No images, so a comment cannot make
+# the reader's browser call a third party (a tracking pixel telling when and from where a
+# recruiter opened the candidate); no style or class, so it cannot dress up as the app.
+_COMMENT_TAGS = set(nh3.ALLOWED_TAGS) - {"img", "map", "area", "picture", "source"}
+_COMMENT_ATTRIBUTES = {
+    tag: {a for a in attrs if a not in {"style", "class", "src", "srcset", "usemap"}}
+    for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()
+    if tag in _COMMENT_TAGS
+}
+_COMMENT_ATTRIBUTES["a"] = {"href", "title"}
+
+
+def clean_comment_html(html: str) -> str:
+    """A comment's HTML as the recruiter app shows it: :func:`clean_html` without images,
+    ``style`` or ``class`` (email templates keep those through :func:`clean_html`)."""
+    return nh3.clean(
+        html or "",
+        tags=_COMMENT_TAGS,
+        attributes=_COMMENT_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )

@@ -25,6 +25,7 @@ from hireloop.web.app.pages import (
     page_language,
     redirect,
     render,
+    rotate_csrf_nonce,
     safe_next,
     set_session_cookie,
     settings_of,
@@ -95,6 +96,7 @@ def logout(request: Request, session: SessionDep, form: CsrfForm) -> Response:
     accounts.end_session(session, request.cookies.get(SESSION_COOKIE))
     response = redirect(request, APP_PREFIX + "/login", flash="signed_out")
     clear_session_cookie(response)
+    rotate_csrf_nonce(response, request)
     return response
 
 

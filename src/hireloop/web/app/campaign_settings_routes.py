@@ -62,6 +62,7 @@ from hireloop.web.app.pages import (
     CSRF_EXPIRED,
     AppRoute,
     PageExit,
+    app_csrf_ok,
     error_page,
     redirect,
     render,
@@ -70,11 +71,8 @@ from hireloop.web.app.pages import (
 )
 from hireloop.web.security import (
     CONTENT_SECURITY_POLICY,
-    CSRF_COOKIE,
     CSRF_FIELD,
     add_security_headers,
-    csrf_valid,
-    request_secret,
 )
 
 router = APIRouter(include_in_schema=False, route_class=AppRoute)
@@ -190,12 +188,7 @@ async def _read(request: Request, *, max_bytes: int, max_files: int = 0) -> Form
         form = await request.form(max_files=max_files, max_fields=FORM_FIELDS)
     except Exception:  # a broken body, too many fields
         raise PageExit(error_page(request, 400, BAD_FORM)) from None
-    token = form.get(CSRF_FIELD)
-    if not csrf_valid(
-        request_secret(request),
-        request.cookies.get(CSRF_COOKIE),
-        token if isinstance(token, str) else None,
-    ):
+    if not app_csrf_ok(request, form.get(CSRF_FIELD)):
         raise PageExit(error_page(request, 403, CSRF_EXPIRED))
     return form
 

@@ -36,7 +36,7 @@ from hireloop.domain.jobs.campaigns import can_see
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging import automatic, library
 from hireloop.domain.messaging.conversation import ConversationEntry, conversation
-from hireloop.domain.messaging.sanitize import clean_html
+from hireloop.domain.messaging.sanitize import clean_comment_html
 from hireloop.domain.messaging.service import last_channel
 from hireloop.errors import DomainError, NotFound
 from hireloop.web.app.i18n import N_
@@ -428,8 +428,9 @@ def _chat(session: Session, company_id: int, application_id: int) -> list[ChatLi
             author = names.get(entry.author_user_id, author)
         body = None
         if entry.type == "comment":
-            # Stored sanitized by the leads service; cleaned again on the way out.
-            body = Markup(clean_html(entry.body))  # noqa: S704 - nh3-sanitized HTML
+            # Stored sanitized by the leads service; cleaned again on the way out, with
+            # the comments' stricter rules (no remote images, no styles).
+            body = Markup(clean_comment_html(entry.body))  # noqa: S704 - nh3-sanitized HTML
         lines.append(ChatLine(entry=entry, author=author, body_html=body))
     return lines
 

@@ -72,6 +72,7 @@ from hireloop.web.app.pages import (
     FLASHES,
     AppRoute,
     PageExit,
+    app_csrf_ok,
     error_page,
     redirect,
     render,
@@ -80,11 +81,8 @@ from hireloop.web.app.pages import (
 )
 from hireloop.web.security import (
     CONTENT_SECURITY_POLICY,
-    CSRF_COOKIE,
     CSRF_FIELD,
     add_security_headers,
-    csrf_valid,
-    request_secret,
 )
 
 router = APIRouter(include_in_schema=False, route_class=AppRoute)
@@ -261,12 +259,7 @@ async def read_upload(
         raise PageExit(
             error_page(request, 400, message, user=who.user, company=who.company)
         ) from None
-    token = form.get(CSRF_FIELD)
-    if not csrf_valid(
-        request_secret(request),
-        request.cookies.get(CSRF_COOKIE),
-        token if isinstance(token, str) else None,
-    ):
+    if not app_csrf_ok(request, form.get(CSRF_FIELD)):
         await form.close()
         raise PageExit(error_page(request, 403, gettext_for(language)(CSRF_EXPIRED)))
     return form

@@ -38,13 +38,17 @@ from hireloop.web.app.i18n import (
 )
 from hireloop.web.careers import TEMPLATES_DIR, static_url
 from hireloop.web.security import (
-    CSRF_COOKIE,
+    CSRF_APP,
     CSRF_FIELD,
     add_security_headers,
+    cookie_nonce,
     csrf_nonce,
     csrf_token,
     csrf_valid,
+    new_csrf_nonce,
     request_secret,
+    same_origin,
+    session_binding,
     set_csrf_cookie,
     sign,
     unsign,
@@ -171,7 +175,7 @@ def render(
     (and the CSRF cookie), and the pending flash message (then cleared)."""
     language = language or page_language(request, user)
     secret = request_secret(request)
-    nonce = csrf_nonce(request)
+    nonce = csrf_nonce(request, secret, CSRF_APP)
     flash_code = unsign(secret, "flash", request.cookies.get(FLASH_COOKIE))
     flash = FLASHES.get(flash_code or "")
     full = {
@@ -180,7 +184,12 @@ def render(
         "user": user,
         "company": company,
         "csrf_field": CSRF_FIELD,
-        "csrf_token": csrf_token(secret, nonce),
+        "csrf_token": csrf_token(
+            secret,
+            nonce,
+            scope=CSRF_APP,
+            binding=session_binding(request.cookies.get(SESSION_COOKIE)),
+        ),
         # A one-time nonce for the forms that create or send something (form_once).
         "form_nonce_field": form_once.FIELD,
         "form_nonce": form_once.new_nonce(),
@@ -190,7 +199,7 @@ def render(
     html = templates(language).get_template(name).render(**full)
     response = HTMLResponse(html, status_code=status)
     add_security_headers(response, no_store=True)
-    set_csrf_cookie(response, request, nonce, path=APP_PREFIX, secure=secure_cookies(request))
+    set_app_csrf_cookie(response, request, nonce)
     if flash_code is not None:
         response.delete_cookie(FLASH_COOKIE, path=APP_PREFIX)
     return response
@@ -242,7 +251,20 @@ def error_page(
 # --- Sessions -----------------------------------------------------------------------------
 
 
+def set_app_csrf_cookie(response: Response, request: Request, nonce: str) -> None:
+    set_csrf_cookie(
+        response, request, nonce, scope=CSRF_APP, path=APP_PREFIX, secure=secure_cookies(request)
+    )
+
+
+def rotate_csrf_nonce(response: Response, request: Request) -> None:
+    """A new CSRF nonce for the app (at sign-in and sign-out): forms rendered before no
+    longer post, whatever nonce a third party may have planted is dropped."""
+    set_app_csrf_cookie(response, request, new_csrf_nonce())
+
+
 def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    """The new session's cookie, and a new CSRF nonce with it."""
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -252,6 +274,7 @@ def set_session_cookie(response: Response, request: Request, token: str) -> None
         samesite="lax",
         secure=secure_cookies(request),
     )
+    rotate_csrf_nonce(response, request)
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -319,14 +342,23 @@ async def read_form(request: Request) -> FormData:
         form = await request.form(max_files=0, max_fields=50)
     except Exception:  # a broken body, too many fields
         raise PageExit(error_page(request, 400, BAD_FORM)) from None
-    token = form.get(CSRF_FIELD)
-    if not csrf_valid(
-        request_secret(request),
-        request.cookies.get(CSRF_COOKIE),
-        token if isinstance(token, str) else None,
-    ):
+    if not app_csrf_ok(request, form.get(CSRF_FIELD)):
         raise PageExit(error_page(request, 403, CSRF_EXPIRED))
     return form
+
+
+def app_csrf_ok(request: Request, token: object) -> bool:
+    """The CSRF check of every post of the app: the form's token was made for this
+    browser's (server-signed) nonce and its session, and the post does not come from
+    another site (``Origin``/``Referer``, when sent)."""
+    secret = request_secret(request)
+    return same_origin(request) and csrf_valid(
+        secret,
+        cookie_nonce(request, secret, CSRF_APP),
+        token if isinstance(token, str) else None,
+        scope=CSRF_APP,
+        binding=session_binding(request.cookies.get(SESSION_COOKIE)),
+    )
 
 
 CsrfForm = Annotated[FormData, Depends(read_form)]
