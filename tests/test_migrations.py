@@ -135,3 +135,61 @@ def test_0016_applications_lose_the_company_key_and_keep_their_rows() -> None:
     assert "WHERE" not in _pin_index(url).upper()
     assert _rows(url, "SELECT company_id FROM applications") == [(ids["other"][0],)]
     command.upgrade(alembic_config(url), "head")
+
+
+def test_0017_inbound_sms_ids_become_unique_keeping_the_first_copy() -> None:
+    """Up: replies stored twice (same MessageSid, inbound) keep their first row; outbound
+    rows and other replies are untouched; a second copy is then refused. Down: the index
+    goes, rows untouched."""
+    from alembic import command
+    from sqlalchemy.exc import IntegrityError
+
+    from hireloop.domain.messaging.models import Message
+
+    url = create_database(f"hireloop_migration_0017_{os.getpid()}", "0016")
+    db = Database(url)  # the messages table is the same at 0016 and at head (but the index)
+    with db.unit_of_work() as session:
+        company = Factory(session).company("acme")
+
+        def add(sid: str, direction: str) -> None:
+            session.add(
+                Message(
+                    company_id=company.id,
+                    channel="sms",
+                    kind="reply",
+                    direction=direction,
+                    to_address="+639171234567",
+                    provider_message_id=sid,
+                )
+            )
+            session.flush()
+
+        for sid, direction in [("SMa", "inbound"), ("SMa", "inbound"), ("SMa", "outbound")]:
+            add(sid, direction)
+        add("SMb", "inbound")
+        add("SMa", "inbound")
+        company_id = company.id
+    db.dispose()
+    before = _rows(url, "SELECT id, direction, provider_message_id FROM messages ORDER BY id")
+
+    command.upgrade(alembic_config(url), "0017")
+    after = _rows(url, "SELECT id, direction, provider_message_id FROM messages ORDER BY id")
+    assert after == [before[0], before[2], before[3]]
+    try:
+        _execute(
+            url,
+            "INSERT INTO messages (company_id, channel, kind, direction, author_type, "
+            "to_address, body_text, status, attempts, send_after, created_at, "
+            "provider_message_id) VALUES (:c, 'sms', 'reply', 'inbound', 'candidate', '+1', "
+            "'', 'received', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'SMb')",
+            {"c": company_id},
+        )
+        raise AssertionError("a second copy of an inbound SMS was stored")
+    except IntegrityError:
+        pass
+
+    command.downgrade(alembic_config(url), "0016")
+    assert _rows(url, "SELECT id, direction, provider_message_id FROM messages ORDER BY id") == (
+        after
+    )
+    command.upgrade(alembic_config(url), "head")

@@ -11,6 +11,8 @@ value sorted by name, base64-encoded. (Written from the documentation, independe
 the twilio library the application verifies with.)
 
 Tests can make the next answers fail (``fail_next``: HTTP statuses such as 500 or 429),
+take the next messages but answer them with a raw reply of their choosing (``raw_next``:
+status, headers, body — an empty or HTML 201, one without ``sid``, a broken gzip body),
 slow the API down (``delay``) and send signed inbound messages (``send_inbound``).
 """
 
@@ -74,6 +76,7 @@ class FakeTwilio:
     callbacks: list[Callback] = field(default_factory=list)
     requests: int = 0
     fail_next: list[int] = field(default_factory=list)
+    raw_next: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
     _threads: list[threading.Thread] = field(default_factory=list)
 
@@ -260,6 +263,16 @@ class FakeTwilio:
                     return
                 form = dict(parse_qsl(raw, keep_blank_values=True))
                 status, data = fake._create(match["sid"], self.headers.get("Authorization"), form)
+                if fake.raw_next and 200 <= status < 300:
+                    # The message is taken (and its callbacks go), but the answer is odd.
+                    status, headers, body = fake.raw_next.pop(0)
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
                 self._answer(status, data)
 
         return Handler

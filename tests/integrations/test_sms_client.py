@@ -109,3 +109,25 @@ def test_signatures_are_verified_as_twilio_documents() -> None:
     assert not verify_signature("other", url, params, signature)
     assert not verify_signature(None, url, params, signature)
     assert not verify_signature(token, url, params, None)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (201, {"Content-Type": "application/json"}, b""),
+        (201, {"Content-Type": "text/html"}, b"<html>OK</html>"),
+        (200, {"Content-Type": "application/json"}, b'{"status": "queued"}'),
+        (201, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, b"not gzip"),
+    ],
+    ids=["empty", "html", "no-sid", "undecodable"],
+)
+def test_any_2xx_is_the_message_taken_even_with_an_unusable_answer(
+    answer: tuple[int, dict[str, str], bytes],
+) -> None:
+    with fake_twilio(callback_statuses=()) as fake:
+        fake.raw_next.append(answer)
+        receipt = send_sms(
+            _provider(fake.url, fake.account_sid, fake.auth_token), to="+639171234567", body="Hi"
+        )
+        assert len(fake.messages) == 1
+    assert (receipt.sid, receipt.status) == (None, "queued")

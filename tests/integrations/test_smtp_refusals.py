@@ -4,6 +4,7 @@ addresses, and a password that AUTH cannot carry."""
 
 from __future__ import annotations
 
+import smtplib
 from typing import Any
 
 import pytest
@@ -126,3 +127,78 @@ def test_a_non_ascii_password_is_an_error_saved_on_the_message(
     assert (message.status, message.attempts) == ("queued", 1)
     assert message.error is not None and "UnicodeEncodeError" in message.error
     assert sink.received == []
+
+
+def test_starttls_missing_on_the_server_is_retried_with_the_reason_not_failed(
+    session: Session, factory: Factory, settings: Settings
+) -> None:
+    """``smtp+starttls://`` to a server that offers no STARTTLS is a configuration
+    problem (like a refused login): the email waits, with the reason, for it to be fixed."""
+    message = _message(session, factory)
+    with serve_sink(SmtpSink()) as sink:  # no TLS context: no STARTTLS in its EHLO
+        with pytest.raises(SmtpError) as error:
+            send_email(parse_smtp_url(f"smtp+starttls://127.0.0.1:{sink.port}"), _email())
+        assert not error.value.permanent
+        with pytest.raises(RetryLater):
+            deliver(session, message, _settings(settings, f"smtp+starttls://127.0.0.1:{sink.port}"))
+        assert (message.status, message.attempts) == ("queued", 1)
+        assert message.error is not None and "does not offer STARTTLS" in message.error
+        # Fixed (the plain port here): the waiting email goes.
+        message.send_after = message.created_at
+        assert deliver(session, message, _settings(settings, f"smtp://127.0.0.1:{sink.port}")) == (
+            "sent"
+        )
+    assert len(sink.received) == 1
+
+
+class No8BitMime(SmtpSink):
+    """Offers no 8BITMIME, and keeps the raw DATA it received."""
+
+    raw: list[bytes]
+
+    async def handle_EHLO(  # noqa: N802 - aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        return [r for r in responses if "8BITMIME" not in r.upper()]
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.raw = [*getattr(self, "raw", []), bytes(envelope.content)]
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_non_ascii_bodies_go_7bit_to_a_server_without_8bitmime() -> None:
+    text = "Bonjour Zoé, vous êtes prêt ?"
+    html = "<p>Bonjour Zoé, vous êtes prêt ?</p>"
+    email = build_email(
+        from_name="Acme",
+        from_address="jobs@acme.test",
+        to_address="zoe@example.com",
+        subject="Entretien",
+        text=text,
+        html=html,
+    )
+    with serve_sink(No8BitMime()) as sink:
+        with smtplib.SMTP("127.0.0.1", sink.port, timeout=10) as probe:
+            probe.ehlo()
+            assert not probe.has_extn("8bitmime")
+        send_email(parse_smtp_url(f"smtp://127.0.0.1:{sink.port}"), email)
+    [raw] = sink.raw
+    assert all(byte < 128 for byte in raw), "8-bit bytes sent to a server without 8BITMIME"
+    assert b"Content-Transfer-Encoding: 8bit" not in raw
+    [received] = sink.received
+    parts = list(received.message.walk())
+    assert [p.get_content().rstrip() for p in parts if not p.is_multipart()] == [text, html]
+
+
+def test_ascii_bodies_keep_their_plain_encoding() -> None:
+    email = build_email(
+        from_name="Acme",
+        from_address="jobs@acme.test",
+        to_address="a@example.com",
+        subject="Hi",
+        text="Hello Ana",
+        html="<p>Hello Ana</p>",
+    )
+    encodings = {p["Content-Transfer-Encoding"] for p in email.walk() if not p.is_multipart()}
+    assert encodings == {"7bit"}

@@ -12,10 +12,12 @@ settings are wrong (a rotated auth token is Twilio error 20003, a wrong Account 
 20404): not this message's fault, so not permanent either, and flagged
 ``SmsError.configuration`` for the caller to log loudly. Any other 4xx is the provider
 refusing this message for good (an invalid ``To`` number is Twilio error 21211).
+Any 2xx is the message taken, even with an empty, non-JSON or sid-less body.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,9 +66,10 @@ class SmsProvider:
 
 @dataclass(frozen=True)
 class SmsReceipt:
-    """The provider's answer: its message id (``SM...``) and status (``queued``...)."""
+    """The provider's answer: its message id (``SM...``; None when an accepted answer
+    carried none) and status (``queued``...)."""
 
-    sid: str
+    sid: str | None
     status: str
     error_code: int | str | None = None
     error_message: str | None = None
@@ -85,6 +88,25 @@ def _error_text(response: httpx.Response) -> tuple[str, int | str | None]:
     return (f"{code}: {message}" if code else message), code
 
 
+def _post(
+    client: httpx.Client, provider: SmsProvider, form: dict[str, str]
+) -> tuple[int, bytes | None, httpx.Response]:
+    """POST the form; returns the HTTP status, the body (None when it could not be read:
+    a broken or undecodable answer after the status line) and the response."""
+    with client.stream(
+        "POST",
+        provider.messages_url,
+        data=form,
+        auth=(provider.account_sid, provider.auth_token),
+        timeout=provider.timeout,
+    ) as response:
+        try:
+            body: bytes | None = response.read()
+        except httpx.HTTPError:
+            body = None
+        return response.status_code, body, response
+
+
 def send_sms(
     provider: SmsProvider,
     *,
@@ -93,58 +115,67 @@ def send_sms(
     status_callback: str | None = None,
     client: httpx.Client | None = None,
 ) -> SmsReceipt:
-    """Hand one SMS to the provider; raises ``SmsError`` when it is not taken."""
+    """Hand one SMS to the provider; raises ``SmsError`` when it is not taken.
+
+    Any 2xx answer means the provider took the message, even when its body cannot be read
+    or carries no ``sid``: the receipt then has ``sid`` None (the signed status callback,
+    which carries our message id, records the provider's id later). Sending it again
+    would duplicate it."""
     form = {"To": to, "From": provider.from_number, "Body": body}
     if status_callback:
         form["StatusCallback"] = status_callback
     try:
         if client is None:
             with httpx.Client(timeout=provider.timeout) as own:
-                response = own.post(
-                    provider.messages_url,
-                    data=form,
-                    auth=(provider.account_sid, provider.auth_token),
-                )
+                status_code, content, response = _post(own, provider, form)
         else:
-            response = client.post(
-                provider.messages_url,
-                data=form,
-                auth=(provider.account_sid, provider.auth_token),
-                timeout=provider.timeout,
-            )
+            status_code, content, response = _post(client, provider, form)
     except httpx.TimeoutException as exc:
         raise SmsError(f"SMS provider timed out: {exc}", permanent=False) from exc
     except httpx.TransportError as exc:
         raise SmsError(f"SMS provider unreachable: {exc}", permanent=False) from exc
-
-    if response.status_code == 429 or response.status_code >= 500:
-        text, code = _error_text(response)
-        raise SmsError(text, permanent=False, status_code=response.status_code, code=code)
-    if response.status_code in _CONFIGURATION_STATUSES:
-        text, code = _error_text(response)
+    except httpx.HTTPError as exc:
         raise SmsError(
-            f"SMS provider refused our account settings (HTTP {response.status_code}, {text}): "
+            f"SMS provider request failed: {type(exc).__name__}: {exc}", permanent=False
+        ) from exc
+
+    if 200 <= status_code < 300:
+        return _receipt(content)
+    if content is None:
+        text, code = f"HTTP {status_code}", None
+    else:
+        text, code = _error_text(response)
+    if status_code == 429 or status_code >= 500:
+        raise SmsError(text, permanent=False, status_code=status_code, code=code)
+    if status_code in _CONFIGURATION_STATUSES:
+        raise SmsError(
+            f"SMS provider refused our account settings (HTTP {status_code}, {text}): "
             "check HIRELOOP_SMS_ACCOUNT_SID and HIRELOOP_SMS_AUTH_TOKEN",
             permanent=False,
-            status_code=response.status_code,
+            status_code=status_code,
             code=code,
             configuration=True,
         )
-    if response.status_code >= 400:
-        text, code = _error_text(response)
-        raise SmsError(text, permanent=True, status_code=response.status_code, code=code)
-    try:
-        data = response.json()
-    except ValueError as exc:
-        raise SmsError(
-            "SMS provider answered with invalid JSON", permanent=False, status_code=200
-        ) from exc
-    sid = data.get("sid") if isinstance(data, dict) else None
-    if not sid:
-        raise SmsError("SMS provider answered without a message sid", permanent=False)
+    if status_code >= 400:
+        raise SmsError(text, permanent=True, status_code=status_code, code=code)
+    # 1xx/3xx: the provider did not take the message (no redirect is followed).
+    raise SmsError(f"SMS provider answered HTTP {status_code}", permanent=False, code=code)
+
+
+def _receipt(content: bytes | None) -> SmsReceipt:
+    """The receipt of an accepted message (2xx) from its body, whatever the body is."""
+    data: Any = None
+    if content:
+        try:
+            data = json.loads(content)
+        except ValueError:
+            data = None
+    if not isinstance(data, dict):
+        return SmsReceipt(sid=None, status="queued")
+    sid = data.get("sid")
     segments = data.get("num_segments")
     return SmsReceipt(
-        sid=str(sid),
+        sid=str(sid) if sid else None,
         status=str(data.get("status") or "queued"),
         error_code=data.get("error_code"),
         error_message=data.get("error_message"),

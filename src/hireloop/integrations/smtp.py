@@ -24,7 +24,9 @@ _DEFAULT_PORTS = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}
 class SmtpError(Exception):
     """Sending failed. ``permanent`` when trying again will not help: the server refused
     every recipient or the message for good (5xx), or an address needs
-    SMTPUTF8, which the server lacks."""
+    SMTPUTF8, which the server lacks. A server without STARTTLS for an
+    ``smtp+starttls://`` URL, or a refused login, is a configuration problem: not
+    permanent."""
 
     def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)
@@ -94,10 +96,18 @@ def build_email(
     )
     if reply_to:
         email["Reply-To"] = reply_to
-    email.set_content(text)
+    # Non-ASCII text as quoted-printable (7-bit): a server without 8BITMIME may not take
+    # raw 8-bit data, and smtplib neither checks for it nor re-encodes.
+    email.set_content(text, cte=_cte(text))
     if html:
-        email.add_alternative(html, subtype="html")
+        email.add_alternative(html, subtype="html", cte=_cte(html))
     return email
+
+
+def _cte(body: str) -> str | None:
+    """The transfer encoding of a body: quoted-printable when it is not ASCII, else the
+    library's choice (7bit, or quoted-printable for over-long lines)."""
+    return None if body.isascii() else "quoted-printable"
 
 
 def _ascii_address(address: Address) -> Address:
@@ -145,6 +155,13 @@ def send_email(server: SmtpServer, email: EmailMessage) -> None:
     try:
         client.ehlo()
         if server.security == "starttls":
+            if not client.has_extn("starttls"):
+                # A server or configuration problem (the wrong port or scheme), like a
+                # refused login: retried, so the waiting emails go once it is fixed.
+                raise SmtpError(
+                    "The mail server does not offer STARTTLS (HIRELOOP_SMTP_URL is "
+                    "smtp+starttls://): check the server's port and TLS settings."
+                )
             client.starttls(context=context)
             client.ehlo()
         if server.username:
@@ -163,7 +180,10 @@ def send_email(server: SmtpServer, email: EmailMessage) -> None:
             f"{type(exc).__name__}: {exc}", permanent=500 <= exc.smtp_code < 600
         ) from exc
     except smtplib.SMTPNotSupportedError as exc:
-        raise SmtpError(f"{type(exc).__name__}: {exc}", permanent=True) from exc
+        # Only an address that needs SMTPUTF8 is this message's fault (final); anything
+        # else the server lacks (STARTTLS, AUTH) is its configuration: retried.
+        permanent = not any(name in str(exc) for name in ("STARTTLS", "AUTH"))
+        raise SmtpError(f"{type(exc).__name__}: {exc}", permanent=permanent) from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise SmtpError(f"{type(exc).__name__}: {exc}") from exc
     except (UnicodeError, ValueError) as exc:

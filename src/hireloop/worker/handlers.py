@@ -10,7 +10,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from hireloop.domain.outbox.models import OutboxEvent
-from hireloop.domain.outbox.service import handles
+from hireloop.domain.outbox.service import after_commit, gives_up, handles
 
 log = logging.getLogger("hireloop.events")
 
@@ -78,16 +78,23 @@ def enqueue_batch_items(session: Session, event: OutboxEvent) -> None:
 def deliver_queued_message(session: Session, event: OutboxEvent) -> None:
     """Send a queued message by its channel: email through SMTP, SMS through the SMS
     provider, or only recorded (status ``stored``) when that channel is not configured.
-    Not due yet or the provider unavailable: ``RetryLater`` runs this event again later
-    (see domain/messaging/delivery.py)."""
+    The message is claimed (``sending``) in this event's transaction and sent once it is
+    committed, with no transaction open; the outcome is recorded in a short one (see
+    domain/messaging/delivery.py, ``claim``). Not due yet or the provider unavailable:
+    ``RetryLater`` runs this event again later."""
     from hireloop.config import get_settings
-    from hireloop.domain.messaging.delivery import deliver
+    from hireloop.domain.messaging.delivery import claim
     from hireloop.domain.messaging.models import Message
 
     message = session.get(Message, int(event.payload["messageId"]))
     if message is None or message.company_id != event.company_id:
         return
-    status = deliver(session, message, get_settings())
+    result = claim(session, message, get_settings())
+    if callable(result):
+        after_commit(session, result)
+        status = "sending"
+    else:
+        status = result
     log.info(
         "message %s (%s, %s) to candidate %s: %s",
         message.id,
@@ -96,6 +103,18 @@ def deliver_queued_message(session: Session, event: OutboxEvent) -> None:
         message.candidate_id,
         status,
     )
+
+
+@gives_up("message.queued")
+def fail_undelivered_message(session: Session, event: OutboxEvent) -> None:
+    """The delivery failed ``outbox_max_attempts`` times with an unexpected error: the
+    message, if still waiting, is marked failed with that error (never left queued)."""
+    from hireloop.domain.messaging.delivery import give_up
+    from hireloop.domain.messaging.models import Message
+
+    message = session.get(Message, int(event.payload["messageId"]))
+    if message is not None and message.company_id == event.company_id:
+        give_up(session, message, event.last_error)
 
 
 @handles("intake.invitations_requested")

@@ -12,12 +12,21 @@ take it now; after ``outbox_max_attempts`` attempts, or a refusal for good, the 
 is ``failed`` with the provider's reason in ``error``. The SMS provider refusing our
 credentials or account (HTTP 401/403/404) is logged as an error and retried like an
 outage: fixing the settings lets the waiting messages go.
+
+A channel that calls a provider splits its send in three for the relay (see
+delivery.py): ``check`` (no network), ``transmit`` (the network call only, run with no
+database transaction open) and ``record_attempt`` (the outcome, in a short transaction).
+Any 2xx answer of the SMS provider is the message taken, even without its id. An
+unexpected error during the call fails the message with the error: the provider may have
+taken it, so it is never sent again.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Protocol
 
 from hireloop.config import Settings
@@ -33,12 +42,93 @@ log = logging.getLogger(__name__)
 STATUS_CALLBACK_PATH = "/hooks/sms/status"
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What one call to the provider gave. ``accepted``: the provider took the message
+    (its id, when it said, in ``provider_message_id``); else ``error``, ``permanent``
+    when no retry can help (a refusal for good, or an outcome unknown after an
+    unexpected error: the provider may have taken the message, so it is not sent again)."""
+
+    accepted: bool
+    error: str | None = None
+    permanent: bool = False
+    configuration: bool = False
+    unknown: bool = False  # an unexpected error: the provider may have taken it
+    provider_message_id: str | None = None
+    provider_status: str | None = None
+    provider_error: str | None = None  # the provider took it but reports it failed
+
+
 class Channel(Protocol):
     name: str
+    # Whether sending calls a provider over the network (then done outside transactions).
+    network: bool
+
+    def check(self, message: Message, settings: Settings, now: datetime) -> str | None:
+        """Why ``message`` can never leave by this channel (no retry helps), or None."""
+        ...
+
+    def transmit(self, message: Message, settings: Settings, now: datetime) -> Attempt:
+        """Call the provider (no database access); never raises."""
+        ...
 
     def send(self, message: Message, settings: Settings, now: datetime) -> str:
         """Send ``message``; returns its new status (raises ``RetryLater``)."""
         ...
+
+
+def _unknown_outcome(exc: Exception) -> Attempt:
+    """An unexpected error while the provider was called: it may have taken the message,
+    so the message fails with the error instead of being sent again."""
+    log.exception("unexpected error while sending a message")
+    return Attempt(
+        accepted=False,
+        error=(
+            f"Unexpected error while sending ({type(exc).__name__}: {exc}); the provider "
+            "may have taken the message, so it was not sent again."
+        ),
+        permanent=True,
+        unknown=True,
+    )
+
+
+def record_attempt(message: Message, settings: Settings, now: datetime, attempt: Attempt) -> str:
+    """Record ``attempt`` (already counted in ``message.attempts``) on ``message``;
+    returns its status, or raises ``RetryLater`` when the provider may take it later."""
+    if attempt.accepted:
+        if attempt.provider_message_id:
+            message.provider_message_id = attempt.provider_message_id
+        if attempt.provider_status:
+            message.provider_status = attempt.provider_status
+        if attempt.provider_error is not None:
+            message.status = "failed"
+            message.error = attempt.provider_error
+            return message.status
+        message.status = "sent"
+        message.sent_at = utcnow()
+        message.error = None
+        return message.status
+    if attempt.configuration:
+        log.error(
+            "%s configuration error, message %s will be retried: %s",
+            message.channel.upper(),
+            message.id,
+            attempt.error,
+        )
+    if attempt.permanent and not attempt.unknown and message.channel == "sms":
+        message.provider_status = "failed"
+    return _failed_attempt(
+        message, settings, now, attempt.error or "not sent", permanent=attempt.permanent
+    )
+
+
+def _send_now(channel: Channel, message: Message, settings: Settings, now: datetime) -> str:
+    """Count the attempt, call the provider and record the outcome, all at once."""
+    message.attempts += 1
+    problem = channel.check(message, settings, now)
+    if problem:
+        return _failed_attempt(message, settings, now, problem, permanent=True)
+    return record_attempt(message, settings, now, channel.transmit(message, settings, now))
 
 
 def message_id_header(message: Message, from_address: str) -> str:
@@ -56,6 +146,7 @@ def _failed_attempt(
         message.status = "failed"
         log.warning("message %s failed for good: %s", message.id, message.error)
         return message.status
+    message.status = "queued"  # from "sending" (a claim): the retry takes it again
     raise RetryLater(now + backoff(message.attempts), message.error)
 
 
@@ -63,6 +154,13 @@ class DevChannel:
     """Records the message and sends nothing."""
 
     name = "dev"
+    network = False
+
+    def check(self, message: Message, settings: Settings, now: datetime) -> str | None:
+        return None
+
+    def transmit(self, message: Message, settings: Settings, now: datetime) -> Attempt:
+        return Attempt(accepted=True)
 
     def send(self, message: Message, settings: Settings, now: datetime) -> str:
         message.status = "stored"
@@ -72,35 +170,45 @@ class DevChannel:
 
 class SmtpChannel:
     name = "smtp"
+    network = True
+
+    def _email(self, message: Message, settings: Settings, now: datetime) -> EmailMessage:
+        return build_email(
+            from_name=message.from_name,
+            from_address=settings.smtp_from_address,
+            to_address=message.to_address,
+            subject=message.subject or "",
+            text=message.body_text,
+            html=message.body_html,
+            message_id=message_id_header(message, settings.smtp_from_address),
+            date=now,
+        )
+
+    def check(self, message: Message, settings: Settings, now: datetime) -> str | None:
+        try:
+            self._email(message, settings, now)
+        except ValueError as exc:
+            # An address no email can carry (a line break in it): no retry will help.
+            return f"Cannot write this email: {exc}"
+        return None
+
+    def transmit(self, message: Message, settings: Settings, now: datetime) -> Attempt:
+        assert settings.smtp_url
+        try:
+            server = parse_smtp_url(settings.smtp_url, timeout=settings.smtp_timeout_seconds)
+        except ValueError as exc:
+            error = f"Invalid HIRELOOP_SMTP_URL: {exc}"
+            return Attempt(accepted=False, error=error, configuration=True)
+        try:
+            send_email(server, self._email(message, settings, now))
+        except SmtpError as exc:
+            return Attempt(accepted=False, error=str(exc), permanent=exc.permanent)
+        except Exception as exc:  # noqa: BLE001 - the outcome is unknown: never resent
+            return _unknown_outcome(exc)
+        return Attempt(accepted=True)
 
     def send(self, message: Message, settings: Settings, now: datetime) -> str:
-        assert settings.smtp_url
-        server = parse_smtp_url(settings.smtp_url, timeout=settings.smtp_timeout_seconds)
-        message.attempts += 1
-        try:
-            email = build_email(
-                from_name=message.from_name,
-                from_address=settings.smtp_from_address,
-                to_address=message.to_address,
-                subject=message.subject or "",
-                text=message.body_text,
-                html=message.body_html,
-                message_id=message_id_header(message, settings.smtp_from_address),
-                date=now,
-            )
-        except ValueError as exc:
-            # An address no email can carry (a line break in it): no retry will help, and
-            # the message was left "queued" while the outbox retried it.
-            reason = f"Cannot write this email: {exc}"
-            return _failed_attempt(message, settings, now, reason, permanent=True)
-        try:
-            send_email(server, email)
-        except SmtpError as exc:
-            return _failed_attempt(message, settings, now, str(exc), permanent=exc.permanent)
-        message.status = "sent"
-        message.sent_at = utcnow()
-        message.error = None
-        return message.status
+        return _send_now(self, message, settings, now)
 
 
 def sms_provider(settings: Settings) -> SmsProvider | None:
@@ -125,15 +233,15 @@ def status_callback_url(settings: Settings, message: Message) -> str:
 
 class SmsChannel:
     name = "sms"
+    network = True
 
     def __init__(self, provider: SmsProvider) -> None:
         self.provider = provider
 
-    def send(self, message: Message, settings: Settings, now: datetime) -> str:
-        message.attempts += 1
-        problem = too_long(message.body_text)
-        if problem:
-            return _failed_attempt(message, settings, now, problem, permanent=True)
+    def check(self, message: Message, settings: Settings, now: datetime) -> str | None:
+        return too_long(message.body_text)
+
+    def transmit(self, message: Message, settings: Settings, now: datetime) -> Attempt:
         try:
             receipt = send_sms(
                 self.provider,
@@ -142,22 +250,24 @@ class SmsChannel:
                 status_callback=status_callback_url(settings, message),
             )
         except SmsError as exc:
-            if exc.configuration:
-                log.error(
-                    "SMS configuration error, message %s will be retried: %s", message.id, exc
-                )
-            message.provider_status = "failed" if exc.permanent else message.provider_status
-            return _failed_attempt(message, settings, now, str(exc), permanent=exc.permanent)
-        message.provider_message_id = receipt.sid
-        message.provider_status = receipt.status
-        if receipt.status in ("failed", "undelivered"):
-            message.status = "failed"
-            message.error = f"{receipt.error_code}: {receipt.error_message}"
-            return message.status
-        message.status = "sent"
-        message.sent_at = utcnow()
-        message.error = None
-        return message.status
+            return Attempt(
+                accepted=False,
+                error=str(exc),
+                permanent=exc.permanent,
+                configuration=exc.configuration,
+            )
+        except Exception as exc:  # noqa: BLE001 - the outcome is unknown: never resent
+            return _unknown_outcome(exc)
+        failed = receipt.status in ("failed", "undelivered")
+        return Attempt(
+            accepted=True,
+            provider_message_id=receipt.sid,
+            provider_status=receipt.status,
+            provider_error=f"{receipt.error_code}: {receipt.error_message}" if failed else None,
+        )
+
+    def send(self, message: Message, settings: Settings, now: datetime) -> str:
+        return _send_now(self, message, settings, now)
 
 
 def channel_for(message: Message, settings: Settings) -> Channel:

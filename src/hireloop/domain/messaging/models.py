@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
@@ -26,6 +26,15 @@ class Message(Base):
         # SMS usage per campaign (analytics) and a campaign's sends.
         Index("ix_messages_job_channel", "job_id", "channel", "created_at"),
         Index("ix_messages_provider_message_id", "provider_message_id"),
+        # An inbound SMS (its MessageSid) is stored once, even when the provider delivers
+        # the webhook twice at the same time (record_inbound_sms: INSERT ... ON CONFLICT).
+        Index(
+            "ux_messages_inbound_provider_message_id",
+            "provider_message_id",
+            unique=True,
+            postgresql_where=text("direction = 'inbound'"),
+            sqlite_where=text("direction = 'inbound'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -56,7 +65,9 @@ class Message(Base):
     subject: Mapped[str | None] = mapped_column(String(500))
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str | None] = mapped_column(Text)
-    # queued -> sent | stored (no SMTP configured) | failed | canceled (see NOT_SENT)
+    # queued -> sending (claimed by the worker during the provider call; send_after then
+    # holds the end of the claim) -> sent | stored (no SMTP configured) | failed |
+    # canceled (see NOT_SENT)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)

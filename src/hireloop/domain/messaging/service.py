@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hireloop.config import get_settings
-from hireloop.db import insert_returning, utcnow
+from hireloop.db import insert_for, insert_returning, utcnow
 from hireloop.domain.applications.models import Application
 from hireloop.domain.applications.pins import issue_pin
 from hireloop.domain.candidates.identity import normalize_phone
@@ -417,26 +417,39 @@ def record_inbound_sms(
     if application is None:
         return None
     length = sms_length(body or "")
-    message = Message(
-        company_id=application.company_id,
-        application_id=application.id,
-        candidate_id=application.candidate_id,
-        job_id=application.job_id,
-        channel="sms",
-        kind="reply",
-        direction="inbound",
-        author_type="candidate",
-        to_address=phone,
-        body_text=body or "",
-        encoding=length.encoding,
-        segments=length.segments,
-        provider_message_id=provider_message_id,
-        provider_status="received",
-        status="received",
-        sent_at=utcnow(),
+    values = {
+        "company_id": application.company_id,
+        "application_id": application.id,
+        "candidate_id": application.candidate_id,
+        "job_id": application.job_id,
+        "channel": "sms",
+        "kind": "reply",
+        "direction": "inbound",
+        "author_type": "candidate",
+        "to_address": phone,
+        "body_text": body or "",
+        "encoding": length.encoding,
+        "segments": length.segments,
+        "provider_message_id": provider_message_id,
+        "provider_status": "received",
+        "status": "received",
+        "sent_at": utcnow(),
+    }
+    # Race-free: two deliveries of the same MessageSid in flight at once (PostgreSQL runs
+    # them in parallel) meet on the unique index of inbound provider ids; the second
+    # inserts nothing (it waits for the first to commit) and returns the stored reply.
+    message_id = session.scalar(
+        insert_for(session, Message).values(values).on_conflict_do_nothing().returning(Message.id)
     )
-    session.add(message)
-    session.flush()
+    if message_id is None:
+        return session.scalar(
+            select(Message).where(
+                Message.provider_message_id == provider_message_id,
+                Message.direction == "inbound",
+            )
+        )
+    message = session.get(Message, message_id)
+    assert message is not None
     emit(
         session,
         application.company_id,

@@ -23,19 +23,49 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, OutboxEvent], None]
 _handlers: dict[str, list[Handler]] = {}
+# What to do when an event is given up (``dead``), in the transaction that marks it so.
+GiveUp = Callable[[Session, OutboxEvent], None]
+_give_ups: dict[str, list[GiveUp]] = {}
+# Work a handler leaves for after its transaction: it runs with no transaction open (a
+# network call), and returns what to record, run then in a short transaction of its own.
+Record = Callable[[Session], None]
+Work = Callable[[], Record | None]
+_AFTER_COMMIT = "hireloop.outbox.after_commit"
 
 LEASE = timedelta(minutes=5)
 
 
 def handles(event_type: str) -> Callable[[Handler], Handler]:
     """Register a handler for an event type. Handlers run in the transaction that marks
-    the event done, so their database writes and the 'done' mark commit together."""
+    the event done, so their database writes and the 'done' mark commit together (unless
+    they leave network work for after the commit: see ``after_commit``)."""
 
     def register(fn: Handler) -> Handler:
         _handlers.setdefault(event_type, []).append(fn)
         return fn
 
     return register
+
+
+def gives_up(event_type: str) -> Callable[[GiveUp], GiveUp]:
+    """Register what to do when an event of this type fails ``max_attempts`` times (it is
+    then ``dead``): e.g. mark the message it was delivering failed, so nothing is left
+    waiting silently. Runs in the transaction that marks the event dead."""
+
+    def register(fn: GiveUp) -> GiveUp:
+        _give_ups.setdefault(event_type, []).append(fn)
+        return fn
+
+    return register
+
+
+def after_commit(session: Session, work: Work) -> None:
+    """From a handler: run ``work`` once the handler's transaction is committed, with no
+    transaction open (no database lock held, which on SQLite blocks every other writer),
+    then the ``Record`` it returns in a new short transaction. The event is done when
+    both succeeded; ``RetryLater`` from the record keeps its writes and runs the event
+    again later, any other failure retries the event as a handler failure would."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(work)
 
 
 class RetryLater(Exception):
@@ -95,14 +125,27 @@ def _process(db: Database, event_id: int, max_attempts: int) -> bool:
                 for handler in _handlers.get(event.event_type, []):
                     handler(session, event)
             except RetryLater as later:
-                event.status = "pending"
-                event.available_at = later.at
-                event.attempts -= 1  # the claim counted it; waiting is not a failure
-                event.last_error = later.reason or None
+                session.info.pop(_AFTER_COMMIT, None)
+                _retry_later(event, later)
                 return False
-            event.status = "done"
-            event.processed_at = utcnow()
-            event.last_error = None
+            works: list[Work] = session.info.pop(_AFTER_COMMIT, [])
+            if not works:
+                _done(event)
+        # Work left for after the commit: the event stays claimed (``processing``) while
+        # it runs; its lease lets another relay take it over if this one dies.
+        for work in works:
+            record = work()
+            with db.unit_of_work() as session:
+                event = session.get(OutboxEvent, event_id)
+                assert event is not None
+                try:
+                    if record is not None:
+                        record(session)
+                except RetryLater as later:
+                    _retry_later(event, later)
+                    return False
+                if work is works[-1]:
+                    _done(event)
         return True
     except Exception as exc:  # noqa: BLE001 - any handler failure is retried later
         log.warning("outbox event %s failed: %s", event_id, exc)
@@ -112,10 +155,25 @@ def _process(db: Database, event_id: int, max_attempts: int) -> bool:
             event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if event.attempts >= max_attempts:
                 event.status = "dead"
+                for give_up in _give_ups.get(event.event_type, []):
+                    give_up(session, event)
             else:
                 event.status = "pending"
                 event.available_at = utcnow() + backoff(event.attempts)
         return False
+
+
+def _retry_later(event: OutboxEvent, later: RetryLater) -> None:
+    event.status = "pending"
+    event.available_at = later.at
+    event.attempts -= 1  # the claim counted it; waiting is not a failure
+    event.last_error = later.reason or None
+
+
+def _done(event: OutboxEvent) -> None:
+    event.status = "done"
+    event.processed_at = utcnow()
+    event.last_error = None
 
 
 def _due() -> ColumnElement[bool]:

@@ -66,6 +66,7 @@ SCOPE_NAMES = {
 }
 MESSAGE_STATUS_NAMES = {
     "queued": N_("Queued"),
+    "sending": N_("Sending"),
     "sent": N_("Sent"),
     "stored": N_("Stored"),
     "failed": N_("Failed"),

@@ -103,6 +103,7 @@ AUTHOR_NAMES = {
 }
 STATUS_NAMES = {
     "queued": N_("Queued"),
+    "sending": N_("Sending"),
     "sent": N_("Sent"),
     "stored": N_("Stored"),
     "delivered": N_("Delivered"),
