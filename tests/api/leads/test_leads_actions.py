@@ -254,6 +254,21 @@ def test_comment_by_a_manager_is_sanitized(
     comment = r.json()["comment"]
     assert comment["content"] == "<p>Great <b>fit</b></p>"
     assert comment["manager_email"] == "boss@acme.example"  # sent as Boss@Acme.example
+    # A remote image (a pixel that would tell who opens the lead, and when) and inline
+    # styles are not kept; links are.
+    pixel = client.post(
+        lead_url(lead, "/comments"),
+        json={
+            "api_key": t.key,
+            "manager_email": "boss@acme.example",
+            "content": '<p style="color:red">See <a href="https://x.example/cv">CV</a>'
+            '<img src="https://tracker.example/p.gif"></p>',
+        },
+    )
+    assert pixel.status_code == 200, pixel.text
+    kept = pixel.json()["comment"]["content"]
+    assert "img" not in kept and "tracker" not in kept and "style" not in kept
+    assert 'href="https://x.example/cv"' in kept
     row = session.get(Comment, comment["id"])
     assert row is not None and row.application_id == lead["id"] and row.author_name == "Boss"
     assert row.candidate_id == lead["candidate_id"]

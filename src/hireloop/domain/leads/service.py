@@ -57,7 +57,7 @@ from hireloop.domain.jobs.models import Job
 from hireloop.domain.leads.schemas import CvUpload, LabelChange, LeadInput, LeadUpdate
 from hireloop.domain.messaging import automatic
 from hireloop.domain.messaging.models import NOT_SENT, Message
-from hireloop.domain.messaging.sanitize import clean_html
+from hireloop.domain.messaging.sanitize import clean_comment_html
 from hireloop.domain.resumes.extract import CVValidationError, ExtractionError, detect_format
 from hireloop.domain.resumes.service import ReadResume, apply_resume, read_resume, store_cv
 from hireloop.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -566,7 +566,8 @@ def add_comment(
     )
     if user is None:
         raise NotFound("Manager not found.")
-    body = clean_html(content).strip()
+    # Stored as the recruiter app shows it: no remote images (tracking pixels) or styles.
+    body = clean_comment_html(content).strip()
     if not body:
         raise Invalid("content is empty once sanitized.", details={"content": "is empty"})
     comment = Comment(
