@@ -55,6 +55,27 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(
         default=10, description="Attempts before an outbox event is marked dead."
     )
+    outbox_retention_days: int = Field(
+        default=7,
+        ge=1,
+        le=36_500,
+        description="Days handled ('done') outbox events are kept before the worker deletes "
+        "them; 'dead' ones are kept.",
+    )
+    idempotency_retention_hours: int = Field(
+        default=24,
+        ge=1,
+        le=876_000,
+        description="Hours a stored Idempotency-Key answer (and a web form's one-time nonce) "
+        "is replayed; the worker deletes older ones, and the same request sent later runs "
+        "again.",
+    )
+    api_log_retention_days: int = Field(
+        default=90,
+        ge=0,
+        le=36_500,
+        description="Days API log rows are kept before the worker deletes them; 0 keeps them.",
+    )
     worker_threads: int = Field(default=2, description="Huey consumers in each worker.")
     worker_type: str = Field(
         default="thread",

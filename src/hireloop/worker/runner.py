@@ -9,6 +9,7 @@ import time
 from hireloop.config import Settings
 from hireloop.db import get_database
 from hireloop.domain.applications.pins import sweep_expired_pins
+from hireloop.domain.audit.retention import Retention, sweep_retention
 from hireloop.domain.files.storage import local_storage
 from hireloop.domain.intake.background import sweep_previews
 from hireloop.domain.outbox.service import relay_outbox
@@ -61,6 +62,8 @@ class Worker:
         sweep_expired_pins(self.db)  # expired interview PINs -> No Response
         # CSV previews never imported: file and row deleted after a day
         sweep_previews(self.db, local_storage(self.settings.files_dir))
+        # idempotent answers, handled outbox events, API logs, expired sessions
+        sweep_retention(self.db, Retention.from_settings(self.settings))
 
     def _requeue_stale_work(self) -> None:
         """Tasks can be lost (a queue flushed, a worker killed); the database knows what

@@ -15,7 +15,10 @@ class ApiLog(Base):
     """One API call: endpoint, status, latency, IP and user agent (Talqo's api_logs)."""
 
     __tablename__ = "api_logs"
-    __table_args__ = (Index("ix_api_logs_company_created", "company_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_api_logs_company_created", "company_id", "created_at"),
+        Index("ix_api_logs_created_at", "created_at"),  # the retention sweep
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # Unknown when the key was missing or wrong.
@@ -41,7 +44,10 @@ class IdempotentRequest(Base):
     replayed from ``response_body``."""
 
     __tablename__ = "idempotent_requests"
-    __table_args__ = (UniqueConstraint("company_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "key"),
+        Index("ix_idempotent_requests_created_at", "created_at"),  # the retention sweep
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
