@@ -76,6 +76,8 @@ class FakeTwilio:
     callbacks: list[Callback] = field(default_factory=list)
     requests: int = 0
     fail_next: list[int] = field(default_factory=list)
+    # Sent as the Retry-After header of the 429 and 503 answers of ``fail_next``.
+    retry_after: str | None = None
     raw_next: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -240,6 +242,8 @@ class FakeTwilio:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
+                    if status in (429, 503) and fake.retry_after is not None:
+                        self.send_header("Retry-After", fake.retry_after)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)

@@ -26,6 +26,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from hireloop.integrations.retry_after import retry_after_seconds
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504}) | frozenset(range(505, 600))
 
 
@@ -49,16 +51,6 @@ class _Retryable(LLMError):
     ) -> None:
         super().__init__(message, kind=kind, status=status)
         self.retry_after = retry_after
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
 
 
 class LLMClient:
@@ -176,7 +168,7 @@ class LLMClient:
                 f"LLM answered HTTP {response.status_code}",
                 kind="http",
                 status=response.status_code,
-                retry_after=_retry_after(response),
+                retry_after=retry_after_seconds(response),
             )
         if response.status_code >= 400:
             raise LLMError(

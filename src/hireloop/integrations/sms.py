@@ -7,7 +7,8 @@ fields ``To``, ``From``, ``Body`` and ``StatusCallback``, HTTP basic auth
 signed with ``X-Twilio-Signature`` (verified in api/hooks/sms_routes.py).
 
 Failures are sorted for the caller: a timeout, a connection error, 429 or 5xx may pass
-(``SmsError.permanent`` False, try again later). 401, 403 and 404 say our account
+(``SmsError.permanent`` False, try again later; after ``SmsError.retry_after`` seconds at
+the earliest when the answer had a ``Retry-After`` header). 401, 403 and 404 say our account
 settings are wrong (a rotated auth token is Twilio error 20003, a wrong Account SID
 20404): not this message's fault, so not permanent either, and flagged
 ``SmsError.configuration`` for the caller to log loudly. Any other 4xx is the provider
@@ -25,6 +26,7 @@ import httpx
 from twilio.request_validator import RequestValidator, get_signature_algorithm
 
 from hireloop.domain.ids import is_ascii_digits
+from hireloop.integrations.retry_after import retry_after_seconds
 
 
 class SmsError(Exception):
@@ -39,12 +41,15 @@ class SmsError(Exception):
         status_code: int | None = None,
         code: int | str | None = None,
         configuration: bool = False,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.status_code = status_code
         self.code = code
         self.configuration = configuration
+        # Seconds the provider asked us to wait (``Retry-After`` of a 429 or 503).
+        self.retry_after = retry_after
 
 
 # HTTP statuses of a request refused for our credentials or account (not for the message).
@@ -146,7 +151,13 @@ def send_sms(
     else:
         text, code = _error_text(response)
     if status_code == 429 or status_code >= 500:
-        raise SmsError(text, permanent=False, status_code=status_code, code=code)
+        raise SmsError(
+            text,
+            permanent=False,
+            status_code=status_code,
+            code=code,
+            retry_after=retry_after_seconds(response),
+        )
     if status_code in _CONFIGURATION_STATUSES:
         raise SmsError(
             f"SMS provider refused our account settings (HTTP {status_code}, {text}): "

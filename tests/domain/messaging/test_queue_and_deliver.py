@@ -4,6 +4,7 @@ server, email through a real SMTP server, the dev channel when nothing is config
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hireloop.config import Settings
+from hireloop.db import utcnow
 from hireloop.domain.applications.models import Application
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.messaging.delivery import deliver
@@ -308,3 +310,33 @@ def test_an_sms_over_1600_characters_fails_with_the_reason_and_is_not_sent(
     assert twilio.messages == [] and twilio.requests == 0
     fits = queue_message(session, application=application, channel="sms", kind="m", text="z" * 1600)
     assert fits.status == "queued" and fits.segments == 11
+
+
+@pytest.mark.parametrize(
+    ("status", "header", "wait"),
+    [
+        (429, "120", timedelta(seconds=120)),  # longer than the 2 s backoff: honoured
+        (503, "Wed, 21 Oct 2099 07:28:00 GMT", timedelta(hours=1)),  # a date, capped
+        (429, "0", timedelta(seconds=2)),  # shorter than the backoff: the backoff
+        (429, "soon", timedelta(seconds=2)),  # unreadable: the backoff
+    ],
+)
+def test_a_throttled_sms_waits_as_long_as_the_provider_asks(
+    session: Session,
+    factory: Factory,
+    settings: Settings,
+    twilio: FakeTwilio,
+    status: int,
+    header: str,
+    wait: timedelta,
+) -> None:
+    application = _lead(factory)
+    message = queue_message(session, application=application, channel="sms", kind="m", text="Hi")
+    twilio.fail_next = [status]
+    twilio.retry_after = header
+    before = utcnow()
+    with pytest.raises(RetryLater) as later:
+        deliver(session, message, _sms_settings(settings, twilio))
+    assert message.status == "queued" and message.attempts == 1
+    assert before + wait <= later.value.at <= utcnow() + wait
+    assert deliver(session, message, _sms_settings(settings, twilio)) == "sent"

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -40,6 +40,8 @@ from hireloop.integrations.smtp import SmtpError, build_email, parse_smtp_url, s
 log = logging.getLogger(__name__)
 
 STATUS_CALLBACK_PATH = "/hooks/sms/status"
+# A provider's Retry-After is honoured up to this long (the longest backoff).
+MAX_RETRY_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Attempt:
     provider_message_id: str | None = None
     provider_status: str | None = None
     provider_error: str | None = None  # the provider took it but reports it failed
+    retry_after: float | None = None  # seconds the provider asked us to wait before a retry
 
 
 class Channel(Protocol):
@@ -118,7 +121,12 @@ def record_attempt(message: Message, settings: Settings, now: datetime, attempt:
     if attempt.permanent and not attempt.unknown and message.channel == "sms":
         message.provider_status = "failed"
     return _failed_attempt(
-        message, settings, now, attempt.error or "not sent", permanent=attempt.permanent
+        message,
+        settings,
+        now,
+        attempt.error or "not sent",
+        permanent=attempt.permanent,
+        retry_after=attempt.retry_after,
     )
 
 
@@ -139,7 +147,13 @@ def message_id_header(message: Message, from_address: str) -> str:
 
 
 def _failed_attempt(
-    message: Message, settings: Settings, now: datetime, error: str, *, permanent: bool
+    message: Message,
+    settings: Settings,
+    now: datetime,
+    error: str,
+    *,
+    permanent: bool,
+    retry_after: float | None = None,
 ) -> str:
     message.error = error[:2000]
     if permanent or message.attempts >= settings.outbox_max_attempts:
@@ -147,7 +161,10 @@ def _failed_attempt(
         log.warning("message %s failed for good: %s", message.id, message.error)
         return message.status
     message.status = "queued"  # from "sending" (a claim): the retry takes it again
-    raise RetryLater(now + backoff(message.attempts), message.error)
+    delay = backoff(message.attempts)
+    if retry_after is not None:  # the provider's wish, within the longest backoff
+        delay = max(delay, min(timedelta(seconds=retry_after), MAX_RETRY_AFTER))
+    raise RetryLater(now + delay, message.error)
 
 
 class DevChannel:
@@ -255,6 +272,7 @@ class SmsChannel:
                 error=str(exc),
                 permanent=exc.permanent,
                 configuration=exc.configuration,
+                retry_after=exc.retry_after,
             )
         except Exception as exc:  # noqa: BLE001 - the outcome is unknown: never resent
             return _unknown_outcome(exc)
