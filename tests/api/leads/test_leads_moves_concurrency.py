@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hireloop.app import create_app
 from hireloop.config import Settings
 from hireloop.db import Database, make_engine, utcnow
+from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import Application, ApplicationEvent
 from hireloop.domain.applications.pins import sweep_expired_pins
 from hireloop.domain.applications.service import folder_totals
@@ -32,10 +33,12 @@ from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.files.models import File
 from hireloop.domain.jobs.models import Job
+from hireloop.domain.leads.service import change_status
 from hireloop.domain.messaging.models import Message
 from tests.api.leads.leads_support import P, Tenant, make_tenant, new_lead
 from tests.conftest import create_database
 from tests.factories import Factory
+from tests.web.conftest import csrf_from
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("HIRELOOP_TEST_DATABASE_URL"),
@@ -286,3 +289,54 @@ def test_a_pin_refresh_during_the_sweep_leaves_the_lead_in_the_inbox(
         assert folder_totals(session, [t.job.id])[t.job.id] == {"inbox": 3}
     finally:
         db.dispose()
+
+
+def test_a_web_bulk_move_waits_for_a_move_in_progress_and_moves_from_there(
+    race: Race, session: Session
+) -> None:
+    t = tenant(session)
+    lead = new_lead(race.client, t, email="bulk@example.com")
+    email = f"owner-{utcnow().timestamp()}@example.com"
+    create_user(
+        session, t.company.id, email=email, name="O", password="pass phrase 123", role="owner"
+    )
+    session.commit()
+    web = TestClient(race.client.app, follow_redirects=False)
+    page = web.get("/app/login")
+    signed = web.post(
+        "/app/login",
+        data={"csrf_token": csrf_from(page.text), "email": email, "password": "pass phrase 123"},
+    )
+    assert signed.status_code == 303
+    form = {"csrf_token": csrf_from(web.get(f"/app/campaigns/{t.job.id}").text)}
+    # The leads API rejects the lead: its row is locked until that transaction commits.
+    api = race.sessions()
+    try:
+        change_status(api, t.company.id, lead["id"], "reject", Actor("api_key", 1))
+        api.flush()
+        answer: dict[str, httpx.Response] = {}
+        post = threading.Thread(
+            target=lambda: answer.setdefault(
+                "r",
+                web.post(
+                    f"/app/campaigns/{t.job.id}/bulk",
+                    data={**form, "action": "move", "folder": "hired", "ids": [str(lead["id"])]},
+                ),
+            )
+        )
+        post.start()
+        post.join(1.0)
+        assert post.is_alive()  # the bulk move waits for the lead's row
+        api.commit()
+    finally:
+        api.close()
+    post.join(30)
+    assert answer["r"].status_code == 303
+    session.expire_all()
+    assert folder_totals(session, [t.job.id])[t.job.id] == {"hired": 1}
+    moves = session.execute(
+        select(ApplicationEvent.from_folder, ApplicationEvent.to_folder)
+        .where(ApplicationEvent.application_id == lead["id"], ApplicationEvent.kind == "moved")
+        .order_by(ApplicationEvent.id)
+    ).all()
+    assert [tuple(m) for m in moves] == [("inbox", "rejected"), ("rejected", "hired")]

@@ -192,7 +192,12 @@ def move_application(
     reason: str | None = None,
     custom_folder_id: int | None = None,
 ) -> Application:
-    """Move to another folder; every move is recorded with actor, time and reason."""
+    """Move to another folder; every move is recorded with actor, time and reason.
+
+    The caller holds the application's row lock, read after it was taken
+    (``get_application(..., lock=True)``): the folder counts and the event's
+    ``from_folder`` come from the row as read, so a move computed from a stale row while
+    another transaction moved it would count it out of a folder it had already left."""
     if folder not in FOLDERS:
         raise Invalid("Unknown folder.", details={"folder": f"unknown folder {folder!r}"})
     previous = application.folder
@@ -261,12 +266,18 @@ def change_job(
     return application
 
 
-def get_application(session: Session, company_id: int, application_id: int) -> Application:
-    application = session.scalar(
-        select(Application).where(
-            Application.company_id == company_id, Application.id == application_id
-        )
+def get_application(
+    session: Session, company_id: int, application_id: int, *, lock: bool = False
+) -> Application:
+    """The company's application; with ``lock``, its row locked for this transaction and
+    read afresh (what another transaction committed meanwhile), as every change of folder,
+    campaign or PIN needs: a move computes its folder counts and event from the row."""
+    stmt = select(Application).where(
+        Application.company_id == company_id, Application.id == application_id
     )
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    application = session.scalar(stmt)
     if application is None:
         raise NotFound("Application not found.")
     return application

@@ -366,23 +366,27 @@ def _back(form: FormData, scope: Scope) -> str:
 def _applications(
     request: Request, session: Session, scope: Scope, raw_ids: list[Any]
 ) -> list[Application]:
-    """The applications posted, all of this page's campaigns (any other id is a 404)."""
+    """The applications posted, all of this page's campaigns (any other id is a 404), in
+    the order posted. Their rows are locked for the action and read afresh, in id order
+    (two bulk actions on the same leads never wait for each other crosswise): a lead the
+    leads API, the PIN sweep or another recruiter moved meanwhile is moved from where it
+    is now."""
     ids: list[int] = []
     for raw in raw_ids[: queries.PER_PAGE * 2]:
         value = _id(raw if isinstance(raw, str) else None)
         if value is None:
             raise _not_found(request, scope.who)
         ids.append(value)
-    found = []
-    for application_id in dict.fromkeys(ids):
+    found: dict[int, Application] = {}
+    for application_id in sorted(set(ids)):
         try:
-            application = get_application(session, scope.who.company.id, application_id)
+            application = get_application(session, scope.who.company.id, application_id, lock=True)
         except NotFound:
             raise _not_found(request, scope.who) from None
         if not scope.allows(session, application):
             raise _not_found(request, scope.who)
-        found.append(application)
-    return found
+        found[application_id] = application
+    return [found[i] for i in dict.fromkeys(ids)]
 
 
 def _job_of(session: Session, scope: Scope, application: Application) -> Job:
