@@ -150,8 +150,13 @@ def store_cv(
     """Store the CV and make it the candidate's current one.
 
     The bytes are removed again if the transaction does not commit; with
-    ``replace_previous`` the candidate's earlier CVs are deleted once it does.
+    ``replace_previous`` the candidate's earlier CVs are deleted once it does. The
+    candidate's row is then locked first: two CVs stored for one candidate at once (a
+    double-clicked apply) take turns, and the second deletes the first's, which it could
+    not see while both were uncommitted (on PostgreSQL both were kept).
     """
+    if replace_previous:
+        session.execute(select(Candidate.id).where(Candidate.id == candidate.id).with_for_update())
     blob = storage.put(data, prefix=f"company-{candidate.company_id}/cv")
     on_rollback(session, lambda: storage.delete(blob.key))
     file = insert_returning(
