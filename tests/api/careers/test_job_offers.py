@@ -110,6 +110,10 @@ def test_location_job_type_and_dates(client, auth, factory: Factory, company) ->
     assert titles(
         "published_after=2024-01-15T10:00:00Z&published_before=2024-01-15T10:00:00%2B00:00"
     ) == ["A"]
+    # A "+" not encoded arrives as a space: the offset is read as meant.
+    assert titles("published_before=2024-01-15T11:00:00+01:00") == ["A"]
+    assert titles("published_before=2024-01-15T10:59:59.9+01:00") == []
+    assert titles("published_after=2024-01-15 11:00:00+01") == ["A", "B", "C"]
     # Most recently published first.
     data = client.get("/api/job_offers", headers=auth).json()["data"]
     assert [o["title"] for o in data] == ["C", "B", "A"]

@@ -189,6 +189,9 @@ def _page(raw: str | None) -> int:
     return page
 
 
+_SPACED_OFFSET = re.compile(r"^(.*\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d(?::?\d\d)?)$")
+
+
 def _instant(raw: str | None, name: str) -> datetime | None:
     """The date in UTC; 400 when it is not ISO 8601 or has no UTC equivalent (a time on
     0001-01-01 east of UTC, or on 9999-12-31 west of it)."""
@@ -197,6 +200,8 @@ def _instant(raw: str | None, name: str) -> datetime | None:
     text = raw.strip()
     if text.endswith(("z", "Z")):
         text = text[:-1] + "+00:00"
+    # An offset's "+" sent unencoded arrives as a space ("10:00:00 02:00"): read as meant.
+    text = _SPACED_OFFSET.sub(r"\1+\2", text)
     try:
         value = datetime.fromisoformat(text)
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
