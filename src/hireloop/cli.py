@@ -14,8 +14,14 @@ from sqlalchemy.orm import Session
 from hireloop.config import Settings, get_settings
 from hireloop.db import get_database
 
+# rich_markup_mode=None: plain click-style help and usage errors. Typer 0.29's Rich help
+# shows a type after every option, flags included (`--json <bool>`, `--help <bool>`), as if
+# they took a value; its plain help shows flags without one (tests/test_cli_help.py).
 app = typer.Typer(
-    help="hireloop: recruitment automation.", no_args_is_help=True, pretty_exceptions_enable=False
+    help="hireloop: recruitment automation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 company_app = typer.Typer(help="Manage companies (tenants).", no_args_is_help=True)
 apikey_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
@@ -264,7 +270,12 @@ def import_resumes(
     company: Annotated[
         int | None, typer.Option("--company", help="Company id (needed when there are several).")
     ] = None,
-    workers: Annotated[int, typer.Option(help="Parallel processes.")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Parallel processes; 0 = one per CPU core (at most one per file)."
+        ),
+    ] = 0,
 ) -> None:
     """Parse every résumé in DIRECTORY into candidates (a batch, like the bulk API)."""
     import os
