@@ -198,3 +198,21 @@ def test_a_cancel_after_the_provider_sent_the_message_is_ignored(
     _post(hooks, "/hooks/sms/status", _status(sid, "canceled"))
     session.refresh(message)
     assert (message.status, message.provider_status, message.error) == ("sent", "sent", None)
+
+
+def test_a_message_id_out_of_range_is_no_id(
+    hooks: TestClient, session: Session, factory: Factory
+) -> None:
+    # Beyond what the database holds (or not digits): the report is matched by the
+    # provider's id alone, never a 500 (which the provider would retry).
+    message = _sent_sms(session, factory)
+    sid = message.provider_message_id or ""
+    for value in ("9" * 23, str(2**63), "0"):
+        path = f"/hooks/sms/status?message={value}"
+        assert _post(hooks, path, _status(sid, "sent")).status_code == 204, value
+    assert (
+        _post(hooks, f"/hooks/sms/status?message={2**63}", _status(sid, "delivered")).status_code
+        == 204
+    )
+    session.refresh(message)
+    assert message.status == "delivered"

@@ -14,9 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hireloop.domain.actor import Actor
 from hireloop.domain.companies.accounts import set_user_active
 from hireloop.domain.companies.models import Company, User
 from hireloop.domain.companies.service import create_user
+from hireloop.domain.jobs import campaigns
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.screening.service import auto_reject_threshold
 from tests.audio_files import mpeg_frames, silent_wav
@@ -768,3 +770,118 @@ def test_an_error_on_a_field_the_page_does_not_show_is_shown_above_the_form(
     assert r.status_code == 400
     alert = re.search(r'flash-error" role="alert">\s*([^<]*?)\s*</div>', r.text)
     assert alert is not None and "answer_type" in alert.group(1)
+
+
+def test_saving_the_interview_keeps_the_options_and_data_point_set_through_the_api(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    # The form edits only a question's text and answer type: what it does not show (the
+    # options and data point set through the API, the audio prompt) stays.
+    campaigns.update_campaign(
+        session,
+        job,
+        None,
+        Actor("user", owner.id),
+        settings={
+            "interview": {
+                "questions": [
+                    {"text": "Which shift?", "data_point": "shift", "options": ["Day", "Night"]},
+                    {"text": "Why us?"},
+                ]
+            }
+        },
+    )
+    session.commit()
+    sign_in(client, owner.email)
+    page = settings_url(job, "interview")
+    base = {f"segment_{s}": f"{s} text" for s in SEGMENTS_}
+    questions = {
+        "question_id": ["q1", "q2"],
+        "question_text": ["Which shift do you prefer?", "Why us?"],
+        "question_type": ["text", "audio_text"],
+    }
+    for op in ("save", "down:0"):
+        r = submit(client, page, page, {**base, **questions, "op": op})
+        assert r.status_code == 303, r.text
+    script = reload(session, job).interview_settings["questions"]
+    assert [(q["id"], q["text"], q["data_point"], q["options"]) for q in script] == [
+        ("q2", "Why us?", None, []),
+        ("q1", "Which shift do you prefer?", "shift", ["Day", "Night"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("section", "data", "error_id"),
+    [
+        ("basic", {"campaign_title": "Wave\x001", "job_title": "CSR"}, "campaign_title"),
+        ("messages", _message(sms="Hi\x00 @candidate_name"), "sms"),
+        ("messages", _message(email_subject="Hello\x00"), "email_subject"),
+        ("messages", _message(email_html="<p>Hello\x00</p>"), "email_html"),
+        (
+            "messenger",
+            {"bot_integration": "disabled", "info_fields": "Night\x00shift"},
+            "info_fields",
+        ),
+        (
+            "messenger",
+            {"bot_integration": "disabled", "detailed_description": "A\x00"},
+            "detailed_description",
+        ),
+        (
+            "interview",
+            {**{f"segment_{s}": "Hi" for s in SEGMENTS_}, "segment_introduction": "Hi\x00"},
+            "segment_introduction",
+        ),
+        (
+            "interview",
+            {**{f"segment_{s}": "Hi" for s in SEGMENTS_}, "new_text": "Why\x00?", "op": "add"},
+            "new_text",
+        ),
+        ("ai", {"must_have": "English\x00", "threshold": ""}, "must_have"),
+    ],
+)
+def test_a_null_character_is_refused_next_to_the_field(
+    client: TestClient,
+    session: Session,
+    owner: User,
+    job: Job,
+    section: str,
+    data: dict[str, str],
+    error_id: str,
+) -> None:
+    # PostgreSQL's text and jsonb cannot hold one: refused (not a 500), nothing stored.
+    before = reload(session, job)
+    documents = (
+        before.title,
+        before.campaign_settings,
+        before.messaging_settings,
+        before.interview_settings,
+        before.criteria,
+    )
+    sign_in(client, owner.email)
+    page = settings_url(job, section)
+    r = submit(client, page, page, data)
+    assert r.status_code == 400, r.text
+    assert (
+        f'id="{error_id}-error">This must not contain null characters. Please type it again.'
+        in r.text
+    )
+    job = reload(session, job)
+    assert (
+        job.title,
+        job.campaign_settings,
+        job.messaging_settings,
+        job.interview_settings,
+        job.criteria,
+    ) == documents
+
+
+def test_a_null_character_in_a_new_campaign_is_refused(
+    client: TestClient, session: Session, owner: User, company: Company
+) -> None:
+    sign_in(client, owner.email)
+    data = {"campaign_title": "Wave\x001", "hotline_country": "PH", "interview_language": "en"}
+    r = submit(client, "/app/campaigns/new", "/app/campaigns/new", data)
+    assert r.status_code == 400
+    assert "This must not contain null characters. Please type it again." in r.text
+    assert session.scalars(select(Job).where(Job.company_id == company.id)).all() == []

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hireloop.domain.applications.models import Application
 from hireloop.domain.companies.service import create_user
 from hireloop.domain.messaging.models import Message
 from tests.factories import Factory
@@ -92,3 +93,40 @@ def test_the_refusal_is_translated(
     r = _send(client, path, {"text": "Hola @nombre", "channel": "sms"})
     assert r.status_code == 400
     assert "Unknown tokens" not in r.text and "nombre" in r.text
+
+
+def test_an_sms_too_long_to_send_is_refused_and_nothing_is_kept(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    # As the leads API answers (400, nothing kept): never "The message is on its way."
+    # for a message saved failed. The PIN @access_code would have issued is not kept
+    # either.
+    _sign_in(client, "olga@acme.com")
+    path = f"/app/applications/{world['application'].id}"
+    typed = "Your code: @access_code. " + "a" * 1600
+    r = _send(client, path, {"text": typed, "channel": "sms"})
+    assert r.status_code == 400
+    assert "An SMS has at most 1600 characters and this one has 16" in r.text
+    assert "Nothing was sent" in r.text and "on its way" not in r.text
+    assert typed in r.text  # the typed text is kept in the form
+    session.expire_all()
+    assert session.scalars(select(Message)).all() == []
+    assert session.get(Application, world["application"].id).pin is None  # type: ignore[union-attr]
+
+    # The same text goes by email; 1600 characters go by SMS.
+    assert _send(client, path, {"text": typed, "channel": "email"}).status_code == 303
+    assert _send(client, path, {"text": "a" * 1600, "channel": "sms"}).status_code == 303
+    assert sorted(m.channel for m in session.scalars(select(Message))) == ["email", "sms"]
+
+
+def test_a_null_character_in_a_chat_message_is_refused(
+    client: TestClient, session: Session, world: dict[str, Any]
+) -> None:
+    # PostgreSQL's text cannot hold one: refused next to the message box, not a 500.
+    _sign_in(client, "olga@acme.com")
+    path = f"/app/applications/{world['application'].id}"
+    for channel in ("sms", "email"):
+        r = _send(client, path, {"text": "Hello\x00 there", "channel": channel})
+        assert r.status_code == 400, channel
+        assert "The message must not contain null characters." in r.text
+    assert session.scalars(select(Message)).all() == []

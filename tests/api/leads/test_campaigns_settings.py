@@ -578,3 +578,30 @@ def test_a_script_saved_before_the_marks_keeps_its_ids(
         ("intro", 8),
         ("q6", 9),
     ]
+
+
+def test_a_question_sent_again_keeps_the_options_and_data_point_it_does_not_send(
+    client: TestClient, key: str, campaign: dict[str, Any]
+) -> None:
+    cid = campaign["id"]
+    shift = {"text": "Which shift?", "data_point": "shift", "options": ["Day", "Night"]}
+    r = put_settings(client, key, cid, {"interview": {"questions": [shift]}})
+    assert r.status_code == 200, r.text
+    # Sent again with its id and only its text (as the web app's interview creator does).
+    r = put_settings(
+        client, key, cid, {"interview": {"questions": [{"id": "q1", "text": "Your shift?"}]}}
+    )
+    assert r.status_code == 200, r.text
+    (question,) = r.json()["campaign"]["settings"]["interview"]["questions"]
+    assert (question["text"], question["data_point"], question["options"]) == (
+        "Your shift?",
+        "shift",
+        ["Day", "Night"],
+    )
+    r = client.get(f"{P}/campaigns/{cid}/questions", params={"api_key": key})
+    assert r.json()["questions"][0]["type"] == "multiple_choice"
+    # Sent, they change: null and [] clear them.
+    q1 = {"id": "q1", "text": "Your shift?", "data_point": None, "options": []}
+    r = put_settings(client, key, cid, {"interview": {"questions": [q1]}})
+    (question,) = r.json()["campaign"]["settings"]["interview"]["questions"]
+    assert (question["data_point"], question["options"]) == (None, [])

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from starlette.datastructures import ImmutableMultiDict
 
 from hireloop.api.deps import SessionDep
-from hireloop.domain.ids import is_ascii_digits
+from hireloop.domain.ids import parse_id
 from hireloop.domain.messaging.service import record_inbound_sms, record_provider_status
 from hireloop.errors import Forbidden, Invalid
 from hireloop.integrations.sms import verify_signature
@@ -74,7 +74,9 @@ def sms_status(form: SignedForm, session: SessionDep, message: str | None = None
             sid,
             status,
             error_code=form.get("ErrorCode") or None,
-            message_id=int(message) if message and is_ascii_digits(message) else None,
+            # Not one of our ids (not digits, or beyond what the database holds): found
+            # by the provider's id alone.
+            message_id=parse_id(message) if message else None,
         )
     return Response(status_code=204)
 

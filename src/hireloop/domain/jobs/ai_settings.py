@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
 from hireloop.domain.actor import Actor
+from hireloop.domain.jobs.campaign import NULL_CHARACTER
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.outbox.service import emit
 from hireloop.domain.screening.criteria import BONUS, MUST, NICE, normalize_criteria
@@ -42,7 +43,8 @@ def update_ai_settings(
 ) -> Job:
     """Replace the criteria (``{"must_have": [...], "nice_to_have": [...], "bonus": [...]}``)
     and set the auto-reject threshold (an integer 0-100, or None / "" for off). Invalid,
-    naming the field, before anything changes."""
+    naming the field, before anything changes (too many or too long criteria, a null
+    character, a threshold out of range)."""
     details: dict[str, str] = {}
     doc: dict[str, list[str]] = {}
     for category in (MUST, NICE, BONUS):
@@ -54,6 +56,8 @@ def update_ai_settings(
             details[f"criteria.{category}"] = (
                 f"each criterion has at most {MAX_CRITERION_LENGTH} characters"
             )
+        elif any("\x00" in t for t in lines):  # jsonb cannot hold one
+            details[f"criteria.{category}"] = NULL_CHARACTER
         doc[_KEYS[category]] = list(dict.fromkeys(lines))
     threshold: int | None = None
     raw = auto_reject_threshold

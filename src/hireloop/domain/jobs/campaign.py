@@ -134,8 +134,27 @@ def country_code(value: str, field: str = "country") -> str:
 # --- campaign_settings ------------------------------------------------------------------
 
 
+# PostgreSQL's text and jsonb cannot hold a null character: a value with one is refused
+# (Invalid naming the field), for every face, before anything is written.
+NULL_CHARACTER = "must not contain null characters"
+
+
+def _no_null_character(value: Any) -> Any:
+    """``value`` unchanged; ValueError when it is a text, or a list holding a text, with a
+    null character."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(v, str) and "\x00" in v for v in texts):
+        raise ValueError(NULL_CHARACTER)
+    return value
+
+
 class _Doc(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_null_characters(cls, value: Any) -> Any:
+        return _no_null_character(value)
 
 
 class MessengerSettings(_Doc):
@@ -417,6 +436,7 @@ class CampaignFields(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
+        _no_null_character(value)
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("campaign_type")
@@ -597,9 +617,15 @@ def _question_key(q: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+# What a question sent again (same id) keeps when the key is not sent: a form that edits
+# only the text and answer type (the web app's interview creator) must not drop them.
+KEPT_WHEN_NOT_SENT = ("audio_file_id", "data_point", "options")
+
+
 def merge_questions(old: list[dict[str, Any]], new: Any) -> Any:
-    """A question sent again (same id) without ``audio_file_id`` keeps its audio prompt,
-    and keeps its number whatever is sent; a new question's number is left to
+    """A question sent again (same id) without ``audio_file_id``, ``data_point`` or
+    ``options`` keeps its stored ones (its audio prompt, its extras), and keeps its
+    number whatever is sent; a new question's number is left to
     number_questions. A question sent without id that is a stored one (same text, answer
     type and options; each stored question taken once, in order, and not one whose id is
     sent) is that question: it keeps its id, number and audio prompt, so sending the same
@@ -621,8 +647,10 @@ def merge_questions(old: list[dict[str, Any]], new: Any) -> Any:
                     key = match["id"]
             before = stored.get(key) if isinstance(key, str) else None
             q = {**q, "number": before.get("number") if before else None}
-            if before is not None and "audio_file_id" not in q:
-                q["audio_file_id"] = before.get("audio_file_id")
+            if before is not None:
+                for name in KEPT_WHEN_NOT_SENT:
+                    if name not in q and name in before:
+                        q[name] = copy.deepcopy(before[name])
         out.append(q)
     return out
 

@@ -86,6 +86,7 @@ def queue_email(
 
 CHANNELS = ("email", "sms")
 LAST_CHANNEL = "last"
+NULL_IN_MESSAGE = "The message must not contain null characters."
 
 # Our status for each status the SMS provider reports (Twilio's MessageStatus).
 _PROVIDER_STATUS = {
@@ -199,9 +200,13 @@ def prepare_message(
     message using ``@access_code`` gives the application a PIN first when it has none.
 
     Invalid when the candidate asked not to be contacted or cannot be reached on that
-    channel (no phone number, no email address), or when the message is empty (no text,
-    and for email no HTML text or image).
+    channel (no phone number, no email address), when the message is empty (no text,
+    and for email no HTML text or image), or when a template holds a null character
+    (PostgreSQL's text cannot keep one).
     """
+    for name, template in (("text", text), ("html", html), ("subject", subject)):
+        if template and "\x00" in template:
+            raise Invalid(NULL_IN_MESSAGE, details={name: "must not contain null characters"})
     candidate = candidate or session.get(Candidate, application.candidate_id)
     job = job or session.get(Job, application.job_id)
     company = company or session.get(Company, application.company_id)

@@ -41,6 +41,7 @@ from hireloop.domain.jobs.campaign import (
     MAX_QUESTIONS,
     MESSAGE_KINDS,
     MESSENGER_FIELD_MAX,
+    NULL_CHARACTER,
     QUESTION_TEXT_MAX,
     SEGMENTS,
     campaign_settings_of,
@@ -154,6 +155,7 @@ BAD_THRESHOLD = N_("Enter a whole number from 0 to 100, or leave it empty to tur
 BAD_CRITERIA = N_("At most %(n)s criteria, of at most %(length)s characters each.")
 TOO_MANY_QUESTIONS = N_("An interview has at most %(n)s questions.")
 TOO_LONG = N_("At most %(n)s characters.")
+NO_NULL_CHARACTERS = N_("This must not contain null characters. Please type it again.")
 # The fields each section shows an error next to (an error on any other field of the
 # documents is shown above the form).
 PAGE_FIELDS = {
@@ -248,7 +250,9 @@ def _field_errors(language: str, exc: DomainError, section: str) -> dict[str, st
         if field.startswith("info_fields"):
             field = "info_fields"
         too_long = re.fullmatch(r"String should have at most (\d+) characters?", detail)
-        if field in FIELD_MESSAGES:
+        if detail == NULL_CHARACTER:
+            message = _(NO_NULL_CHARACTERS)
+        elif field in FIELD_MESSAGES:
             message = _(FIELD_MESSAGES[field]) % {"n": MESSENGER_FIELD_MAX}
         elif too_long:
             message = _(TOO_LONG) % {"n": too_long.group(1)}
@@ -739,6 +743,8 @@ async def save_interview(campaign_id: str, request: Request, session: SessionDep
             errors["new_text"] = _(REQUIRED)
         elif len(values["new_text"]) > QUESTION_TEXT_MAX:
             errors["new_text"] = _(TOO_LONG) % {"n": QUESTION_TEXT_MAX}
+        elif "\x00" in values["new_text"]:
+            errors["new_text"] = _(NO_NULL_CHARACTERS)
         elif len(questions) >= MAX_QUESTIONS:
             errors["new_text"] = _(TOO_MANY_QUESTIONS) % {"n": MAX_QUESTIONS}
         else:
@@ -944,9 +950,11 @@ async def save_ai(campaign_id: str, request: Request, session: SessionDep) -> Re
         errors = {
             key.removeprefix("criteria."): _(BAD_THRESHOLD)
             if key == "auto_reject_threshold"
+            else _(NO_NULL_CHARACTERS)
+            if detail == NULL_CHARACTER
             else _(BAD_CRITERIA)
             % {"n": ai_settings.MAX_CRITERIA, "length": ai_settings.MAX_CRITERION_LENGTH}
-            for key in (exc.details or {})
+            for key, detail in (exc.details or {}).items()
         }
         return _ai_page(
             request, who, job, values, errors=errors, wizard=_text(form, "wizard") == "1"

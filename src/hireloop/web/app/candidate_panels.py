@@ -75,6 +75,7 @@ DOMAIN_MESSAGES = (
     N_("The candidate has no valid mobile phone number."),
     N_("The candidate has no email address."),
     N_("The message is empty."),
+    N_("The message must not contain null characters."),
     N_("Quick Reply not found"),
     N_("Template not found."),
     N_("Name can't be blank"),

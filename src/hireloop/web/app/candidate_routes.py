@@ -30,7 +30,9 @@ from hireloop.domain.files.storage import local_storage
 from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.leads import service as leads
 from hireloop.domain.messaging import library, tokens
+from hireloop.domain.messaging.models import Message
 from hireloop.domain.messaging.service import CHANNELS, LAST_CHANNEL, queue_message, send_template
+from hireloop.domain.messaging.sms import MAX_SMS_CHARACTERS
 from hireloop.errors import DomainError, NotFound
 from hireloop.web.app.candidate_panels import (
     FOLDER_ACTIONS,
@@ -68,6 +70,10 @@ router = APIRouter(include_in_schema=False, route_class=AppRoute)
 BASE = APP_PREFIX + "/applications/{application_id}"
 MAX_TEXT = 5000
 EMPTY_TEXT = N_("Write a message or choose a quick reply.")
+SMS_TOO_LONG = N_(
+    "An SMS has at most %(max)s characters and this one has %(n)s (tokens filled in). "
+    "Nothing was sent: shorten it, or send it by email."
+)
 # As the campaign settings say it (same catalog entry).
 UNKNOWN_TOKENS = N_("Unknown tokens: %(tokens)s. Use only the tokens listed.")
 EMPTY_COMMENT = N_("Write a comment.")
@@ -127,7 +133,9 @@ def send_message(
     application_id: int, request: Request, session: SessionDep, form: CsrfForm
 ) -> Response:
     """A message to the candidate: a quick reply from the library, or the text written
-    (with the chosen token appended). Channel: SMS, email or the last one used."""
+    (with the chosen token appended). Channel: SMS, email or the last one used. A message
+    the service prepares ``failed`` (an SMS over 1,600 characters) is refused as the leads
+    API refuses it: 400 with the reason, nothing kept (its savepoint is rolled back)."""
     who = signed_in(request, session)
     application, _ = visible_application(request, session, who, application_id)
     back = return_target(request, text(form, "return_to", 500), application.id)
@@ -142,50 +150,64 @@ def send_message(
     values = {"text": body, "channel": channel, "quick_reply_id": str(quick_reply_id or "")}
     _ = gettext_for(who.user.language)
     try:
-        if quick_reply_id is not None:
-            quick_reply = library.get_quick_reply(session, who.company.id, quick_reply_id)
-            send_template(
-                session,
-                application,
-                quick_reply,
-                channel,
-                author_type="user",
-                author_user_id=who.user.id,
-            )
-        elif body and (bad_tokens := tokens.unknown_tokens(body)):
-            # Refused as a template or quick reply with them is: the candidate must not
-            # get "@acces_code" or "{{candidate-name}}" as typed.
-            return _page(
-                request,
-                session,
-                who,
-                application.id,
-                status=400,
-                errors={"message": _(UNKNOWN_TOKENS) % {"tokens": ", ".join(bad_tokens)}},
-                values=values,
-                return_to=back,
-            )
-        elif body:
-            queue_message(
-                session,
-                application=application,
-                channel=channel,
-                kind="manual",
-                text=body,
-                author_type="user",
-                author_user_id=who.user.id,
-            )
-        else:
-            return _page(
-                request,
-                session,
-                who,
-                application.id,
-                status=400,
-                errors={"message": _(EMPTY_TEXT)},
-                values=values,
-                return_to=back,
-            )
+        with session.begin_nested():
+            if quick_reply_id is not None:
+                quick_reply = library.get_quick_reply(session, who.company.id, quick_reply_id)
+                sent = send_template(
+                    session,
+                    application,
+                    quick_reply,
+                    channel,
+                    author_type="user",
+                    author_user_id=who.user.id,
+                )
+            elif body and (bad_tokens := tokens.unknown_tokens(body)):
+                # Refused as a template or quick reply with them is: the candidate must not
+                # get "@acces_code" or "{{candidate-name}}" as typed.
+                return _page(
+                    request,
+                    session,
+                    who,
+                    application.id,
+                    status=400,
+                    errors={"message": _(UNKNOWN_TOKENS) % {"tokens": ", ".join(bad_tokens)}},
+                    values=values,
+                    return_to=back,
+                )
+            elif body:
+                sent = queue_message(
+                    session,
+                    application=application,
+                    channel=channel,
+                    kind="manual",
+                    text=body,
+                    author_type="user",
+                    author_user_id=who.user.id,
+                )
+            else:
+                return _page(
+                    request,
+                    session,
+                    who,
+                    application.id,
+                    status=400,
+                    errors={"message": _(EMPTY_TEXT)},
+                    values=values,
+                    return_to=back,
+                )
+            if sent.status == "failed":
+                raise _NotSent(sent)
+    except _NotSent as refused:
+        return _page(
+            request,
+            session,
+            who,
+            application.id,
+            status=400,
+            errors={"message": _(SMS_TOO_LONG) % refused.sizes},
+            values=values,
+            return_to=back,
+        )
     except DomainError as exc:
         return _page(
             request,
@@ -198,6 +220,14 @@ def send_message(
             return_to=back,
         )
     return redirect(request, back, flash="message_queued")
+
+
+class _NotSent(Exception):
+    """A message the service prepared ``failed``: raised to roll its savepoint back."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.error)
+        self.sizes = {"n": len(message.body_text or ""), "max": MAX_SMS_CHARACTERS}
 
 
 @router.post(BASE + "/comments")
