@@ -4,6 +4,7 @@ manager permissions and tenancy."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import threading
@@ -544,3 +545,60 @@ def test_csv_file_encoding_can_be_chosen(
     assert r.status_code == 400 and "CSV UTF-8" in r.text
     runs = session.scalars(select(ImportRun).where(ImportRun.job_id == job.id)).all()
     assert sorted(run.encoding or "" for run in runs) == ["cp1251", "cp1252"]
+
+
+def test_csv_row_errors_are_shown_in_the_recruiters_language(
+    client: TestClient, session: Session, owner: User, job: Job
+) -> None:
+    owner.language = "es"
+    session.commit()
+    sign_in(client, owner.email)
+    tab = client.get(f"/app/campaigns/{job.id}/add?tab=csv")
+    rows = (
+        "first name,last name,email,country code,phone number,referee\n"
+        "Ana,Cruz,,63,,\n"  # no email and no phone
+        ",,ana@example.com,63,,\n"  # no name
+        "Bo,Lim,=1+1,63,,\n"  # a formula for an email
+        "Cy,Tan,,ZZ,9171234567,\n"  # unknown country
+        f"{'D' * 201},Uy,d@example.com,63,,\n"  # too long
+        "Ed,Go\n"  # too few columns
+    )
+    r = client.post(
+        f"/app/campaigns/{job.id}/add/csv",
+        data={"csrf_token": csrf_from(tab.text)},
+        files={"file": ("leads.csv", rows.encode(), "text/csv")},
+    )
+    assert r.status_code == 200, r.text
+    page = html.unescape(r.text)
+    for expected in (
+        "Se necesita un correo electrónico o un número de teléfono",
+        "Se necesita un nombre o un apellido",
+        "Correo electrónico no válido: parece una fórmula",
+        "Código de país desconocido 'ZZ'",
+        "Nombre tiene más de 200 caracteres",
+        "Se esperaban 6 columnas",
+    ):
+        assert expected in page, expected
+    assert "is required" not in page
+
+
+def test_row_errors_without_a_known_rule_are_shown_as_recorded() -> None:
+    from hireloop.web.app.i18n import gettext_for
+    from hireloop.web.app.row_errors import row_error_text
+
+    french = gettext_for("fr")
+    # Recorded before rules had codes, or of a rule the screen does not know: as is.
+    assert row_error_text({"row": 2, "error": "Something else"}, french) == "Something else"
+    assert row_error_text({"row": 2, "error": "X", "code": "new_rule"}, french) == "X"
+    # A column the rules do not name keeps its header; values come from the record.
+    error = {
+        "row": 3,
+        "error": "Bpo experience is longer than 2000 characters",
+        "code": "too_long",
+        "params": {"field": "Bpo experience", "limit": 2000},
+    }
+    assert row_error_text(error, french) == "Bpo experience dépasse 2000 caractères"
+    assert row_error_text(error, gettext_for("en")) == error["error"]
+    # Values that do not fit the message: as recorded.
+    broken = {**error, "params": {"field": "Bpo experience"}}
+    assert row_error_text(broken, french) == error["error"]

@@ -50,7 +50,9 @@ def test_csv_import_over_multipart(client: TestClient, factory: Factory, session
         1,
         1,
     )
-    assert body["errors"] == [{"row": 3, "error": "An email or a phone number is required"}]
+    assert body["errors"] == [
+        {"row": 3, "error": "An email or a phone number is required", "code": "contact_required"}
+    ]
     assert body["finished_at"]
     again = client.get(f"{P}/imports/{body['id']}", params={"api_key": key})
     assert again.status_code == 200 and again.json() == body

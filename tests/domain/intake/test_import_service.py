@@ -151,7 +151,11 @@ def test_bad_rows_are_reported_while_good_rows_go_in(session: Session, factory: 
     )
     assert (run.created_count, run.duplicate_count, run.failed_count) == (2, 0, 2)
     assert (run.total_rows, run.processed_rows) == (4, 4)
-    assert run.errors[0] == {"row": 3, "error": "An email or a phone number is required"}
+    assert run.errors[0] == {
+        "row": 3,
+        "error": "An email or a phone number is required",
+        "code": "contact_required",
+    }
     assert run.errors[1]["row"] == 4 and run.errors[1]["error"].startswith("Invalid email")
     assert [c.email for _, c in _apps(session, job.id)] == ["ana@example.com", "di@example.com"]
 

@@ -139,8 +139,18 @@ def test_a_name_that_grows_when_normalized_is_a_row_error(
         run = session.scalars(select(ImportRun).where(ImportRun.job_id == job_id)).one()
         assert (run.created_count, run.failed_count) == (1, 2)
         assert run.errors == [
-            {"row": 2, "error": "First name is longer than 200 characters once normalized"},
-            {"row": 3, "error": "Last name is longer than 200 characters once normalized"},
+            {
+                "row": 2,
+                "error": "First name is longer than 200 characters once normalized",
+                "code": "too_long_normalized",
+                "params": {"field": "First name", "limit": 200},
+            },
+            {
+                "row": 3,
+                "error": "Last name is longer than 200 characters once normalized",
+                "code": "too_long_normalized",
+                "params": {"field": "Last name", "limit": 200},
+            },
         ]
 
 

@@ -193,8 +193,12 @@ def test_sync_imports_only_new_rows(
     assert run is not None and run.kind == "sheet" and run.status == "completed"
     assert (run.created_count, run.duplicate_count, run.failed_count) == (2, 0, 2)
     assert run.errors == [
-        {"row": 5, "error": "The first column must hold the form's timestamp or be empty"},
-        {"row": 6, "error": "An email or a phone number is required"},
+        {
+            "row": 5,
+            "error": "The first column must hold the form's timestamp or be empty",
+            "code": "timestamp_column",
+        },
+        {"row": 6, "error": "An email or a phone number is required", "code": "contact_required"},
     ]
     assert source.last_row == 6 and source.last_error is None and source.last_synced_at
     apps = session.execute(

@@ -332,7 +332,12 @@ def parse_csv(
 def _parse_row(parsed: ParsedCsv, number: int, cells: list[str], region: str | None) -> None:
     if not 5 <= len(cells) <= len(COLUMNS):
         parsed.errors.append(
-            RowError(number, f"Expected {len(COLUMNS)} columns ({FORMAT}), found {len(cells)}")
+            RowError(
+                number,
+                f"Expected {len(COLUMNS)} columns ({FORMAT}), found {len(cells)}",
+                "column_count",
+                {"expected": len(COLUMNS), "format": FORMAT, "found": len(cells)},
+            )
         )
         return
     first, last, email, country_code, phone, *rest = cells
@@ -351,7 +356,7 @@ def _parse_row(parsed: ParsedCsv, number: int, cells: list[str], region: str | N
             referrer_name=referee,
         )
     except RowInvalid as exc:
-        parsed.errors.append(RowError(number, str(exc)))
+        parsed.errors.append(RowError.of(number, exc))
         return
     if row.referrer_name:
         row.others["referee"] = row.referrer_name

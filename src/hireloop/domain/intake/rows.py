@@ -42,7 +42,14 @@ _normalize_phone = lru_cache(maxsize=16_384)(normalize_phone)
 
 
 class RowInvalid(ValueError):
-    """A row that cannot be imported; the message is shown to the user with the row number."""
+    """A row that cannot be imported; the message is shown to the user with the row number.
+    ``code`` and ``params`` say the same for a screen that shows it in another language
+    (web/app/row_errors.py)."""
+
+    def __init__(self, message: str, code: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(slots=True)
@@ -74,10 +81,21 @@ class IntakeRow:
 @dataclass(slots=True)
 class RowError:
     row: int
-    error: str
+    error: str  # in English, as the API and the CLI show it
+    code: str | None = None  # RowInvalid.code: which rule, for translation
+    params: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, row: int, exc: RowInvalid) -> RowError:
+        return cls(row, str(exc), exc.code, exc.params or None)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "error": self.error}
+        out: dict[str, Any] = {"row": self.row, "error": self.error}
+        if self.code:
+            out["code"] = self.code
+            if self.params:
+                out["params"] = self.params
+        return out
 
 
 def neutralize(value: str) -> str:
@@ -94,7 +112,9 @@ def text_cell(value: object, label: str, *, limit: int = MAX_CELL) -> str:
     text = clean_name(str(value or "").replace("\x00", ""))
     text = neutralize(text)
     if len(text) > limit:
-        raise RowInvalid(f"{label} is longer than {limit} characters")
+        raise RowInvalid(
+            f"{label} is longer than {limit} characters", "too_long", field=label, limit=limit
+        )
     return text
 
 
@@ -123,17 +143,17 @@ def clean_email(value: object) -> str | None:
     if not text:
         return None
     if text.startswith(FORMULA_TRIGGERS):
-        raise RowInvalid("Invalid email: it looks like a formula")
+        raise RowInvalid("Invalid email: it looks like a formula", "email_formula")
     local, at, domain = text.rpartition("@")
     if at and len(text) <= 254 and len(local) <= 64 and _LOCAL.fullmatch(local):
         error = _domain_error(domain.lower())
         if error is not None:
-            raise RowInvalid(f"Invalid email: {error}")
+            raise RowInvalid(f"Invalid email: {error}", "email_invalid", detail=error)
         return normalize_email(text)
     try:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise RowInvalid(f"Invalid email: {exc}") from None
+        raise RowInvalid(f"Invalid email: {exc}", "email_invalid", detail=str(exc)) from None
     return normalize_email(text)
 
 
@@ -147,7 +167,7 @@ def region_for(country_code: object, default_region: str | None) -> str | None:
     if text.isalpha() and len(text) == 2:
         region = text.upper()
         if region not in phonenumbers.SUPPORTED_REGIONS:
-            raise RowInvalid(f"Unknown country code {text[:40]!r}")
+            raise _unknown_country(text)
         return region
     digits = text.removeprefix("+")
     if digits.startswith("00"):
@@ -156,7 +176,12 @@ def region_for(country_code: object, default_region: str | None) -> str | None:
         region = phonenumbers.region_code_for_country_code(int(digits))
         if region != phonenumbers.UNKNOWN_REGION:
             return region
-    raise RowInvalid(f"Unknown country code {text[:40]!r}")
+    raise _unknown_country(text)
+
+
+def _unknown_country(text: str) -> RowInvalid:
+    value = repr(text[:40])
+    return RowInvalid(f"Unknown country code {value}", "country_unknown", value=value)
 
 
 def clean_phone(value: object, region: str | None, label: str = "phone number") -> str | None:
@@ -167,7 +192,8 @@ def clean_phone(value: object, region: str | None, label: str = "phone number") 
         return None
     e164 = _normalize_phone(text, region)
     if e164 is None:
-        raise RowInvalid(f"Invalid {label} {text[:40]!r}")
+        value = repr(text[:40])
+        raise RowInvalid(f"Invalid {label} {value}", "invalid_value", field=label, value=value)
     return e164
 
 
@@ -191,7 +217,7 @@ def build_row(
     first = text_cell(first_name, "First name", limit=MAX_NAME)
     last = text_cell(last_name, "Last name", limit=MAX_NAME)
     if not first and not last:
-        raise RowInvalid("A first or last name is required")
+        raise RowInvalid("A first or last name is required", "name_required")
     clean = clean_email(email)
     try:
         e164 = clean_phone(phone, region)
@@ -201,7 +227,7 @@ def build_row(
             raise
         e164, typed = None, text_cell(phone, "Phone number", limit=MAX_PHONE)
     if clean is None and e164 is None:
-        raise RowInvalid("An email or a phone number is required")
+        raise RowInvalid("An email or a phone number is required", "contact_required")
     referee = text_cell(referrer_name, "Referee", limit=MAX_NAME) or None
     # A referee's contact that does not parse is kept as typed in ``others`` (by the
     # channel) but does not block the lead.
@@ -223,7 +249,12 @@ def build_row(
     # ``ffi``): a key that would not fit its column refuses the row, not the import.
     for label, key in (("First name", intake.first_name_key), ("Last name", intake.last_name_key)):
         if len(key) > MAX_NAME:
-            raise RowInvalid(f"{label} is longer than {MAX_NAME} characters once normalized")
+            raise RowInvalid(
+                f"{label} is longer than {MAX_NAME} characters once normalized",
+                "too_long_normalized",
+                field=label,
+                limit=MAX_NAME,
+            )
     return intake
 
 

@@ -234,7 +234,7 @@ def read_rows(
         try:
             out.rows.append(_row(number, cells, extra_keys, region))
         except RowInvalid as exc:
-            out.errors.append(RowError(number, str(exc)))
+            out.errors.append(RowError.of(number, exc))
     return out
 
 
@@ -260,7 +260,9 @@ def _row(number: int, cells: list[str], extra_keys: list[str], region: str | Non
 
     timestamp = cell(0)
     if timestamp and not _is_timestamp(timestamp):
-        raise RowInvalid("The first column must hold the form's timestamp or be empty")
+        raise RowInvalid(
+            "The first column must hold the form's timestamp or be empty", "timestamp_column"
+        )
     first, last = split_full_name(cell(1))
     others: dict[str, Any] = {}
     if timestamp:

@@ -28,6 +28,7 @@ import os
 import re
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -79,6 +80,7 @@ from hireloop.web.app.pages import (
     settings_of,
     signed_in,
 )
+from hireloop.web.app.row_errors import row_error_text
 from hireloop.web.security import (
     CONTENT_SECURITY_POLICY,
     CSRF_FIELD,
@@ -546,13 +548,19 @@ def _csv_preview_page(
         who,
         job,
         "csv",
-        {"preview": _preview(table, filename, uuid.UUID(run.public_id).hex)},
+        {
+            "preview": _preview(
+                table, filename, uuid.UUID(run.public_id).hex, gettext_for(who.user.language)
+            )
+        },
     )
 
 
-def _preview(table: CsvFile, filename: str, pending_id: str) -> dict[str, Any]:
+def _preview(
+    table: CsvFile, filename: str, pending_id: str, gettext: Callable[[str], str]
+) -> dict[str, Any]:
     checked = table.validate(0, PREVIEW_CHECKED_ROWS)
-    errors = {e.row: e.error for e in checked.errors}
+    errors = {e.row: row_error_text(e, gettext) for e in checked.errors}
     rows = [
         PreviewRow(number, cells, errors.get(number))
         for number, cells in table.records[:PREVIEW_ROWS]
@@ -566,7 +574,7 @@ def _preview(table: CsvFile, filename: str, pending_id: str) -> dict[str, Any]:
         "total_rows": table.total_rows,
         "checked_rows": min(table.total_rows, PREVIEW_CHECKED_ROWS),
         "valid_rows": len(checked.rows),
-        "row_errors": checked.errors[:200],
+        "row_errors": [{"row": e.row, "error": errors[e.row]} for e in checked.errors[:200]],
         "error_count": len(checked.errors),
         "rows": rows,
     }
@@ -623,7 +631,11 @@ def import_result(campaign_id: int, run_id: str, request: Request, session: Sess
             "failure": _(IMPORT_FAILURES.get(reason or "", IMPORT_FAILED))
             if run.status == background.FAILED
             else None,
-            "row_errors": [e for e in run.errors or [] if e.get("row") is not None],
+            "row_errors": [
+                {"row": e["row"], "error": row_error_text(e, _)}
+                for e in run.errors or []
+                if e.get("row") is not None
+            ],
             "refresh_seconds": REFRESH_SECONDS,
         },
         user=who.user,
