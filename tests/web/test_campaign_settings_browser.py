@@ -284,7 +284,7 @@ def test_permissions_by_drag_and_drop_and_keyboard(live: dict[str, Any], page: P
     expect(with_access).to_contain_text("Mia Manager")
     expect(page.get_by_role("checkbox", name="Mia Manager")).to_be_checked()
     # The keyboard: the button on Max moves him, and keeps the focus.
-    give = page.get_by_role("button", name="Give Max Manager access")
+    give = page.get_by_role("button", name="Give access to Max Manager")
     give.focus()
     page.keyboard.press("Enter")
     remove = page.get_by_role("button", name="Remove access for Max Manager")
@@ -390,3 +390,24 @@ def test_a_script_in_a_campaign_title_shows_as_text(live: dict[str, Any], page: 
     page.goto(f"{base}/app")
     expect(page.get_by_text(XSS)).to_be_visible()
     assert page.locator("img[src=x]").count() == 0
+
+
+def test_on_a_phone_the_permissions_fit_the_screen_and_the_user_menu_has_a_name(
+    live: dict[str, Any], browser: Browser
+) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    try:
+        sign_in(page, live["base"], "olga@acmecorp.com")
+        settings = create_campaign(page, live["base"], "Phone campaign")
+        page.goto(f"{settings}/permissions")
+        expect(page.get_by_test_id("access-out")).to_contain_text("Max Manager")
+        # No sideways scrolling (WCAG 1.4.10): long names and emails wrap.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, width
+        # The name beside the avatar is out of sight, and still the menu button's name.
+        toggle = page.get_by_test_id("user-menu")
+        assert toggle.locator(".user-menu-name").bounding_box()["width"] <= 1  # type: ignore[index]
+        assert "Olga Owner" in toggle.aria_snapshot()
+    finally:
+        context.close()
