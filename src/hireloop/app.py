@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -45,6 +46,7 @@ from hireloop.db import get_database
 from hireloop.domain.audit.api_log import ApiLogWriter
 from hireloop.errors import DomainError
 from hireloop.web.app import router as recruiter_app_router
+from hireloop.web.app.pages import APP_PREFIX, not_found_page
 from hireloop.web.careers import STATIC_DIR as WEB_STATIC_DIR
 from hireloop.web.careers import STATIC_PREFIX as WEB_STATIC_PREFIX
 from hireloop.web.careers import TooManyAttempts
@@ -209,6 +211,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = list(exc.errors())
         face = face_for(request.url.path)
+        if face is None and _in_web_app(request.url.path) and _on_path(errors):
+            # A recruiter-app address whose path value a route refuses (AppRoute already
+            # answers for ids): no such page, the app's HTML 404.
+            return await run_in_threadpool(not_found_page, request)
         if face is None:
             return JSONResponse({"detail": errors}, status_code=422)
         refused = face.check_credentials(request) if face.check_credentials else None
@@ -238,6 +244,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         # same answer for one raised inside them (this one is then built but not sent).
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return unexpected_error_response(request)
+
+
+def _in_web_app(path: str) -> bool:
+    return path == APP_PREFIX or path.startswith(APP_PREFIX + "/")
+
+
+def _on_path(errors: list[Any]) -> bool:
+    return any(isinstance(e, dict) and (e.get("loc") or ("",))[0] == "path" for e in errors)
 
 
 def unexpected_error_response(request: Request) -> Response:

@@ -128,7 +128,7 @@ def test_inbox_is_listed_with_folder_counts(
     assert "3 candidates" in r.text
     # Labels are links that filter by them; the score shows.
     assert f'href="/app/campaigns/{job.id}?label=Bilingual"' in r.text
-    assert 'aria-label="AI score 82"' in r.text
+    assert '<span class="visually-hidden">AI score </span>82</span>' in r.text
     # No one selected yet.
     assert "Select a candidate" in r.text
 

@@ -16,6 +16,7 @@ they work the same without it.
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 from urllib.parse import quote
 
@@ -53,7 +54,7 @@ from hireloop.domain.jobs.campaign import (
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging.sanitize import clean_template_html
 from hireloop.domain.messaging.sms import normalize_newlines, sms_length
-from hireloop.domain.messaging.tokens import TOKENS
+from hireloop.domain.messaging.tokens import TOKEN_IDS, TOKENS, find_tokens
 from hireloop.domain.screening.criteria import BONUS, MUST, NICE
 from hireloop.errors import DomainError
 from hireloop.web.app.i18n import N_, gettext_for
@@ -570,11 +571,45 @@ def _sms_info(text: str) -> dict[str, Any]:
     return {"length": info.length, "encoding": info.encoding, "segments": info.segments}
 
 
+# A start tag of cleaned HTML (nh3 writes every attribute value in double quotes), and an
+# address attribute in it.
+_START_TAG = re.compile(r"""<[A-Za-z][A-Za-z0-9]*(?:\s+[^\s"'>/=]+(?:="[^"]*")?)*\s*/?>""")
+_ADDRESS = re.compile(r'\s(href|src)="([^"]*)"')
+
+
+def _has_token(value: str) -> bool:
+    text = unescape(value)
+    return "{{" in text or any(name in TOKEN_IDS for name in find_tokens(text))
+
+
+def _inert_addresses(tag: str) -> str:
+    titled = re.search(r'\stitle="', tag) is not None
+
+    def inert(match: re.Match[str]) -> str:
+        attribute, value = match.group(1), match.group(2)
+        if not _has_token(value):
+            return match.group(0)
+        if attribute == "href":  # goes nowhere; the address shown on hover
+            return ' href="#"' if titled else f' href="#" title="{value}"'
+        return ""  # an image whose address is a token: not loaded
+
+    return _ADDRESS.sub(inert, tag)
+
+
+def email_preview_html(html: str) -> str:
+    """The email preview of the settings page: the template cleaned as it is sent, but a
+    link or image whose address holds a token (``{{messenger_interview_link}}``) has no
+    address before the message is sent. Read as relative URLs, they led to 404 pages of
+    the app: in the preview such a link goes nowhere (``#``) and such an image is not
+    loaded. What is stored and sent is unchanged."""
+    return _START_TAG.sub(lambda tag: _inert_addresses(tag.group(0)), clean_template_html(html))
+
+
 def _messages_page(
     request: Request, who: Any, job: Job, kind: str, values: dict[str, Any], **extra: Any
 ) -> Response:
     try:
-        preview_html = clean_template_html(values["email_html"])
+        preview_html = email_preview_html(values["email_html"])
     except Exception:  # pragma: no cover - nh3 cleans anything
         preview_html = ""
     return _page(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -38,14 +38,18 @@ from hireloop.domain.messaging import automatic, library
 from hireloop.domain.messaging.conversation import ConversationEntry, conversation
 from hireloop.domain.messaging.sanitize import clean_comment_html
 from hireloop.domain.messaging.service import last_channel
+from hireloop.domain.messaging.tokens import Token
+from hireloop.domain.screening.criteria import BONUS, MUST, NICE
 from hireloop.errors import DomainError, NotFound
-from hireloop.web.app.i18n import N_
+from hireloop.web.app.campaign_settings_routes import CATEGORY_NAMES, TOKEN_HELP
+from hireloop.web.app.i18n import N_, gettext_for
 from hireloop.web.app.pages import (
     APP_PREFIX,
     FLASHES,
     PageExit,
     domain_message,
     error_page,
+    page_language,
     request_secret,
     safe_next,
 )
@@ -143,7 +147,45 @@ COMPONENT_NAMES = {
     "languages": N_("Languages"),
     "title": N_("Job title"),
     "semantic": N_("Overall fit"),
+    # The campaign's AI criteria (its settings page names them the same way).
+    MUST: CATEGORY_NAMES[MUST],
+    NICE: CATEGORY_NAMES[NICE],
+    BONUS: CATEGORY_NAMES[BONUS],
 }
+# The standard movement reasons every company starts with (domain/applications/reasons.py
+# DEFAULT_REASONS), by stored name: shown in the reader's language. A reason the company
+# added itself is shown as it was named.
+REASON_NAMES = {
+    "not_qualified": N_("Not Qualified"),
+    "insufficient_experience": N_("Insufficient Experience"),
+    "failed_assessment": N_("Failed Assessment"),
+    "failed_background_check": N_("Failed Background Check"),
+    "poor_communication_skills": N_("Poor Communication Skills"),
+    "salary_expectations": N_("Salary Expectations"),
+    "no_show": N_("No Show"),
+    "withdrew_application": N_("Withdrew Application"),
+    "position_filled": N_("Position Filled"),
+    "meets_requirements": N_("Meets Requirements"),
+    "relevant_experience": N_("Relevant Experience"),
+    "strong_communication_skills": N_("Strong Communication Skills"),
+    "passed_assessment": N_("Passed Assessment"),
+    "referred_candidate": N_("Referred Candidate"),
+}
+
+
+def reason_name(name: str, language: str) -> str:
+    """A movement reason as the reader sees it: a standard one translated, another (the
+    company's own) as stored, in Title Case."""
+    standard = REASON_NAMES.get(name)
+    return gettext_for(language)(standard) if standard else reason_service.display_name(name)
+
+
+def token_help() -> list[Token]:
+    """The tokens of the message composer, with the help texts of the settings page (its
+    msgids, translated by the template)."""
+    return [
+        replace(t, description=TOKEN_HELP.get(t.id, t.description)) for t in library.list_tokens()
+    ]
 
 
 @dataclass
@@ -490,10 +532,11 @@ def panel_context(
         )
         for action, folder, label, _, kind in FOLDER_ACTIONS
     ]
+    language = page_language(request, current.user)
     reasons: dict[str, list[tuple[str, str]]] = {"shortlisted": [], "rejected": []}
     for reason in reason_service.list_reasons(session, company_id, per_page=200).items:
         reasons.setdefault(reason.type, []).append(
-            (f"{reason.type}:{reason.name}", reason_service.display_name(reason.name))
+            (f"{reason.type}:{reason.name}", reason_name(reason.name, language))
         )
     ai_reasons, ai_components = ai_details(application)
     last = last_channel(session, application, candidate)
@@ -504,7 +547,7 @@ def panel_context(
         return_to=safe_next(target),
         chat=_chat(session, company_id, application.id),
         quick_replies=library.list_quick_replies(session, company_id),
-        tokens=library.list_tokens(),
+        tokens=token_help(),
         channels=CHANNEL_NAMES,
         default_channel="last",
         last_channel=last,

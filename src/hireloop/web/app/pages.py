@@ -4,7 +4,9 @@ company's IP allow-list checked on every request).
 
 A route ends early by raising :class:`PageExit` with the response to send (the sign-in
 redirect, the 403 page); :class:`AppRoute` turns it, and the services' ``DomainError``s
-that a route does not handle itself, into that response.
+that a route does not handle itself, into that response. ``AppRoute`` also answers the
+404 page, before the route runs, for an ``int`` path parameter that is no id (not ASCII
+digits, or outside 1 .. 2**63 - 1: domain/ids.py), whatever the route.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
+from starlette.convertors import IntegerConvertor
 from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -25,7 +29,7 @@ from hireloop.config import Settings
 from hireloop.domain.companies import accounts
 from hireloop.domain.companies.access import IP_REFUSED, LoginLimiter, ip_allowed
 from hireloop.domain.companies.models import Company, User
-from hireloop.domain.ids import is_ascii_digits
+from hireloop.domain.ids import MAX_ID, is_ascii_digits, parse_id
 from hireloop.errors import DomainError, Unprocessable
 from hireloop.web.app import form_once
 from hireloop.web.app.i18n import (
@@ -88,12 +92,19 @@ class PageExit(Exception):
 
 class AppRoute(APIRoute):
     """Routes of the recruiter app: a ``PageExit`` becomes its response, and a
-    ``DomainError`` the route left unhandled an error page (403, 404 or 400)."""
+    ``DomainError`` the route left unhandled an error page (403, 404 or 400).
+
+    Every ``int`` path parameter (``{x}`` typed ``int``, or ``{x:int}``) must be an id the
+    database can hold: any other value (``abc``, ``99999999999999999999``, ``0``) is the
+    app's 404 page (:func:`not_found_page`), never FastAPI's 422 nor a database error."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        id_params = id_path_params(self)
 
         async def handle(request: Request) -> Response:
+            if id_params and not path_ids_valid(request, id_params):
+                return await run_in_threadpool(not_found_page, request)
             try:
                 return await handler(request)
             except PageExit as exc:
@@ -104,6 +115,53 @@ class AppRoute(APIRoute):
                 return error_page(request, status, domain_message(language, exc))
 
         return handle
+
+
+def id_path_params(route: APIRoute) -> frozenset[str]:
+    """The path parameters of ``route`` that are ids: typed ``int``, or with the ``:int``
+    convertor."""
+    names = {p.name for p in route.dependant.path_params if p.field_info.annotation is int}
+    names.update(
+        name
+        for name, convertor in route.param_convertors.items()
+        if isinstance(convertor, IntegerConvertor)
+    )
+    return frozenset(names)
+
+
+def is_path_id(value: object) -> bool:
+    """True for a path value that names an id (domain/ids.py): ASCII digits (an ``int``
+    from the ``:int`` convertor) in 1 .. 2**63 - 1."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return 1 <= value <= MAX_ID
+    return isinstance(value, str) and value == value.strip() and parse_id(value) is not None
+
+
+def path_ids_valid(request: Request, names: frozenset[str]) -> bool:
+    params = request.path_params
+    return all(is_path_id(params.get(name)) for name in names)
+
+
+def not_found_page(request: Request) -> Response:
+    """The 404 page of an ``/app`` address no route serves (an id that cannot exist): as
+    for any unknown ``/app`` address, the sign-in page for a visitor who is not signed in,
+    else the page with the user's menus, in the user's language. Runs outside a route, so
+    with its own session (committed: the session's last-seen time)."""
+    session: Session = request.app.state.session_factory()
+    try:
+        try:
+            who = signed_in(request, session)
+        except PageExit as exc:
+            response = exc.response
+        else:
+            response = error_page(request, 404, user=who.user, company=who.company)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    return response
 
 
 # --- Templates ----------------------------------------------------------------------------

@@ -309,9 +309,11 @@ def save_settings(request: Request, session: SessionDep, form: CsrfForm) -> Resp
     return redirect(request, APP_PREFIX + "/company", flash="settings_saved")
 
 
-@router.get(APP_PREFIX + "/{rest:path}")
+@router.api_route(APP_PREFIX + "/{rest:path}", methods=["GET", "POST"])
 def not_found(rest: str, request: Request, session: SessionDep) -> Response:
-    """Any other address of the app (``/app/campaigns/new`` until the wizard exists)."""
+    """Any other address of the app: the 404 page (signed out, the sign-in page first). A
+    post too (``/app/campaigns/abc/bulk``: no route's ``{campaign_id:int}`` matches it),
+    which then does nothing: no CSRF token is needed to be told a page does not exist."""
     who = signed_in(request, session)
     if rest == "":
         return redirect(request, APP_PREFIX)
