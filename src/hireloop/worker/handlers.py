@@ -10,7 +10,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from hireloop.domain.outbox.models import OutboxEvent
-from hireloop.domain.outbox.service import after_commit, gives_up, handles
+from hireloop.domain.outbox.service import Record, after_commit, gives_up, handles
 
 log = logging.getLogger("hireloop.events")
 
@@ -57,11 +57,65 @@ def screen_imported_applications(session: Session, event: OutboxEvent) -> None:
 
 
 @handles("candidate.resume_submitted")
-def enqueue_submitted_resume(session: Session, event: OutboxEvent) -> None:
-    """A résumé given as a URL: downloaded and parsed by a task (outside any transaction)."""
-    from hireloop.worker.tasks import read_candidate_resume
+def fetch_submitted_resume(session: Session, event: OutboxEvent) -> None:
+    """A résumé given as a URL: fetched (through the SSRF guard) with no transaction open,
+    then stored and parsed into the profile and the candidate's applications scored again.
+    The event stays claimed until that is done: a worker stopped or killed meanwhile leaves
+    it to the next relay (its lease), instead of a queued task that a flushed queue loses."""
+    candidate_id = int(event.payload["candidateId"])
+    url = str(event.payload["url"])
+    after_commit(session, lambda: _read_resume_url(candidate_id, url))
 
-    read_candidate_resume(int(event.payload["candidateId"]), str(event.payload["url"]))
+
+def _read_resume_url(candidate_id: int, url: str) -> Record | None:
+    from hireloop.config import get_settings
+    from hireloop.errors import DomainError
+    from hireloop.integrations.fetch import fetch_url
+
+    settings = get_settings()
+    try:
+        fetched = fetch_url(
+            url,
+            max_bytes=settings.fetch_max_bytes,
+            timeout=settings.fetch_timeout_seconds,
+            allow_loopback=settings.fetch_allow_loopback,
+        )
+    except DomainError as exc:  # retrying would not help: logged, the event is done
+        log.warning("résumé of candidate %s not fetched: %s", candidate_id, exc.message)
+        return None
+
+    def record(session: Session) -> None:
+        from sqlalchemy import select
+
+        from hireloop.domain.applications.models import Application
+        from hireloop.domain.candidates.models import Candidate
+        from hireloop.domain.companies.models import Company
+        from hireloop.domain.files.storage import local_storage
+        from hireloop.domain.resumes.service import attach_resume
+        from hireloop.domain.screening.service import screen_application
+
+        candidate = session.get(Candidate, candidate_id)
+        if candidate is None:
+            return
+        company = session.get(Company, candidate.company_id)
+        try:
+            attach_resume(
+                session,
+                local_storage(settings.files_dir),
+                candidate,
+                fetched.data,
+                filename=fetched.filename,
+                default_region=company.default_country if company else None,
+            )
+        except DomainError as exc:  # not a résumé we can read: nothing stored
+            log.warning("résumé of candidate %s not read: %s", candidate_id, exc.message)
+            return
+        for application_id in session.scalars(
+            select(Application.id).where(Application.candidate_id == candidate_id)
+        ):
+            screen_application(session, application_id)
+
+    return record
 
 
 @handles("resume.bulk_upload_parse.started")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from hireloop.config import Settings
 from hireloop.db import get_database
@@ -17,6 +18,9 @@ from hireloop.domain.outbox.service import relay_outbox
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 60.0
+# How long stopping waits for the relay to finish the event in hand: longer than one send
+# (SMTP and SMS timeouts are 10 s by default) or one résumé fetch (15 s).
+RELAY_STOP_SECONDS = 60.0
 # How long an idle consumer waits at most between looks at the queue (SQLite storage
 # polls; Redis blocks): a CSV import queued from the web app starts within a second.
 QUEUE_MAX_DELAY = 1.0
@@ -46,24 +50,46 @@ class Worker:
         next_sweep = 0.0
         while not self._stop.is_set():
             try:
-                handled = relay_outbox(self.db, max_attempts=self.settings.outbox_max_attempts)
-                if time.monotonic() >= next_sweep:
-                    self.sweep()
-                    next_sweep = time.monotonic() + SWEEP_SECONDS
+                handled = relay_outbox(
+                    self.db, max_attempts=self.settings.outbox_max_attempts, stop=self._stop
+                )
             except Exception:  # noqa: BLE001 - a database hiccup must not kill the loop
                 log.exception("outbox relay failed")
                 handled = 0
+            if time.monotonic() >= next_sweep and not self._stop.is_set():
+                # The next one in SWEEP_SECONDS even when this one fails (a database
+                # down is not retried at every poll of the relay).
+                next_sweep = time.monotonic() + SWEEP_SECONDS
+                try:
+                    self.sweep()
+                except Exception:  # noqa: BLE001 - the relay goes on
+                    log.exception("sweep failed")
             if not handled:
                 self._stop.wait(self.settings.outbox_poll_seconds)
 
     def sweep(self) -> None:
-        """The periodic chores, every SWEEP_SECONDS."""
-        self._requeue_stale_work()
-        sweep_expired_pins(self.db)  # expired interview PINs -> No Response
-        # CSV previews never imported: file and row deleted after a day
-        sweep_previews(self.db, local_storage(self.settings.files_dir))
-        # idempotent answers, handled outbox events, API logs, expired sessions
-        sweep_retention(self.db, Retention.from_settings(self.settings))
+        """The periodic chores, every SWEEP_SECONDS; each on its own, so that one failing
+        (the queue unreachable, say) does not hold up the others."""
+        chores: list[tuple[str, Callable[[], object]]] = [
+            ("hand lost tasks to the queue again", self._requeue_stale_work),
+            # expired interview PINs -> No Response
+            ("expire PINs", lambda: sweep_expired_pins(self.db)),
+            # CSV previews never imported: file and row deleted after a day
+            (
+                "delete old CSV previews",
+                lambda: sweep_previews(self.db, local_storage(self.settings.files_dir)),
+            ),
+            # idempotent answers, handled outbox events, API logs, expired sessions
+            (
+                "delete expired rows",
+                lambda: sweep_retention(self.db, Retention.from_settings(self.settings)),
+            ),
+        ]
+        for name, chore in chores:
+            try:
+                chore()
+            except Exception:  # noqa: BLE001 - logged; the other chores still run
+                log.exception("sweep: could not %s", name)
 
     def _requeue_stale_work(self) -> None:
         """Tasks can be lost (a queue flushed, a worker killed); the database knows what
@@ -132,7 +158,8 @@ class Worker:
     def stop(self) -> None:
         self._stop.set()
         self.consumer.stop(graceful=True)
-        self._relay.join(timeout=10)
+        # The relay ends after the event in hand (a send under way finishes).
+        self._relay.join(timeout=RELAY_STOP_SECONDS)
         if self._sheets.is_alive():
             self._sheets.join(timeout=10)
 
@@ -144,4 +171,4 @@ class Worker:
             self.consumer.run()
         finally:
             self._stop.set()
-            self._relay.join(timeout=10)
+            self._relay.join(timeout=RELAY_STOP_SECONDS)

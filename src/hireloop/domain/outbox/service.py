@@ -9,6 +9,7 @@ SQLite alike; a worker that dies mid-event leaves a claim that expires after a l
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -205,8 +206,16 @@ def _settle_unhandled(db: Database, event_ids: list[int]) -> int:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def relay_outbox(db: Database, *, limit: int = 100, max_attempts: int = 10) -> int:
-    """Process up to ``limit`` due events; returns how many were handled successfully."""
+def relay_outbox(
+    db: Database,
+    *,
+    limit: int = 100,
+    max_attempts: int = 10,
+    stop: threading.Event | None = None,
+) -> int:
+    """Process up to ``limit`` due events; returns how many were handled successfully.
+    With ``stop``, no further event is taken once it is set (a worker shutting down ends
+    with the event in hand instead of being cut off in the middle of the next send)."""
     with db.unit_of_work() as session:
         due = session.execute(
             select(OutboxEvent.id, OutboxEvent.event_type)
@@ -216,6 +225,8 @@ def relay_outbox(db: Database, *, limit: int = 100, max_attempts: int = 10) -> i
         ).all()
     done = _settle_unhandled(db, [i for i, kind in due if not _handlers.get(kind)])
     for event_id, kind in due:
+        if stop is not None and stop.is_set():
+            break
         if _handlers.get(kind) and _claim(db, event_id) and _process(db, event_id, max_attempts):
             done += 1
     return done
