@@ -317,6 +317,8 @@ def test_an_sms_over_1600_characters_fails_with_the_reason_and_is_not_sent(
     [
         (429, "120", timedelta(seconds=120)),  # longer than the 2 s backoff: honoured
         (503, "Wed, 21 Oct 2099 07:28:00 GMT", timedelta(hours=1)),  # a date, capped
+        (429, "99999999999999", timedelta(hours=1)),  # beyond what a timedelta holds
+        (429, "1e300", timedelta(hours=1)),
         (429, "0", timedelta(seconds=2)),  # shorter than the backoff: the backoff
         (429, "soon", timedelta(seconds=2)),  # unreadable: the backoff
     ],

@@ -6,6 +6,7 @@ application or many."""
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
@@ -14,7 +15,11 @@ from sqlalchemy.orm import Session
 from hireloop.db import Database, utcnow
 from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import Application
-from hireloop.domain.applications.service import move_application
+from hireloop.domain.applications.service import (
+    FolderCountDeltas,
+    move_application,
+    write_folder_counts,
+)
 from hireloop.domain.messaging.models import NOT_SENT, Message
 
 PIN_DIGITS = 6
@@ -64,10 +69,14 @@ def refresh_pins(
             .execution_options(populate_existing=True)
         )
     )
+    counts: FolderCountDeltas = Counter()  # written once, sorted (no crosswise row locks)
     for application in applications:
         issue_pin(application, ttl_hours)
         if application.folder == "no_response":
-            move_application(session, application, "inbox", actor, reason="PIN refreshed")
+            move_application(
+                session, application, "inbox", actor, reason="PIN refreshed", counts=counts
+            )
+    write_folder_counts(session, counts)
     session.flush()
     return applications
 
@@ -98,8 +107,17 @@ def expire_pins(session: Session, *, now: datetime | None = None, limit: int = 1
             .with_for_update(skip_locked=True)
         )
     )
+    counts: FolderCountDeltas = Counter()  # written once, sorted (no crosswise row locks)
     for application in due:
-        move_application(session, application, "no_response", Actor.system(), reason="PIN expired")
+        move_application(
+            session,
+            application,
+            "no_response",
+            Actor.system(),
+            reason="PIN expired",
+            counts=counts,
+        )
+    write_folder_counts(session, counts)
     session.flush()
     return len(due)
 

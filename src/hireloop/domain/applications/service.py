@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select
@@ -167,6 +168,22 @@ def add_to_folder_counts(
         session.execute(_count_statement(session), rows[0] if len(rows) == 1 else rows)
 
 
+# Folder-count changes waiting to be written:
+# {(company id, job id, folder key, slot): delta}.
+FolderCountDeltas = Counter[tuple[int, int, str, int]]
+
+
+def write_folder_counts(session: Session, counts: FolderCountDeltas) -> None:
+    """Write the changes ``move_application`` gathered, job by job, in key order."""
+    by_job: dict[tuple[int, int], dict[tuple[str, int], int]] = {}
+    for (company_id, job_id, key, slot), n in sorted(counts.items()):
+        if n:
+            by_job.setdefault((company_id, job_id), {})[(key, slot)] = n
+    for (company_id, job_id), deltas in by_job.items():
+        add_to_folder_counts(session, company_id, job_id, deltas)
+    counts.clear()
+
+
 _count_statements: dict[str, Any] = {}
 
 
@@ -191,8 +208,13 @@ def move_application(
     *,
     reason: str | None = None,
     custom_folder_id: int | None = None,
+    counts: FolderCountDeltas | None = None,
 ) -> Application:
     """Move to another folder; every move is recorded with actor, time and reason.
+
+    With ``counts``, the folder-count changes are added there instead of written: a caller
+    moving many applications writes them once, sorted (``write_folder_counts``), so that
+    two such batches lock the count rows in the same order.
 
     The caller holds the application's row lock, read after it was taken
     (``get_application(..., lock=True)``): the folder counts and the event's
@@ -209,11 +231,19 @@ def move_application(
         custom["from_custom_folder_id"] = application.custom_folder_id
     if folder == "custom" and custom_folder_id is not None:
         custom["to_custom_folder_id"] = custom_folder_id
-    _count(session, application, -1)
+    slot = application.id % FOLDER_COUNT_SLOTS
+    before = folder_key(application)
     application.folder = folder
     application.custom_folder_id = custom_folder_id if folder == "custom" else None
     application.folder_changed_at = utcnow()
-    _count(session, application, +1)
+    deltas = {(before, slot): -1, (folder_key(application), slot): +1}
+    if counts is not None:
+        for (key, n_slot), n in deltas.items():
+            counts[(application.company_id, application.job_id, key, n_slot)] += n
+    else:
+        # Both rows in one statement, in key order: two moves crossing each other between
+        # the same two folders lock the rows in the same order (no deadlock).
+        add_to_folder_counts(session, application.company_id, application.job_id, deltas)
     _record(session, application, "moved", actor, from_folder=previous, reason=reason, data=custom)
     payload: dict[str, Any] = {
         "applicationId": application.id,

@@ -163,7 +163,8 @@ def _failed_attempt(
     message.status = "queued"  # from "sending" (a claim): the retry takes it again
     delay = backoff(message.attempts)
     if retry_after is not None:  # the provider's wish, within the longest backoff
-        delay = max(delay, min(timedelta(seconds=retry_after), MAX_RETRY_AFTER))
+        wait = min(retry_after, MAX_RETRY_AFTER.total_seconds())  # before timedelta: 1e300
+        delay = max(delay, timedelta(seconds=wait))
     raise RetryLater(now + delay, message.error)
 
 

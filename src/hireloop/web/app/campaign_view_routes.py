@@ -13,6 +13,7 @@ docs/campaign-view.md."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,12 @@ from hireloop.domain.applications import labels as labels_service
 from hireloop.domain.applications.folders import is_campaign_folder
 from hireloop.domain.applications.models import Application
 from hireloop.domain.applications.pins import refresh_pins, start_pin_clock
-from hireloop.domain.applications.service import get_application, move_application
+from hireloop.domain.applications.service import (
+    FolderCountDeltas,
+    get_application,
+    move_application,
+    write_folder_counts,
+)
 from hireloop.domain.companies import accounts
 from hireloop.domain.ids import is_ascii_digits, parse_id
 from hireloop.domain.jobs.campaigns import can_see, get_campaign
@@ -454,12 +460,18 @@ def bulk(request: Request, session: Session, scope: Scope, form: FormData) -> Re
         # As the leads API's status changes: a move into Completed records the completion
         # (and its message, once); into Shortlisted / Rejected, the message when asked.
         notify = form.get("notify") == "1"
+        # The folder counts are written once, sorted: two recruiters moving different
+        # leads of one campaign at once would otherwise lock the count rows crosswise.
+        counts: FolderCountDeltas = Counter()
         for application in applications:
             moved = (application.folder, application.custom_folder_id) != (folder, custom_id)
-            move_application(session, application, folder, actor, custom_folder_id=custom_id)
+            move_application(
+                session, application, folder, actor, custom_folder_id=custom_id, counts=counts
+            )
             record_completion(session, application)
             if moved:
                 automatic.on_moved(session, application, notify=notify)
+        write_folder_counts(session, counts)
         return redirect(request, back, flash="cv_moved")
     if action == "label":
         name = _label(session, company_id, text(form, "label", 200))
