@@ -163,10 +163,14 @@ def test_a_backlog_goes_in_bounded_batches_oldest_first(world: dict[str, Any]) -
         world, *(_answer(world, f"k{n}", timedelta(days=10 - n)) for n in range(7))
     )  # ids[0] is the oldest
     retention = Retention(idempotency=timedelta(hours=24), outbox=timedelta(days=7), api_logs=None)
-    assert sweep_retention(world["db"], retention, batch=3)["idempotent_requests"] == 3
+
+    def sweep() -> int:
+        return sweep_retention(world["db"], retention, batch=3, batches=1)["idempotent_requests"]
+
+    assert sweep() == 3
     assert _left(world, IdempotentRequest) == set(ids[3:])
-    assert sweep_retention(world["db"], retention, batch=3)["idempotent_requests"] == 3
-    assert sweep_retention(world["db"], retention, batch=3)["idempotent_requests"] == 1
+    assert sweep() == 3
+    assert sweep() == 1
     with world["db"].unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(IdempotentRequest)) == 0
 
@@ -187,3 +191,11 @@ def test_retention_settings_out_of_range_are_refused(
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValidationError, match=variable.removeprefix("HIRELOOP_").lower()):
         Settings()
+
+
+def test_one_pass_goes_through_several_batches(world: dict[str, Any]) -> None:
+    _add(world, *(_answer(world, f"b{n}", timedelta(days=2)) for n in range(7)))
+    retention = Retention(idempotency=timedelta(hours=24), outbox=timedelta(days=7), api_logs=None)
+    deleted = sweep_retention(world["db"], retention, batch=2, batches=3)
+    assert deleted["idempotent_requests"] == 6  # three batches of two, one left for later
+    assert len(_left(world, IdempotentRequest)) == 1
