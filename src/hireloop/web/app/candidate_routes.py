@@ -149,6 +149,20 @@ def send_message(
     quick_reply_id = _int(text(form, "quick_reply_id", 20))
     values = {"text": body, "channel": channel, "quick_reply_id": str(quick_reply_id or "")}
     _ = gettext_for(who.user.language)
+
+    def refused(message: str, status: int = 400) -> Response:
+        """The page again with the form as sent and why nothing went."""
+        return _page(
+            request,
+            session,
+            who,
+            application.id,
+            status=status,
+            errors={"message": message},
+            values=values,
+            return_to=back,
+        )
+
     try:
         with session.begin_nested():
             if quick_reply_id is not None:
@@ -164,16 +178,7 @@ def send_message(
             elif body and (bad_tokens := tokens.unknown_tokens(body)):
                 # Refused as a template or quick reply with them is: the candidate must not
                 # get "@acces_code" or "{{candidate-name}}" as typed.
-                return _page(
-                    request,
-                    session,
-                    who,
-                    application.id,
-                    status=400,
-                    errors={"message": _(UNKNOWN_TOKENS) % {"tokens": ", ".join(bad_tokens)}},
-                    values=values,
-                    return_to=back,
-                )
+                return refused(_(UNKNOWN_TOKENS) % {"tokens": ", ".join(bad_tokens)})
             elif body:
                 sent = queue_message(
                     session,
@@ -185,39 +190,14 @@ def send_message(
                     author_user_id=who.user.id,
                 )
             else:
-                return _page(
-                    request,
-                    session,
-                    who,
-                    application.id,
-                    status=400,
-                    errors={"message": _(EMPTY_TEXT)},
-                    values=values,
-                    return_to=back,
-                )
+                return refused(_(EMPTY_TEXT))
             if sent.status == "failed":
                 raise _NotSent(sent)
-    except _NotSent as refused:
-        return _page(
-            request,
-            session,
-            who,
-            application.id,
-            status=400,
-            errors={"message": _(SMS_TOO_LONG) % refused.sizes},
-            values=values,
-            return_to=back,
-        )
+    except _NotSent as not_sent:
+        return refused(_(SMS_TOO_LONG) % not_sent.sizes)
     except DomainError as exc:
-        return _page(
-            request,
-            session,
-            who,
-            application.id,
-            status=404 if isinstance(exc, NotFound) else 400,
-            errors={"message": domain_message(who.user.language, exc)},
-            values=values,
-            return_to=back,
+        return refused(
+            domain_message(who.user.language, exc), 404 if isinstance(exc, NotFound) else 400
         )
     return redirect(request, back, flash="message_queued")
 
