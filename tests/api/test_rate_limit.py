@@ -3,6 +3,7 @@ behind trusted proxies, memory and Redis storages."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -12,6 +13,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.testclient import TestClient
+from limits import RateLimitItemPerMinute
 
 from hireloop.api import rate_limit
 from hireloop.api.rate_limit import RateLimitMiddleware, client_ip, parse_networks
@@ -143,6 +145,31 @@ def test_the_window_resets_after_a_minute(monkeypatch: pytest.MonkeyPatch) -> No
         now[0] += 16
         again = client.get("/api/job_offers")
         assert again.status_code == 200 and again.headers["X-RateLimit-Remaining"] == "1"
+
+
+def test_memory_counters_are_per_client_and_forgotten_once_their_window_ended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    counter = rate_limit._MemoryCounter(RateLimitItemPerMinute(2))
+
+    def hit(client: str) -> rate_limit.Hit:
+        return asyncio.run(counter.hit(client))
+
+    for i in range(500):  # a crowd of addresses, one request each
+        assert hit(f"198.51.100.{i}").remaining == 1
+    assert [hit("203.0.113.7").allowed for _ in range(3)] == [True, True, False]
+    now[0] += 30
+    later = hit("203.0.113.9")
+    assert later.allowed and later.reset_at == now[0] + 60
+    refused = hit("203.0.113.7")
+    assert not refused.allowed and refused.remaining == 0 and refused.reset_at == now[0] + 30
+    now[0] += 31  # the first windows ended, the one of 203.0.113.9 has not
+    assert hit("203.0.113.7").remaining == 1
+    assert sorted(counter._windows) == ["203.0.113.7", "203.0.113.9"], (
+        "ended windows are dropped, not kept forever"
+    )
 
 
 def _scope(peer: str, forwarded: list[str] | None = None) -> dict[str, object]:
