@@ -15,6 +15,7 @@ from hireloop.domain.actor import Actor
 from hireloop.domain.applications.models import Application
 from hireloop.domain.applications.service import move_application
 from hireloop.domain.candidates.models import Candidate, Comment
+from hireloop.domain.companies.models import Company
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging import automatic
 from hireloop.domain.messaging.conversation import conversation
@@ -38,8 +39,8 @@ SETTINGS = {
 }
 
 
-def _job(factory: Factory, settings: dict[str, Any] | None = None) -> Job:
-    company = factory.company("Acme BPO")
+def _job(factory: Factory, settings: dict[str, Any] | None = None, *, company: Any = None) -> Job:
+    company = company or factory.company("Acme BPO")
     job = factory.job(company, title="Chat Support")
     job.messaging_settings = SETTINGS if settings is None else settings
     factory.session.flush()
@@ -47,8 +48,6 @@ def _job(factory: Factory, settings: dict[str, Any] | None = None) -> Job:
 
 
 def _apply(factory: Factory, job: Job, **fields: Any) -> Application:
-    from hireloop.domain.companies.models import Company
-
     company = factory.session.get(Company, job.company_id)
     assert company is not None
     return factory.application(job, factory.candidate(company, **fields))
@@ -203,10 +202,10 @@ def test_the_conversation_holds_messages_both_ways_and_comments_in_order(
 
 def test_a_reply_goes_to_the_application_last_texted(session: Session, factory: Factory) -> None:
     first = _job(factory)
-    second = _job(factory)  # another company: one SMS number serves the install
     phone = "+639171230000"
     older = _apply(factory, first, phone=phone)
-    newer = _apply(factory, second, phone=phone)
+    same_company = session.get(Company, first.company_id)
+    newer = _apply(factory, _job(factory, company=same_company), phone=phone)
     # No SMS sent yet: the most recent application of a candidate with that number.
     reply = record_inbound_sms(session, from_number=phone, body="hello?")
     assert reply is not None and reply.application_id == newer.id
@@ -216,3 +215,20 @@ def test_a_reply_goes_to_the_application_last_texted(session: Session, factory: 
     assert reply is not None and reply.application_id == older.id
     assert reply.company_id == first.company_id
     assert record_inbound_sms(session, from_number="+15550001111", body="who?") is None
+
+
+def test_a_reply_from_a_number_two_companies_know_goes_to_the_one_that_texted_it(
+    session: Session, factory: Factory, caplog: pytest.LogCaptureFixture
+) -> None:
+    phone = "+639171239999"
+    ours = _apply(factory, _job(factory), phone=phone)
+    theirs = _apply(factory, _job(factory), phone=phone)  # another company
+    assert ours.company_id != theirs.company_id
+    # Nobody texted it: which company the reply is for is unknown; neither sees it.
+    assert record_inbound_sms(session, from_number=phone, body="who is this?") is None
+    assert "several companies" in caplog.text
+    assert not session.scalars(select(Message).where(Message.direction == "inbound")).all()
+    automatic.on_lead_created(session, ours)
+    reply = record_inbound_sms(session, from_number=phone, body="YES")
+    assert reply is not None and reply.application_id == ours.id
+    assert reply.company_id == ours.company_id

@@ -8,6 +8,7 @@ careers face keep their fixed texts (:func:`queue_email`)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 from functools import lru_cache
@@ -32,6 +33,8 @@ from hireloop.domain.messaging.sanitize import clean_html, clean_template_html, 
 from hireloop.domain.messaging.sms import normalize_newlines, sms_length, too_long
 from hireloop.domain.outbox.service import emit
 from hireloop.errors import Invalid
+
+log = logging.getLogger(__name__)
 
 
 def fit_column(field: str, value: str | None) -> str | None:
@@ -371,7 +374,9 @@ def record_provider_status(
 def _inbound_application(session: Session, phone: str) -> Application | None:
     """The application a reply from ``phone`` belongs to: the one of the last SMS sent to
     that number (the candidate answers it), else the most recent application of a
-    candidate with that number, in any company (one SMS number serves the install)."""
+    candidate with that number (one SMS number serves the install) — but only when all
+    such candidates belong to one company: with none texted, nothing says which company a
+    shared number's reply is for, and showing it to the wrong one would leak it."""
     replied_to = session.scalar(
         select(Message.application_id)
         .where(
@@ -387,13 +392,27 @@ def _inbound_application(session: Session, phone: str) -> Application | None:
         found = session.get(Application, replied_to)
         if found is not None:
             return found
-    return session.scalar(
+    latest = (
         select(Application)
         .join(Candidate, Candidate.id == Application.candidate_id)
         .where(Candidate.phone_e164 == phone)
         .order_by(Application.created_at.desc(), Application.id.desc())
+    )
+    found = session.scalar(latest.limit(1))
+    if found is None:
+        return None
+    elsewhere = session.scalar(
+        select(Candidate.id)
+        .where(Candidate.phone_e164 == phone, Candidate.company_id != found.company_id)
         .limit(1)
     )
+    if elsewhere is not None:
+        log.warning(
+            "inbound SMS from a number that candidates of several companies share, and to "
+            "which no SMS was sent: not attached to any application"
+        )
+        return None
+    return found
 
 
 def record_inbound_sms(
