@@ -46,11 +46,12 @@ from hireloop.db import get_database
 from hireloop.domain.audit.api_log import ApiLogWriter
 from hireloop.errors import DomainError
 from hireloop.web.app import router as recruiter_app_router
-from hireloop.web.app.pages import APP_PREFIX, not_found_page
+from hireloop.web.app.pages import APP_PREFIX, not_found_page, server_error_page
 from hireloop.web.careers import STATIC_DIR as WEB_STATIC_DIR
 from hireloop.web.careers import STATIC_PREFIX as WEB_STATIC_PREFIX
 from hireloop.web.careers import TooManyAttempts
 from hireloop.web.careers import router as careers_pages_router
+from hireloop.web.careers import server_error_page as careers_error_page
 from hireloop.web.share_routes import router as share_pages_router
 
 log = logging.getLogger(__name__)
@@ -255,10 +256,19 @@ def _on_path(errors: list[Any]) -> bool:
 
 
 def unexpected_error_response(request: Request) -> Response:
-    """The 500 of an exception no handler took: the path's face's, else the default."""
-    face = face_for(request.url.path)
+    """The 500 of an exception no handler took: the path's face's; for the recruiter app
+    and the career pages, their HTML error page; else the default."""
+    path = request.url.path
+    face = face_for(path)
     if face is not None:
         return face.internal_error()
+    for prefix, page in ((APP_PREFIX, server_error_page), ("/careers", careers_error_page)):
+        if path == prefix or path.startswith(prefix + "/"):
+            try:
+                return page(request)
+            except Exception:  # noqa: BLE001 - the page itself failed: the plain answer
+                log.exception("the error page of %s failed", prefix)
+            break
     return default_error(500, "Internal server error.")
 
 

@@ -217,6 +217,18 @@ def _not_found(
     )
 
 
+def server_error_page(request: Request) -> HTMLResponse:
+    """The 500 page of a career page that failed unexpectedly (the app's
+    ``UnexpectedErrorMiddleware``): the career site's page, not a JSON body."""
+    return _not_found(
+        request,
+        heading="Something went wrong",
+        message="This page could not be shown because of an error on our side. Please try "
+        "again in a moment.",
+        status=500,
+    )
+
+
 def _canonical_redirect(request: Request, session: Session, slug: str) -> Response | None:
     """A redirect to the same address with the company's slug in lower case (slugs are
     lower case; ``/careers/ACME-RECRUITING`` is a hand-typed or reformatted link), or None

@@ -289,12 +289,14 @@ def error_page(
     *,
     user: User | None = None,
     company: Company | None = None,
+    language: str | None = None,
 ) -> HTMLResponse:
     titles = {
         400: N_("Something is not right"),
         403: N_("Access refused"),
         404: N_("Page not found"),
         429: N_("Too many attempts"),
+        500: N_("Something went wrong"),
     }
     return render(
         request,
@@ -302,8 +304,23 @@ def error_page(
         {"status": status, "title": titles.get(status, titles[400]), "message": message},
         user=user,
         company=company,
+        language=language,
         status=status,
     )
+
+
+def server_error_page(request: Request) -> HTMLResponse:
+    """The 500 page of an ``/app`` request that failed unexpectedly (the app's
+    ``UnexpectedErrorMiddleware``, once the request's transaction was rolled back): the
+    app's page in the reader's language instead of a JSON body, without the user's menus
+    (the failure may be the database's)."""
+    language = getattr(request.state, "language", None) or page_language(request, None)
+    _ = gettext_for(language)
+    message = _(
+        "An unexpected error stopped this page, and what it was doing was not saved. "
+        "Please try again in a moment; if it happens again, tell your administrator."
+    )
+    return error_page(request, 500, message, language=language)
 
 
 # --- Sessions -----------------------------------------------------------------------------
