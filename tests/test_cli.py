@@ -142,6 +142,26 @@ def test_serve_ignores_x_forwarded_for_without_trusted_proxies(cli_env: dict[str
     assert statuses == [401, 401, 429]
 
 
+def test_serve_keeps_credentials_in_addresses_out_of_its_access_log(
+    cli_env: dict[str, str],
+) -> None:
+    import httpx
+
+    log = Path(cli_env["HIRELOOP_DATA_DIR"]) / "serve-access.log"
+    with live_server(
+        {**cli_env, "HIRELOOP_LOG_LEVEL": "INFO"}, log, command=_serve_command
+    ) as base:
+        httpx.get(
+            f"{base}/api/talkpush_services/campaigns",
+            params={"api_key": "sk_live_SECRETKEY", "api_secret": "TOPSECRET", "page": "2"},
+        )
+        httpx.get(f"{base}/app/password/reset", params={"token": "RESETTOKEN123"})
+    text = log.read_text()
+    assert "/api/talkpush_services/campaigns?api_key=***&api_secret=***&page=2" in text
+    assert "/app/password/reset?token=***" in text
+    assert "SECRETKEY" not in text and "TOPSECRET" not in text and "RESETTOKEN123" not in text
+
+
 def test_serve_migrates_serves_the_demo_and_runs_the_worker(cli_env: dict[str, str]) -> None:
     import time
 

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
 
 from hireloop import __version__
+from hireloop.api import access_log
 from hireloop.api.body_limit import BodyLimitMiddleware
 from hireloop.api.careers.api_log import ApiLogMiddleware
 from hireloop.api.careers.face import APPLICATIONS_PREFIX, OFFERS_PREFIX
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        access_log.install()  # uvicorn has configured its loggers by now
         if settings.scorer == "ml":
             from fastapi.concurrency import run_in_threadpool
 
