@@ -144,6 +144,11 @@ def test_only_http_urls(url):
         "fc00::1",
         "::ffff:10.0.0.1",
         "224.0.0.1",
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a9fe:a9fe::",  # 6to4 of 169.254.169.254
+        "2002:a00:1::",  # 6to4 of 10.0.0.1
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
     ],
 )
 def test_internal_addresses_are_refused(address):
@@ -153,8 +158,17 @@ def test_internal_addresses_are_refused(address):
 def test_public_addresses_are_allowed():
     assert address_allowed("93.184.216.34")
     assert address_allowed("2606:4700:4700::1111")
+    assert address_allowed("2002:808:808::")  # 6to4 of a public address
     assert address_allowed("127.0.0.1", allow_loopback=True)
     assert not address_allowed("10.0.0.1", allow_loopback=True)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://999.1.1.1/x", "http://[::1/x", "http://1.2.3.04/x", "http://0177.0.0.1/cv.pdf"]
+)
+def test_urls_httpx_cannot_read_are_a_fetch_error(url):
+    with pytest.raises(FetchError):
+        fetch(url, allow_loopback=False)
 
 
 def test_hosts_resolving_to_loopback_are_refused():

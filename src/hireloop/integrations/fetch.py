@@ -44,8 +44,10 @@ class FetchedFile:
 
 def address_allowed(ip: str, *, allow_loopback: bool = False) -> bool:
     address = ipaddress.ip_address(ip.split("%", 1)[0])
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4 address inside an IPv6 one is judged as itself: IPv4-mapped
+        # (::ffff:127.0.0.1) and 6to4 (2002:7f00:1:: reaches 127.0.0.1 through a relay).
+        address = address.ipv4_mapped or address.sixtofour or address
     if address.is_loopback:
         return allow_loopback
     if isinstance(address, ipaddress.IPv4Address) and address in _CGNAT:
@@ -104,10 +106,14 @@ class _GuardedTransport(httpx.HTTPTransport):
 
 
 def _check_url(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # "http://[::1/x"
+        raise FetchError("Invalid URL.") from None
     if parts.scheme not in ("http", "https"):
         raise FetchError("Only http and https URLs can be fetched.")
-    if not parts.hostname:
+    if not hostname:
         raise FetchError("URL has no host.")
 
 
@@ -164,6 +170,8 @@ def fetch_url(
                     )
             except httpx.TimeoutException:
                 raise FetchError("Timed out fetching the URL.") from None
+            except httpx.InvalidURL:  # not an HTTPError: "http://999.1.1.1/", "http://[::1/"
+                raise FetchError("Invalid URL.") from None
             except httpx.HTTPError as exc:
                 if isinstance(exc.__cause__, FetchError):
                     raise exc.__cause__ from None
