@@ -3,7 +3,9 @@
 They leave like every other email: a ``Message`` row and a ``message.queued`` outbox
 event written in the caller's transaction, delivered by the worker over SMTP (or kept in
 the stored mailbox when no SMTP server is configured; see delivery.py). The texts come
-rendered, in the recipient's language, from the web app (web/templates/app/email/).
+rendered, in the recipient's language, from the web app (web/templates/app/email/). Their
+links' tokens are removed from the stored text once the message leaves the queue
+(``models.forget_tokens``).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
 from hireloop.domain.companies.models import Company
-from hireloop.domain.messaging.models import Message
+from hireloop.domain.messaging.models import ACCOUNT_EMAIL_KINDS, Message
 from hireloop.domain.outbox.service import emit
 
-ACCOUNT_EMAIL_KINDS = ("password_reset", "user_invitation")
+__all__ = ["ACCOUNT_EMAIL_KINDS", "queue_account_email"]
 
 
 def queue_account_email(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
@@ -13,6 +14,12 @@ from hireloop.db import Base, BigId, JSONType, UTCDateTime, utcnow
 # Statuses of a message that never reached the candidate (nor will): a failed send, or
 # one canceled before it went out (e.g. a rejection after the candidate was rescued).
 NOT_SENT = ("failed", "canceled")
+# Emails about a user's account (account_emails.py): their links carry a secret token.
+ACCOUNT_EMAIL_KINDS = ("password_reset", "user_invitation")
+# Statuses in which a message waits for delivery; any other one is final.
+WAITING = ("queued", "sending")
+TOKEN_REMOVED = "removed-after-sending"  # noqa: S105 - the placeholder, not a secret
+_LINK_TOKEN = re.compile(r"([?&](?:amp;)?token=)[^\s&\"'<>]+")
 
 
 class Message(Base):
@@ -74,6 +81,24 @@ class Message(Base):
     send_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def forget_tokens(text: str | None) -> str | None:
+    """``text`` with the value of every link's ``token=`` replaced by TOKEN_REMOVED."""
+    if not text:
+        return text
+    return _LINK_TOKEN.sub(lambda m: m.group(1) + TOKEN_REMOVED, text)
+
+
+@event.listens_for(Message.status, "set")
+def _forget_tokens_once_out(message: Message, value: str, old: Any, initiator: Any) -> None:
+    """An account email's link token is kept only while the email waits for delivery:
+    once it is sent, stored, failed or canceled, its stored text loses the token (the
+    hash alone is kept, with the user), so a copy of the messages table — a backup, a
+    replica, a support tool — holds no working reset or invitation link."""
+    if message.kind in ACCOUNT_EMAIL_KINDS and value not in WAITING:
+        message.body_text = forget_tokens(message.body_text) or ""
+        message.body_html = forget_tokens(message.body_html)
 
 
 class MessageTemplate(Base):
