@@ -1,6 +1,8 @@
 """The worker's sweeper and the web app's CSV imports: previews nobody imported are deleted
 after a day (row and file), a queued run whose task was lost is handed to the queue again,
-and a run still not finished after a day is failed."""
+and a run no worker took within a day is failed, as is one that a worker older than the
+run's ``attempts`` claimed a day ago. (Runs whose worker died mid-import:
+test_interrupted_imports.py.)"""
 
 from __future__ import annotations
 
@@ -82,18 +84,21 @@ def _status(world: dict[str, Any], run: ImportRun) -> str | None:
 def test_the_sweeper_deletes_abandoned_previews(world: dict[str, Any]) -> None:
     abandoned = _preview(world, age=timedelta(hours=25))
     fresh = _preview(world, age=timedelta(hours=23))
-    stuck = _preview(world, age=timedelta(hours=25), status="running")
+    stuck = _preview(world, age=timedelta(hours=25), status="running")  # attempts 0
+    lost = _preview(world, age=timedelta(hours=25), status="queued")
     assert _file(world, abandoned).exists() and _file(world, stuck).exists()
 
     Worker(world["settings"]).sweep()
 
     assert _status(world, abandoned) is None and not _file(world, abandoned).exists()
     assert _status(world, fresh) == "preview" and _file(world, fresh).exists()
-    # A run its worker never finished is failed after a day, and its file deleted.
-    assert _status(world, stuck) == "failed" and not _file(world, stuck).exists()
-    with world["db"].unit_of_work() as session:
-        failed = session.get(ImportRun, stuck.id)
-        assert background.failure_reason(failed) == background.INTERRUPTED
+    # A run no worker took within a day is failed, and its file deleted; so is one that
+    # a worker without the run's lock (no attempts counted) claimed a day ago.
+    for run in (stuck, lost):
+        assert _status(world, run) == "failed" and not _file(world, run).exists()
+        with world["db"].unit_of_work() as session:
+            failed = session.get(ImportRun, run.id)
+            assert background.failure_reason(failed) == background.INTERRUPTED
 
 
 def test_the_sweeper_hands_a_lost_queued_run_to_the_queue_again(world: dict[str, Any]) -> None:

@@ -72,6 +72,8 @@ class Worker:
         (the queue unreachable, say) does not hold up the others."""
         chores: list[tuple[str, Callable[[], object]]] = [
             ("hand lost tasks to the queue again", self._requeue_stale_work),
+            # CSV imports whose worker was killed mid-import: queued again, or failed
+            ("queue interrupted CSV imports again", self._requeue_interrupted_imports),
             # expired interview PINs -> No Response
             ("expire PINs", lambda: sweep_expired_pins(self.db)),
             # CSV previews never imported: file and row deleted after a day
@@ -104,6 +106,15 @@ class Worker:
         for item_id in stale:
             parse_batch_item(item_id)
         for run_id in imports:
+            import_csv_file(run_id)
+
+    def _requeue_interrupted_imports(self) -> None:
+        """A worker killed in the middle of a CSV import (a deploy, the OOM killer) wrote
+        nothing of it: the run is queued again and its task handed to the queue."""
+        from hireloop.domain.intake.background import interrupted_run_ids
+        from hireloop.worker.tasks import import_csv_file
+
+        for run_id in interrupted_run_ids(self.db, local_storage(self.settings.files_dir)):
             import_csv_file(run_id)
 
     def _sheets_loop(self) -> None:

@@ -36,7 +36,8 @@ def parse_batch_item(item_id: int) -> bool | None:
 @huey.task()
 def import_csv_file(run_id: int) -> str | None:
     """Run a CSV import the web app queued (``intake.background.run_import``: a run taken
-    by another delivery of this task is skipped; the run ends completed or failed)."""
+    by another delivery of this task is skipped; the run ends completed or failed, or,
+    its worker killed meanwhile, the sweeper queues it again)."""
     from hireloop.domain.intake.background import run_import
 
     settings = get_settings()

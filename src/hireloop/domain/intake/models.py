@@ -40,6 +40,11 @@ class ImportRun(Base):
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    # How many times the worker started the run (the web app's CSV imports): a run whose
+    # worker died is queued again, and fails once it was started MAX_ATTEMPTS times
+    # (domain/intake/background.py). Migration 0019.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # For the web app's runs, when the run last became queued or running.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
