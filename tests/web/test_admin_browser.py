@@ -5,7 +5,7 @@ Flows: a candidate by the manual form with a PDF CV; a CSV file previewed (per-r
 then imported; two CV files; the export downloaded and opened with openpyxl (a "=cmd" name
 is text); the weekly statistics toggle; an API key shown once, working on the leads API,
 then revoked; the stored mailbox (a reset link hidden); deleting a user and transferring
-the ownership. ``HIRELOOP_SCREENSHOTS=<dir>`` saves add-candidates.png and
+the ownership; the Google Sheet tab on a phone. ``HIRELOOP_SCREENSHOTS=<dir>`` saves add-candidates.png and
 company-profile.png there."""
 
 from __future__ import annotations
@@ -182,6 +182,39 @@ def test_add_candidates_and_export(live: dict[str, Any], page: Page, tmp_path: P
     assert all(c.data_type != "f" for r in rows for c in r)
     last_names = [r[header.index("Last name")].value for r in rows]
     assert "<img src=x onerror=alert(1)>Santos" in last_names  # stored and exported as text
+
+
+def test_the_google_sheet_tab_on_a_phone(live: dict[str, Any], browser: Browser) -> None:
+    """The sheet tab at 375 px: no sideways scrolling (WCAG 1.4.10), a refused link named
+    on its field, a linked sheet listed. The server has no service account: the tab says
+    so and links all the same."""
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    try:
+        sign_in(page, live["base"], "olga@acmestaffing.com")
+        page.goto(f"{live['base']}/app/campaigns/{live['job_id']}/add?tab=sheet")
+        expect(page.get_by_test_id("sheets-not-configured")).to_contain_text(
+            "HIRELOOP_GOOGLE_SERVICE_ACCOUNT_FILE"
+        )
+        link = page.get_by_label("Link of the spreadsheet")
+        link.fill("https://docs.google.com/forms/d/e/1FAIpQLSf/viewform")
+        page.get_by_label("Tab name (optional)").fill("Form Responses 1")
+        page.get_by_role("button", name="Link the sheet").click()
+        expect(link).to_have_attribute("aria-invalid", "true")
+        expect(page.locator("#sheet-url-error")).to_contain_text("link of a Google Form")
+        expect(page.get_by_label("Tab name (optional)")).to_have_value("Form Responses 1")
+        link.fill(
+            "https://docs.google.com/spreadsheets/d/1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms/edit"
+        )
+        page.get_by_role("button", name="Link the sheet").click()
+        expect(page.locator(".flash-success")).to_have_text(
+            "The Google Sheet was linked to the campaign."
+        )
+        expect(page.get_by_test_id("sheet-source")).to_contain_text("Form Responses 1")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, width
+    finally:
+        context.close()
 
 
 def _mailbox_message(db_url: str, kind: str, timeout: float = 20.0) -> int:

@@ -1,6 +1,6 @@
 """Adding candidates to a campaign and exporting them.
 
-``/app/campaigns/{id}/add`` has three tabs (links, ``?tab=``):
+``/app/campaigns/{id}/add`` has four tabs (links, ``?tab=``):
 
 - **manual**: first and last name, email, phone and a CV file, through
   ``leads.service.create_lead`` (the API's rules: dedupe, PIN, invitation);
@@ -13,7 +13,12 @@
   status route with it) until the result (created, duplicates, failed, per-row errors);
 - **cv**: many CV files in one form; each is read with the résumé services and becomes a
   lead through ``create_lead``, in its own savepoint, so one bad file fails alone; the
-  result is the list of files with what happened to each.
+  result is the list of files with what happened to each;
+- **sheet**: link a Google Sheet (a Form's response sheet) to the campaign through
+  ``intake.sheets.add_sheet_source`` (the API's ``POST .../sheets``); the tab states the
+  strict column order and the service account's email to share the sheet with (or that
+  none is configured: the sheet is linked all the same and read once one is), and lists
+  the campaign's linked sheets with their sync state. The worker imports the rows.
 
 ``/app/campaigns/{id}/export.xlsx`` is the Excel export (``leads.export``).
 
@@ -34,6 +39,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
@@ -42,11 +48,12 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from hireloop.api.deps import SessionDep
 from hireloop.db import on_commit
 from hireloop.domain.actor import Actor
+from hireloop.domain.applications.models import Application
 from hireloop.domain.candidates.identity import normalize_email
 from hireloop.domain.companies.accounts import Current
 from hireloop.domain.files.storage import FileStorage, local_storage
 from hireloop.domain.ids import is_ascii_digits
-from hireloop.domain.intake import background
+from hireloop.domain.intake import background, sheets
 from hireloop.domain.intake import service as intake
 from hireloop.domain.intake.csv_import import COLUMNS as CSV_COLUMNS
 from hireloop.domain.intake.csv_import import CsvFile, read_csv
@@ -63,7 +70,8 @@ from hireloop.domain.resumes.service import (
     read_resume,
     store_cv,
 )
-from hireloop.errors import DomainError, Invalid, NotFound
+from hireloop.errors import Conflict, DomainError, Invalid, NotFound
+from hireloop.integrations.google_sheets import service_account_email
 from hireloop.web.app import form_once
 from hireloop.web.app.i18n import N_, gettext_for
 from hireloop.web.app.pages import (
@@ -90,7 +98,7 @@ from hireloop.web.security import (
 router = APIRouter(include_in_schema=False, route_class=AppRoute)
 
 CAMPAIGNS = APP_PREFIX + "/campaigns"
-TABS = ("manual", "csv", "cv")
+TABS = ("manual", "csv", "cv", "sheet")
 MAX_MANUAL_BYTES = 11 * 1024 * 1024  # one CV (10 MB) and the fields
 MAX_CSV_BYTES = 25 * 1024 * 1024
 MAX_CV_FILES = 20
@@ -114,6 +122,7 @@ FLASHES.update(
             "This person is already in the campaign: nothing was added, the lead is labelled "
             "Duplicate."
         ),
+        "sheet_linked": N_("The Google Sheet was linked to the campaign."),
     }
 )
 
@@ -154,6 +163,21 @@ CSV_COLUMN_TITLES = {
     "phone number": N_("Phone number"),
     "referee": N_("Referee"),
 }
+# The columns of a linked sheet, in their strict order (sheets.read_rows).
+SHEET_COLUMNS = (
+    N_("Timestamp (as the form writes it) or empty"),
+    N_("Full name (first names, then the last name)"),
+    N_("Email"),
+    N_("Phone"),
+    N_("Location"),
+    N_("Highest level of education"),
+    N_("Years of experience"),
+    N_("Referee name"),
+    N_("Referee email"),
+    N_("Referee phone"),
+    N_("Referee employee ID"),
+    N_("Referee account"),
+)
 DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
 # The CSV form's "File encoding" choices ("" is automatic detection), and the names the
 # preview shows for the encodings a file may be read in.
@@ -210,6 +234,20 @@ CSV_ERRORS = {
     "malformed": N_("The file is not valid CSV (check the quotes)."),
 }
 CSV_UNREADABLE = N_("This file could not be read.")
+SHEET_URL_REQUIRED = N_("Please enter the link of the spreadsheet.")
+SHEET_NOT_A_LINK = N_(
+    "This is not the link of a Google spreadsheet: copy the spreadsheet's address, which "
+    "starts with https://docs.google.com/spreadsheets/d/."
+)
+SHEET_FORM_LINK = N_(
+    "This is the link of a Google Form: link the form's response spreadsheet instead (in the "
+    "form: Responses, then Link to Sheets)."
+)
+SHEET_TAB_REQUIRED = N_(
+    "This link points to a tab other than the first: enter that tab's name, as shown at the "
+    "bottom of the spreadsheet."
+)
+SHEET_LINKED = N_("This spreadsheet (this tab of it) is already linked to the campaign.")
 IMPORT_FAILED = N_("The import failed and nothing was added. Please try again.")
 IMPORT_FAILURES = {
     background.FILE_GONE: UPLOAD_EXPIRED,
@@ -317,14 +355,12 @@ def _add_page(
 def add_page(campaign_id: int, request: Request, session: SessionDep) -> Response:
     who, job = _campaign(request, session, campaign_id)
     tab = request.query_params.get("tab", "manual")
+    tab = tab if tab in TABS else "manual"
     lead = request.query_params.get("lead", "")
-    return _add_page(
-        request,
-        who,
-        job,
-        tab if tab in TABS else "manual",
-        {"added_lead": int(lead) if is_ascii_digits(lead) and len(lead) < 19 else None},
-    )
+    context = {"added_lead": int(lead) if is_ascii_digits(lead) and len(lead) < 19 else None}
+    if tab == "sheet":
+        context.update(_sheet_context(request, session, who, job))
+    return _add_page(request, who, job, tab, context)
 
 
 # --- Manual form --------------------------------------------------------------------------
@@ -810,6 +846,101 @@ def _cv_results_page(request: Request, who: Current, job: Job, results: list[CvR
             },
         },
     )
+
+
+# --- Google Sheets ------------------------------------------------------------------------
+
+
+def _sheet_context(request: Request, session: Session, who: Current, job: Job) -> dict[str, Any]:
+    """What the sheet tab shows besides its form: the columns, the email to share the
+    sheet with (None: no service account is configured) and the linked sheets."""
+    return {
+        "sheet_columns": SHEET_COLUMNS,
+        "share_with": service_account_email(settings_of(request).google_service_account_file),
+        "sheet_sources": sheets.list_sheet_sources(session, who.company.id, job.id),
+        "sheet_candidates": session.scalar(
+            select(func.count())
+            .select_from(Application)
+            .where(Application.job_id == job.id, Application.source == sheets.SOURCE)
+        ),
+    }
+
+
+def _sheet_error(exc: Invalid) -> tuple[str, str]:
+    """(form field, message) of ``add_sheet_source``'s refusal."""
+    details = exc.details or {}
+    if "campaign_id" in details:
+        return "form", CAMPAIGN_ARCHIVED
+    if "sheet_name" in details:
+        return "sheet_name", SHEET_TAB_REQUIRED
+    if details.get("url") == "a form, not a spreadsheet":
+        return "url", SHEET_FORM_LINK
+    return "url", SHEET_NOT_A_LINK
+
+
+def _sheet_failed(
+    request: Request,
+    session: Session,
+    who: Current,
+    job: Job,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 400,
+) -> Response:
+    _ = gettext_for(who.user.language)
+    return _add_page(
+        request,
+        who,
+        job,
+        "sheet",
+        {
+            **_sheet_context(request, session, who, job),
+            "errors": {k: _(v) for k, v in errors.items()},
+            "values": values,
+        },
+        status=status,
+    )
+
+
+@router.post(CAMPAIGNS + "/{campaign_id:int}/add/sheet")
+async def add_sheet(campaign_id: int, request: Request, session: SessionDep) -> Response:
+    """Link a Google Sheet to the campaign (``sheets.add_sheet_source``); back to the tab,
+    where it is listed. Linked when no service account is configured too: the tab says
+    that it is read once one is."""
+    who, job = _campaign(request, session, campaign_id)
+    form = await read_upload(request, who, max_bytes=64 * 1024, max_files=0)
+    values = {"url": _field(form, "url", 2000), "sheet_name": _field(form, "sheet_name", 200)}
+    endpoint = request.url.path
+    nonce = form_once.nonce_of(form)
+    request_hash = form_once.form_hash(endpoint, form) if nonce else ""
+    await form.close()
+    if nonce is not None:
+        # The same form posted again (a double click): where the first post led.
+        stored = form_once.replay(session, who.company.id, nonce, endpoint, request_hash)
+        if stored is not None:
+            return redirect(request, stored[1]["location"], flash=stored[1].get("flash"))
+    if not values["url"]:
+        return _sheet_failed(request, session, who, job, values, {"url": SHEET_URL_REQUIRED})
+    try:
+        sheets.add_sheet_source(
+            session, who.company, job, values["url"], sheet_name=values["sheet_name"] or None
+        )
+    except Invalid as exc:
+        return _sheet_failed(request, session, who, job, values, dict([_sheet_error(exc)]))
+    except Conflict:
+        return _sheet_failed(request, session, who, job, values, {"url": SHEET_LINKED}, 409)
+    location = f"{CAMPAIGNS}/{job.id}/add?tab=sheet"
+    if nonce is not None:
+        form_once.remember(
+            session,
+            who.company.id,
+            nonce,
+            endpoint,
+            request_hash,
+            303,
+            {"location": location, "flash": "sheet_linked"},
+        )
+    return redirect(request, location, flash="sheet_linked")
 
 
 # --- Export -------------------------------------------------------------------------------
