@@ -111,6 +111,21 @@ class Settings(BaseSettings):
         default=False,
         description="Let URL fetches reach 127.0.0.1 (tests only; never in production).",
     )
+    pdf_memory_limit_mb: int = Field(
+        default=1024,
+        ge=128,
+        le=1_048_576,
+        description="Address space (MB) of the process that reads PDF CVs (one per server or "
+        "worker process): a PDF that needs more once decompressed is refused. A normal CV "
+        "needs ~35 MB.",
+    )
+    pdf_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        le=3600,
+        description="How long one PDF CV may take to read; a slower one is refused and its "
+        "reader process killed.",
+    )
     log_level: str = Field(default="INFO", description="Logging level.")
     career_rate_limit_per_ip: int = Field(
         default=100,

@@ -2,14 +2,15 @@
 
 The format is decided by the file's first bytes, never by its name or declared type.
 Every guard runs before a parser sees the file: size, zip entry count and uncompressed size,
-XML doctypes (no DTD or entity is ever resolved), page cap.
+XML doctypes (no DTD or entity is ever resolved), page cap. PDFs are read by a separate
+process with a memory limit and a timeout (``pdf_reader``): what a PDF's streams inflate to
+cannot be known before reading them.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import threading
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
@@ -199,30 +200,35 @@ def extract_text(data: bytes, *, unknown_as: str | None = None) -> ExtractedText
             raise CVValidationError("unsupported file format (expected PDF or DOCX)")
         fmt = unknown_as
     if fmt == "pdf":
-        text, pages = _pdf_text(data)
-    elif fmt == "docx":
-        text, pages = _docx_text(data), 1
-    elif fmt == "rtf":
-        text, pages = _rtf_text(data), 1
+        text, pages = _pdf_text(data)  # tidied by the PDF reader process
     else:
-        text, pages = data.decode("utf-8", errors="replace"), 1
-    text = _tidy(text)
+        if fmt == "docx":
+            text, pages = _docx_text(data), 1
+        elif fmt == "rtf":
+            text, pages = _rtf_text(data), 1
+        else:
+            text, pages = data.decode("utf-8", errors="replace"), 1
+        text = _tidy(text)
     if not text.strip():
         raise ExtractionError("the file contains no readable text (is it a scanned image?)")
     return ExtractedText(text=text[:MAX_TEXT_CHARS], format=fmt, pages=pages)
 
 
-# PDFium is not thread-safe: two threads inside it at once corrupt its heap (seen as a
-# crashed server under concurrent applies). Every use of it goes through this lock.
-_PDFIUM_LOCK = threading.Lock()
-
-
 def _pdf_text(data: bytes) -> tuple[str, int]:
-    with _PDFIUM_LOCK:
-        return _pdf_text_unlocked(data)
+    """A PDF's text, already tidied and cut to MAX_TEXT_CHARS, and its page count.
+
+    Read by a separate process with memory and time limits (``pdf_reader``): PDFium
+    inflates streams whatever their size, and a small PDF can ask for gigabytes."""
+    from hireloop.domain.resumes.pdf_reader import read_pdf
+
+    return read_pdf(data)
 
 
 def _pdf_text_unlocked(data: bytes) -> tuple[str, int]:
+    """A PDF's raw text and page count, read with PDFium in this process. Only the PDF
+    reader process calls it (``pdf_reader.serve``), one file at a time: PDFium is not
+    thread-safe (two threads inside it at once corrupt its heap) and a hostile PDF can
+    exhaust the memory of whatever process opens it."""
     import pypdfium2 as pdfium
 
     try:
