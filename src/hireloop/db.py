@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -125,6 +126,25 @@ def json_number_text(number: Decimal) -> str | None:
     return format(number, "f")
 
 
+# A run of 19 digits: the text may hold an integer outside 64 bits (2**63 has 19 digits),
+# which orjson reads as a float, losing its digits (orjson 3: no error).
+_LONG_DIGITS = re.compile(r"[0-9]{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
+
+
+def json_loads(data: str | bytes) -> Any:
+    """JSON text as Python values, integers exact at any size: orjson's (fast), read again
+    by the standard library's parser, which keeps every integer, when the text holds 19
+    digits in a row (a long number, or just a long string of digits: the same values
+    then). Anything orjson refuses raises its ``JSONDecodeError`` (a ``ValueError``)."""
+    value = orjson.loads(data)
+    if isinstance(data, str):
+        long_digits = _LONG_DIGITS.search(data) is not None
+    else:
+        long_digits = _LONG_DIGITS_BYTES.search(data) is not None
+    return json.loads(data) if long_digits else value
+
+
 def _json_member(document: Any, key: Any) -> str | None:
     """SQLite's json_member(doc, key): ``type:text`` of the member ``key`` of a JSON
     object, as PostgreSQL's ``jsonb_typeof(doc->key) || ':' || (doc->>key)`` gives it
@@ -152,8 +172,9 @@ def _json_member(document: Any, key: Any) -> str | None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    # Lists read JSON columns on every row; orjson decodes them several times faster.
-    kwargs.setdefault("json_deserializer", orjson.loads)
+    # Lists read JSON columns on every row; orjson decodes them several times faster
+    # (json_loads: integers beyond 64 bits, which orjson rounds, stay exact).
+    kwargs.setdefault("json_deserializer", json_loads)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         engine = create_engine(url, **kwargs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from hireloop.api.deps import SessionDep
 from hireloop.api.leads.auth import PREFIX, LeadsKeyDep, actor_for
@@ -21,6 +21,7 @@ from hireloop.api.leads.folder_ids import (
     custom_folder_face_id,
 )
 from hireloop.api.leads.payload import PayloadDep, UploadedFile, check_values
+from hireloop.api.leads.routing import LeadsRouter
 from hireloop.domain.applications import folders as folder_service
 from hireloop.domain.applications.models import CustomFolder
 from hireloop.domain.companies.models import Company
@@ -41,7 +42,7 @@ from hireloop.domain.leads import service as leads_service
 from hireloop.errors import Invalid, NotFound
 from hireloop.web.queries import is_public
 
-router = APIRouter(prefix=PREFIX, tags=["Leads (Talkpush): campaigns"])
+router = LeadsRouter(prefix=PREFIX, tags=["Leads (Talkpush): campaigns"])
 
 # Required by the reference's ``campaign`` schema on creation.
 REQUIRED_ON_CREATE = (

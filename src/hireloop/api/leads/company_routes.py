@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
@@ -16,14 +15,15 @@ from hireloop.api.leads.campaign_routes import (
     system_folders_json,
     timestamp,
 )
-from hireloop.api.leads.payload import Payload, PayloadDep
+from hireloop.api.leads.payload import Payload, PayloadDep, no_files
+from hireloop.api.leads.routing import LeadsRouter
 from hireloop.domain.applications import document_tags, folders, labels, reasons
 from hireloop.domain.companies import managers
 from hireloop.domain.ids import is_ascii_digits
 from hireloop.domain.pagination import Page
 from hireloop.errors import Conflict, Invalid
 
-router = APIRouter(prefix=PREFIX, tags=["Leads (Talkpush): company"])
+router = LeadsRouter(prefix=PREFIX, tags=["Leads (Talkpush): company"])
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -95,6 +95,7 @@ def create_folder(key: LeadsKeyDep, session: SessionDep, payload: PayloadDep) ->
     blank = raw is None or (isinstance(raw, str) and not raw.strip())
     default = False if blank else _flag(raw, "folder.default")
     name = data.get("folder_name")
+    no_files(name, "folder.folder_name")
     try:
         # A savepoint: a concurrent create of the same name (any case) fails this insert
         # alone, on the unique index of (company_id, lower(name)), and answers 409 as the
@@ -134,6 +135,7 @@ def list_labels(key: LeadsKeyDep, session: SessionDep, payload: PayloadDep) -> J
 def create_label(key: LeadsKeyDep, session: SessionDep, payload: PayloadDep) -> JSONResponse:
     data = payload.get("label")
     name = data.get("name") if isinstance(data, dict) else None
+    no_files(name, "label.name")
     if not isinstance(name, str):
         raise Invalid("Parameter label.name is required.", details={"label.name": "is required"})
     label = labels.create_label(session, key.company_id, name)

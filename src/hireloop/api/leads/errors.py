@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
+from hireloop.domain.leads.service import CAMPAIGN_NOT_FOUND, FILE_NOT_FOUND, LEAD_NOT_FOUND
+from hireloop.domain.messaging.library import TEMPLATE_NOT_FOUND
 from hireloop.errors import DomainError
 
 # DomainError.kind -> (HTTP status, error code).
@@ -42,8 +44,24 @@ def domain_error_response(exc: DomainError) -> JSONResponse:
     return error_response(status, code, exc.message, details or None)
 
 
+# The 404 of each integer id of the face's paths. An id that is not one (``abc``) names
+# nothing, as an unknown id does: the same answer (the reference lists only the 404),
+# not a 400 about its type. tests/api/leads/test_path_ids.py checks every route's ids.
+PATH_NOT_FOUND = {
+    "lead_id": LEAD_NOT_FOUND,
+    "file_id": FILE_NOT_FOUND,
+    "campaign_id": CAMPAIGN_NOT_FOUND,
+    "template_id": TEMPLATE_NOT_FOUND,
+}
+
+
 def validation_error(errors: list[dict[str, Any]]) -> JSONResponse:
-    """A request FastAPI could not validate (path or query types): 400 with the fields."""
+    """A request FastAPI could not validate: a path id that is not one is the 404 of an
+    unknown id (the first one in the path); anything else 400 with the fields."""
+    for e in errors:
+        loc = tuple(e.get("loc", ()))
+        if len(loc) == 2 and loc[0] == "path" and loc[1] in PATH_NOT_FOUND:
+            return error_response(404, "not_found", PATH_NOT_FOUND[str(loc[1])])
     fields = {
         ".".join(str(p) for p in e.get("loc", ())[1:]) or "request": str(e.get("msg", "invalid"))
         for e in errors

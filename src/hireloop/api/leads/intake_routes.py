@@ -16,12 +16,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from hireloop.api.deps import SessionDep
 from hireloop.api.leads.auth import PREFIX, LeadsKeyDep, actor_for
 from hireloop.api.leads.payload import PayloadDep, UploadedFile
+from hireloop.api.leads.routing import LeadsRouter
 from hireloop.config import Settings
 from hireloop.domain.intake import service as intake
 from hireloop.domain.intake import sheets
@@ -30,7 +31,7 @@ from hireloop.domain.leads.service import get_campaign
 from hireloop.errors import Invalid
 from hireloop.integrations.google_sheets import service_account_email
 
-router = APIRouter(tags=["Leads (Talkpush): intake"])
+router = LeadsRouter(tags=["Leads (Talkpush): intake"])
 
 
 def _settings(request: Request) -> Settings:

@@ -7,13 +7,14 @@ payload, turn them into the leads services' inputs and format the answers.
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,9 @@ from hireloop.api.leads.lead_format import (
     iso,
     lead_json,
 )
-from hireloop.api.leads.payload import Payload, PayloadDep, UploadedFile
+from hireloop.api.leads.payload import Payload, PayloadDep, UploadedFile, no_files
+from hireloop.api.leads.payload import text_value as _text
+from hireloop.api.leads.routing import LeadsRouter
 from hireloop.config import Settings
 from hireloop.domain.applications.pins import refresh_pins
 from hireloop.domain.files.storage import FileStorage, local_storage
@@ -40,7 +43,7 @@ from hireloop.domain.leads.search import PER_PAGE, search_leads
 from hireloop.errors import Invalid, NotFound
 from hireloop.integrations.fetch import FetchError, fetch_url
 
-router = APIRouter(tags=["Leads (Talkpush): campaign invitations"])
+router = LeadsRouter(tags=["Leads (Talkpush): campaign invitations"])
 
 CREATED = "Candidate has been successfully created"
 DUPLICATE = "Duplicate Candidate already exists"
@@ -73,17 +76,6 @@ def _storage(request: Request) -> FileStorage:
     return local_storage(_settings(request).files_dir)
 
 
-def _text(value: Any, name: str) -> str | None:
-    """A scalar parameter as text; Invalid for an object or a list."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise Invalid(f"{name} must be a string.", details={name: "must be a string"})
-
-
 def _int(value: Any, name: str) -> int | None:
     """An integer parameter (one optional leading minus); beyond what the database can
     bind, 400 too."""
@@ -100,12 +92,13 @@ def _int(value: Any, name: str) -> int | None:
     return number
 
 
-def _bool(value: Any, *, empty: bool = True) -> bool:
+def _bool(value: Any, name: str, *, empty: bool = True) -> bool:
     """A boolean parameter; a bare ``include_answers`` (empty value) is true."""
     if isinstance(value, bool):
         return value
     if value is None or (value == "" and not empty):
         return False
+    no_files(value, name)
     return str(value).strip().lower() in _TRUE
 
 
@@ -176,19 +169,6 @@ def _fetch_document(request: Request, session: Session, url: str) -> CvUpload:
     return CvUpload(name, content_type, fetched.data)
 
 
-def _no_files(value: Any, name: str) -> None:
-    """Invalid for an uploaded file anywhere in ``value`` (only temporary_cv is a file;
-    others holds JSON values)."""
-    if isinstance(value, UploadedFile):
-        raise Invalid(f"{name} must not be a file.", details={name: "must not be a file"})
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _no_files(item, f"{name}[{key}]")
-    elif isinstance(value, list):
-        for item in value:
-            _no_files(item, f"{name}[]")
-
-
 def _ids(value: Any, name: str) -> list[int]:
     """``1``, ``"1,2,3"``, ``["1", "2"]`` (``name[]``) or ``["1,2"]`` (``name[]=1,2``) as
     a list of ints."""
@@ -227,8 +207,14 @@ def _day(value: Any, name: str, *, end: bool) -> datetime | None:
 
 def _json(body: dict[str, Any]) -> Response:
     """A JSON response serialized by orjson (no response-model pass: searches return 12
-    leads with free-form others, and FastAPI's encoder would cost more than the query)."""
-    return Response(orjson.dumps(body), media_type="application/json")
+    leads with free-form others, and FastAPI's encoder would cost more than the query);
+    by the standard library's encoder when others holds an integer beyond 64 bits, which
+    orjson does not write (kept exact, as docs/leads-api.md promises)."""
+    try:
+        content = orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(content, media_type="application/json")
 
 
 def _lead_response(message: str, lead: dict[str, Any], **extra: Any) -> Response:
@@ -258,7 +244,7 @@ def create_campaign_invitation(
     others = dict(raw_others or {})
     for name, value in lead.items():
         if name != "temporary_cv":
-            _no_files(value, name)
+            no_files(value, name)
         if name not in LEAD_FIELDS and name not in others:
             others[name] = value
     data = LeadInput(
@@ -327,14 +313,14 @@ def list_campaign_invitations(
         raise Invalid(
             f"page must be 1 to {MAX_PAGE}.", details={"page": f"must be 1 to {MAX_PAGE}"}
         )
-    with_answers = _bool(payload.get("include_answers"))
+    with_answers = _bool(payload.get("include_answers"), "include_answers")
     result = search_leads(
         session, key.company_id, filters, page=page, per_page=PER_PAGE, with_answers=with_answers
     )
     views = service.lead_views(session, [(r.application, r.candidate, r.job) for r in result.items])
     candidates = [lead_json(v) for v in views]
-    with_docs = _bool(payload.get("include_documents"))
-    with_attachments = _bool(payload.get("include_attachments"))
+    with_docs = _bool(payload.get("include_documents"), "include_documents")
+    with_attachments = _bool(payload.get("include_attachments"), "include_attachments")
     if with_docs or with_attachments or with_answers:
         base_url = _settings(request).base_url
         files = service.files_by_lead(session, [v.application.id for v in views])
@@ -399,6 +385,8 @@ def update_campaign_invitation(
 ) -> Response:
     """Names, email, phone, source, others (merged) and labels; all or nothing."""
     fields = _section(payload, "candidate", "campaign_invitation")
+    for name, value in fields.items():
+        no_files(value, name)  # as on create: no field of a lead's details is a file
     data = LeadUpdate(
         first_name=_text(fields.get("first_name"), "first_name"),
         last_name=_text(fields.get("last_name"), "last_name"),
@@ -548,7 +536,7 @@ def download_campaign_invitation_file(
     try:
         data = _storage(request).get(file.storage_key)
     except FileNotFoundError:
-        raise NotFound("File not found.") from None
+        raise NotFound(service.FILE_NOT_FOUND) from None
     return Response(
         data,
         media_type=file.media_type,
@@ -578,7 +566,7 @@ def change_campaign_invitation_status(
         # are read, ``folder`` winning when both are sent.
         folder_name=_folder_name(payload),
         reason=_text(payload.get("reason"), "reason"),
-        notify=_bool(payload.get("notify"), empty=False),
+        notify=_bool(payload.get("notify"), "notify", empty=False),
     )
     return _lead_response(UPDATED, lead_json(view))
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from hireloop.api.deps import SessionDep
 from hireloop.api.leads.auth import PREFIX, LeadsKeyDep
 from hireloop.api.leads.company_routes import paging
-from hireloop.api.leads.payload import Payload, PayloadDep
+from hireloop.api.leads.payload import Payload, PayloadDep, no_files, text_value
+from hireloop.api.leads.routing import LeadsRouter
 from hireloop.domain.applications.service import get_application
 from hireloop.domain.messaging import library
 from hireloop.domain.messaging.models import MessageTemplate
@@ -22,7 +22,7 @@ from hireloop.domain.messaging.service import send_template
 from hireloop.domain.messaging.tokens import Token, to_handlebars
 from hireloop.errors import Invalid, NotFound, Unprocessable
 
-router = APIRouter(tags=["Leads (Talkpush): messaging"])
+router = LeadsRouter(tags=["Leads (Talkpush): messaging"])
 
 # Talkpush channel names -> hireloop channels (None: not available yet).
 _CHANNELS: dict[str, str | None] = {
@@ -67,24 +67,19 @@ def _int(value: object, name: str, *, default: int | None = None) -> int | None:
     return int(text)
 
 
-def _scalar(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dict | list):
-        raise Invalid("Expected a text value.")
-    return str(value)
-
-
 def _template_fields(payload: Payload) -> dict[str, Any]:
     """The template attributes sent, in ``message_template`` or at the top level, merged
     key by key: a field sent in both is read from ``message_template``, except
-    ``quick_reply``, which must then say the same in both (422 otherwise)."""
+    ``quick_reply``, which must then say the same in both (422 otherwise). A file in any
+    of them (a text field, a settings value) is refused (400 ``content must not be a
+    file.``): no file is kept in a template."""
     wrapped = payload.get("message_template")
     sources = [payload, wrapped] if isinstance(wrapped, dict) else [payload]
     fields: dict[str, Any] = {}
     for data in sources:
-        fields.update({f: _scalar(data[f]) for f in _TEMPLATE_FIELDS if f in data})
+        fields.update({f: text_value(data[f], f) for f in _TEMPLATE_FIELDS if f in data})
         if "settings" in data:
+            no_files(data["settings"], "settings")
             fields["settings"] = data["settings"]
         if "quick_reply" in data:
             flag = _flag(data["quick_reply"], "quick_reply")
@@ -138,7 +133,7 @@ def send_message(session: SessionDep, key: LeadsKeyDep, payload: PayloadDep) -> 
     application_id = _int(message["campaign_invitation_id"], "campaign_invitation_id")
     quick_reply_id = _int(message["quick_reply_id"], "quick_reply_id")
     assert application_id is not None and quick_reply_id is not None
-    name = str(message["channel"]).strip()
+    name = (text_value(message["channel"], "channel") or "").strip()
     if name.lower() not in _CHANNELS:
         raise Invalid(
             f"Unknown channel {name!r}: use SMS, Email or LastChannel.",
@@ -169,9 +164,9 @@ def list_templates(session: SessionDep, key: LeadsKeyDep, payload: PayloadDep) -
     result = library.list_templates(
         session,
         key.company_id,
-        name=_scalar(payload.get("name")),
-        type=_scalar(payload.get("type")),
-        category=_scalar(payload.get("category")),
+        name=text_value(payload.get("name"), "name"),
+        type=text_value(payload.get("type"), "type"),
+        category=text_value(payload.get("category"), "category"),
         page=page,
         per_page=per_page,
     )
@@ -212,5 +207,8 @@ def update_template(
 @router.get(f"{PREFIX}/messaging/tokens", summary="List the message tokens")
 def list_tokens(key: LeadsKeyDep, payload: PayloadDep) -> dict[str, Any]:
     return {
-        "tokens": [_token(t) for t in library.list_tokens(_scalar(payload.get("display_name")))]
+        "tokens": [
+            _token(t)
+            for t in library.list_tokens(text_value(payload.get("display_name"), "display_name"))
+        ]
     }

@@ -1,6 +1,8 @@
 """Request payloads of the Talkpush face: JSON, form-encoded or multipart, with the nested
 keys Rails clients send (``campaign_invitation[others][referee_id]``, ``filter[ids][]``),
-read into one nested dict. Files sit in the dict as :class:`UploadedFile`.
+read into one nested dict. Files sit in the dict as :class:`UploadedFile`: a route reads
+the fields it takes as files with its own checks, and every other field with
+:func:`text_value` or :func:`no_files`, which refuse a file (``content must not be a file.``).
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-import orjson
 from fastapi import Depends, Request
 from starlette.datastructures import UploadFile
 
+from hireloop.db import json_loads
 from hireloop.domain.ids import is_ascii_digits
 from hireloop.errors import Invalid
 
@@ -21,6 +23,8 @@ MAX_FORM_BYTES = 1_048_576
 # Multipart carries files (a CV, a document): 10 MB each plus the framing and fields.
 MAX_MULTIPART_BYTES = 10 * 1024 * 1024 + 512 * 1024
 MAX_FIELDS = 500
+MAX_FILES = 20
+TOO_MANY_PARAMETERS = f"Too many parameters (at most {MAX_FIELDS})."
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _PART = re.compile(r"\[([^\[\]]*)\]")
@@ -64,7 +68,7 @@ def nest(items: Iterable[tuple[str, Any]]) -> Payload:
     for name, value in items:
         count += 1
         if count > MAX_FIELDS:
-            raise Invalid(f"Too many parameters (at most {MAX_FIELDS}).")
+            raise Invalid(TOO_MANY_PARAMETERS)
         parts = split_key(name)
         node: dict[str, Any] = root
         for i, part in enumerate(parts):
@@ -109,6 +113,19 @@ def query_payload(request: Request) -> Payload:
     return nest(request.query_params.multi_items())
 
 
+def _form_refused(exc: Exception, kind: str) -> Invalid:
+    """Starlette's refusal of a form body in this face's words: more fields than
+    MAX_FIELDS as the query string's limit says it, more files than MAX_FILES likewise,
+    anything else as a malformed ``kind`` (form, multipart) payload."""
+    # An HTTPException inside the app (its detail), a MultiPartException outside (message).
+    reason = str(getattr(exc, "detail", None) or getattr(exc, "message", None) or "")
+    if reason.startswith("Too many fields"):
+        return Invalid(TOO_MANY_PARAMETERS)
+    if reason.startswith("Too many files"):
+        return Invalid(f"Too many files (at most {MAX_FILES}).")
+    return Invalid(f"Invalid {kind} payload")
+
+
 async def _read_capped(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
     too_large = Invalid(f"Request body must not exceed {limit / 1_048_576:g} MB.")
@@ -134,10 +151,10 @@ async def body_payload(request: Request) -> Payload:
         request._body = body  # request.form() parses the body already read
         try:
             form = await request.form(
-                max_files=20, max_fields=MAX_FIELDS, max_part_size=MAX_FORM_BYTES
+                max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=MAX_FORM_BYTES
             )
-        except Exception:
-            raise Invalid("Invalid multipart payload") from None
+        except Exception as exc:
+            raise _form_refused(exc, "multipart") from None
         try:
             items: list[tuple[str, Any]] = []
             for name, value in form.multi_items():
@@ -167,17 +184,46 @@ async def body_payload(request: Request) -> Payload:
         request._body = body
         try:
             form = await request.form(max_fields=MAX_FIELDS)
-        except Exception:
-            raise Invalid("Invalid form payload") from None
+        except Exception as exc:
+            raise _form_refused(exc, "form") from None
         return nest(form.multi_items())
-    # JSON, also when the client forgot the content type (curl -d '{...}').
+    # JSON, also when the client forgot the content type (curl -d '{...}'); integers
+    # beyond 64 bits (an id in others) exact, as the docs promise (json_loads).
     try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
+        data = json_loads(body)
+    except ValueError:  # orjson's JSONDecodeError is one
         raise Invalid("Malformed JSON in request body.") from None
     if not isinstance(data, dict):
         raise Invalid("The request body must be a JSON object.")
     return Payload(data)
+
+
+def no_files(value: Any, name: str) -> None:
+    """Invalid ``{name} must not be a file.`` for an uploaded file anywhere in ``value``
+    (members named ``name[key]``, list items ``name[]``): only the fields a route reads
+    as files may hold one; any other value is text or JSON."""
+    if isinstance(value, UploadedFile):
+        raise Invalid(f"{name} must not be a file.", details={name: "must not be a file"})
+    if isinstance(value, dict):
+        for key, item in value.items():
+            no_files(item, f"{name}[{key}]")
+    elif isinstance(value, list):
+        for item in value:
+            no_files(item, f"{name}[]")
+
+
+def text_value(value: Any, name: str) -> str | None:
+    """A text parameter: None when absent, a JSON number or boolean as its text
+    (``true``/``false``); Invalid for a file (``{name} must not be a file.``: its bytes are
+    no text to keep), an object or a list (``{name} must be a string.``)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    no_files(value, name)
+    raise Invalid(f"{name} must be a string.", details={name: "must be a string"})
 
 
 MAX_DEPTH = 32  # nesting of objects and lists in one request

@@ -65,6 +65,7 @@ from hireloop.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 LEAD_NOT_FOUND = "Campaign Invitation not found for this company"
 CAMPAIGN_NOT_FOUND = "Campaign not found."
 FOLDER_NOT_FOUND = "Folder not found."
+FILE_NOT_FOUND = "File not found."
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_OTHERS_KEYS = 200
 # Talkpush's PUT /campaign_invitations/{id}/{status} verbs.
@@ -508,6 +509,13 @@ def update_lead(
                 f"Another candidate of this company has the email {email}.",
                 details={"email": "is taken"},
             )
+    elif candidate.email and _name_keys(candidate, names) != _name_keys(candidate, {}):
+        # The email stays, and other candidates may share it (the career site keeps one
+        # candidate per email and names): the new names must not make this person one of
+        # them. Renames onto one email wait for each other, as email changes do.
+        serialize_on_email(session, company.id, candidate.email)
+        if _identity_taken(session, candidate, _name_keys(candidate, names)):
+            raise _identity_conflict(candidate, email, names)
     phone_e164: str | None = None
     if phone:
         phone_e164 = normalize_phone(phone, phone_region(company, job))
@@ -528,11 +536,21 @@ def update_lead(
         label_service.apply_labels(
             session, application, actor, add=data.labels.add, remove=data.labels.remove
         )
-    for field, value in names.items():
-        setattr(candidate, field, value)
-        setattr(candidate, f"{field}_key", name_key(value))
-    if email:
-        candidate.email = email
+    if names or email:
+        conflict = _identity_conflict(candidate, email, names)  # named before the change
+        session.flush()  # the labels: only the identity is written in the savepoint
+        try:
+            # A savepoint: another candidate given this email and these names meanwhile
+            # (the career site's identity match takes no lock) fails this change alone,
+            # on uq_candidates_identity, and answers 409 as the checks above do.
+            with session.begin_nested():
+                for field, value in names.items():
+                    setattr(candidate, field, value)
+                    setattr(candidate, f"{field}_key", name_key(value))
+                if email:
+                    candidate.email = email
+        except IntegrityError:
+            raise conflict from None
     if phone is not None:
         candidate.phone = phone or None
         candidate.phone_e164 = phone_e164
@@ -545,6 +563,49 @@ def update_lead(
                 setattr(candidate, field, value)
     application.updated_at = utcnow()
     return lead_view(session, application)
+
+
+def _name_keys(candidate: Candidate, names: dict[str, str]) -> tuple[str, str]:
+    """The candidate's first and last name keys once ``names`` are applied (a name not
+    given kept)."""
+    first = names.get("first_name")
+    last = names.get("last_name")
+    return (
+        name_key(first) if first is not None else candidate.first_name_key,
+        name_key(last) if last is not None else candidate.last_name_key,
+    )
+
+
+def _identity_taken(session: Session, candidate: Candidate, keys: tuple[str, str]) -> bool:
+    """Whether another candidate of the company has ``candidate``'s email with these name
+    keys (the identity key, uq_candidates_identity)."""
+    first_key, last_key = keys
+    return (
+        session.scalar(
+            select(Candidate.id)
+            .where(
+                Candidate.company_id == candidate.company_id,
+                Candidate.email == candidate.email,
+                Candidate.first_name_key == first_key,
+                Candidate.last_name_key == last_key,
+                Candidate.id != candidate.id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _identity_conflict(candidate: Candidate, email: str | None, names: dict[str, str]) -> Conflict:
+    """409 for giving ``candidate`` an email (None: keeping theirs) and names (those not
+    given kept) that another candidate of the company has."""
+    first = names.get("first_name", candidate.first_name)
+    last = names.get("last_name", candidate.last_name)
+    return Conflict(
+        f"Another candidate of this company has the email {email or candidate.email} "
+        f"and the name {first} {last}.",
+        details={field: "is taken with this email" for field in names} or {"email": "is taken"},
+    )
 
 
 def add_comment(
@@ -909,7 +970,7 @@ def lead_file(session: Session, company_id: int, lead_id: int, file_id: int) -> 
     """A file of the lead (its CV, a document); NotFound otherwise."""
     application = get_lead(session, company_id, lead_id)
     if not 1 <= file_id <= MAX_ID:
-        raise NotFound("File not found.")
+        raise NotFound(FILE_NOT_FOUND)
     file = session.scalar(
         select(File).where(
             File.company_id == company_id,
@@ -918,7 +979,7 @@ def lead_file(session: Session, company_id: int, lead_id: int, file_id: int) -> 
         )
     )
     if file is None:
-        raise NotFound("File not found.")
+        raise NotFound(FILE_NOT_FOUND)
     return file
 
 

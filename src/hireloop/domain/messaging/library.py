@@ -48,6 +48,7 @@ REQUIRED_FIELDS = ("name", "content", "type", "sub_type", "category")
 QUICK_REPLY_REQUIRED_FIELDS = ("name", "content")
 QUICK_REPLY_TYPES = ("sms",)
 DEFAULT_LOCALE = "en"
+TEMPLATE_NOT_FOUND = "Template not found."
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
 _INTERNAL = "_api"
@@ -148,7 +149,7 @@ def _is_row_id(value: int) -> bool:
 
 def get_template(session: Session, company_id: int, template_id: int) -> MessageTemplate:
     if not _is_row_id(template_id):
-        raise NotFound("Template not found.")
+        raise NotFound(TEMPLATE_NOT_FOUND)
     template = session.scalar(
         select(MessageTemplate).where(
             MessageTemplate.company_id == company_id,
@@ -157,21 +158,21 @@ def get_template(session: Session, company_id: int, template_id: int) -> Message
         )
     )
     if template is None:
-        raise NotFound("Template not found.")
+        raise NotFound(TEMPLATE_NOT_FOUND)
     return template
 
 
 def _library_entry(session: Session, company_id: int, entry_id: int) -> MessageTemplate:
     """A template or a quick reply of the company (one id space)."""
     if not _is_row_id(entry_id):
-        raise NotFound("Template not found.")
+        raise NotFound(TEMPLATE_NOT_FOUND)
     entry = session.scalar(
         select(MessageTemplate).where(
             MessageTemplate.company_id == company_id, MessageTemplate.id == entry_id
         )
     )
     if entry is None:
-        raise NotFound("Template not found.")
+        raise NotFound(TEMPLATE_NOT_FOUND)
     return entry
 
 
