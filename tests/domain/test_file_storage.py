@@ -26,3 +26,18 @@ def test_keys_cannot_escape_the_root(tmp_path):
     storage = LocalFileStorage(tmp_path / "files")
     with pytest.raises(ValueError):
         storage.get("../../etc/passwd")
+
+
+@pytest.mark.parametrize("prefix", ["../outside", "company-1/../../x", "/abs/./x", "a\x00b"])
+def test_a_prefix_cannot_escape_the_root(tmp_path, prefix):
+    storage = LocalFileStorage(tmp_path / "files")
+    with pytest.raises(ValueError):
+        storage.put(b"data", prefix=prefix)
+    assert not (tmp_path / "outside").exists()
+
+
+def test_extra_slashes_in_a_prefix_are_one_folder(tmp_path):
+    storage = LocalFileStorage(tmp_path / "files")
+    blob = storage.put(b"data", prefix="/company-1//cv/")
+    assert blob.key.startswith("company-1/cv/")
+    assert (tmp_path / "files" / blob.key).read_bytes() == b"data"

@@ -3,6 +3,7 @@ the same three methods."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -40,8 +41,13 @@ class LocalFileStorage:
         return path
 
     def put(self, data: bytes, *, prefix: str = "") -> StoredBlob:
-        key = "/".join(p for p in (prefix.strip("/"), uuid.uuid4().hex) if p)
-        path = self._path(key)
+        parts = [p for p in prefix.split("/") if p]
+        if any(p in (".", "..") or "\x00" in p for p in parts):
+            raise ValueError("storage prefix escapes the storage root")
+        key = "/".join([*parts, uuid.uuid4().hex])
+        # The key is made here from plain names under a root resolved once: no resolve()
+        # (a realpath of every component, on every CV applied) is needed to keep it inside.
+        path = self.root.joinpath(*key.split("/"))
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
@@ -60,6 +66,8 @@ class LocalFileStorage:
         self._path(key).unlink(missing_ok=True)
 
 
+@functools.lru_cache(maxsize=8)
 def local_storage(files_dir: Path) -> FileStorage:
-    """The default storage: ``HIRELOOP_DATA_DIR/files``."""
+    """The default storage: ``HIRELOOP_DATA_DIR/files`` (one object per directory and
+    process: it holds nothing but its resolved root)."""
     return LocalFileStorage(files_dir)
