@@ -243,11 +243,22 @@ async def _read_form(request: Request, *, digest: bool) -> tuple[ApplicationForm
     return parsed, hashlib.sha256(content.encode()).hexdigest()
 
 
-def _apply_in_turn(slots: threading.BoundedSemaphore, *args: Any) -> tuple[int, bytes, bool]:
+def _apply_in_turn(
+    slots: threading.BoundedSemaphore, session: Session, *args: Any
+) -> tuple[int, bytes, bool]:
     """``_apply`` once one of the process's apply slots is free (``app.state.apply_slots``,
-    ``HIRELOOP_CAREER_APPLY_CONCURRENCY``): a waiting thread does not compete for the CPU."""
+    ``HIRELOOP_CAREER_APPLY_CONCURRENCY``): a waiting thread does not compete for the CPU.
+    Then the commit, in the same worker thread (each hop to a thread costs ~0.1 ms)."""
     with slots:
-        return _apply(*args)
+        answer = _apply(session, *args)
+    session.commit()
+    session.close()
+    return answer
+
+
+def _discard(session: Session) -> None:
+    session.rollback()
+    session.close()
 
 
 def _serialize_on_key(session: Session, company_id: int, idempotency_key: str) -> None:
@@ -375,26 +386,38 @@ _APPLY_DOC = {
     "and the existing one as-is. Optional `Idempotency-Key` header.",
     openapi_extra=_APPLY_DOC,
 )
-async def create_job_application(request: Request, session: SessionDep) -> Response:
-    key = await run_in_threadpool(career_key, request, session)
-    idempotency_key = request.headers.get("idempotency-key")
-    if idempotency_key is not None:
-        idempotency_key = idempotency_key.strip()
-        if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
-            raise service.BadRequest(
-                f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters"
-            )
-    form, request_hash = await _read_form(request, digest=idempotency_key is not None)
-    status, content, replayed = await run_in_threadpool(
-        _apply_in_turn,
-        request.app.state.apply_slots,
-        session,
-        key,
-        form,
-        request.app.state.settings,
-        idempotency_key,
-        request_hash,
-    )
+async def create_job_application(request: Request) -> Response:
+    # Its own session rather than SessionDep: the dependency opens and commits in two
+    # more hops to a worker thread; here the commit runs in the apply's own (_apply_in_turn).
+    session: Session = request.app.state.session_factory()
+    try:
+        key = await run_in_threadpool(career_key, request, session)
+        idempotency_key = request.headers.get("idempotency-key")
+        if idempotency_key is not None:
+            idempotency_key = idempotency_key.strip()
+            if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+                raise service.BadRequest(
+                    f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters"
+                )
+        form, request_hash = await _read_form(request, digest=idempotency_key is not None)
+        status, content, replayed = await run_in_threadpool(
+            _apply_in_turn,
+            request.app.state.apply_slots,
+            session,
+            key,
+            form,
+            request.app.state.settings,
+            idempotency_key,
+            request_hash,
+        )
+    except BaseException:
+        # Rolled back whatever failed (an error, a failed commit, a client gone), in a
+        # worker thread; a task being cancelled cannot wait for one, so it does it here.
+        try:
+            await run_in_threadpool(_discard, session)
+        except BaseException:
+            _discard(session)
+        raise
     headers = {"Idempotent-Replayed": "true"} if replayed else None
     return Response(content, status_code=status, headers=headers, media_type="application/json")
 
