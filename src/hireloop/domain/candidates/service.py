@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, or_, select, text
@@ -118,12 +118,19 @@ def serialize_on_email(session: Session, company_id: int, email: str | None) -> 
 
 
 def create_candidate(
-    session: Session, company_id: int, data: CandidateData, *, match: str = "email"
+    session: Session,
+    company_id: int,
+    data: CandidateData,
+    *,
+    match: str = "email",
+    prepare: Callable[[Candidate], None] | None = None,
 ) -> tuple[Candidate, bool]:
     """Create a candidate unless the company already has this person.
 
     ``match="email"`` (Partner API): same normalized email. ``match="identity"`` (career
     site): same email and same first and last names. Returns ``(candidate, created)``.
+    ``prepare`` fills a new candidate further before its INSERT (the career site: what the
+    CV says), so that its row is written once; an existing candidate is returned as is.
     """
     if match == "email":
         serialize_on_email(session, company_id, data.email)
@@ -135,6 +142,8 @@ def create_candidate(
     company = session.get(Company, company_id)  # usually already loaded with the API key
     draft = Candidate(company_id=company_id)
     _apply(draft, data, company.default_country if company else None)
+    if prepare is not None:
+        prepare(draft)
     values = {
         column.key: getattr(draft, column.key)
         for column in Candidate.__table__.columns

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -381,17 +382,22 @@ def submit_application(
     storage: FileStorage,
     settings: Settings,
     actor: Actor | None = None,
+    cpu_turn: AbstractContextManager[object] | None = None,
 ) -> CareerSubmission:
     """Run the apply lifecycle (module docstring). Returns the new application
-    (``created=True``) or the existing one for this candidate and offer, untouched."""
+    (``created=True``) or the existing one for this candidate and offer, untouched.
+
+    ``cpu_turn`` is held while the CV is read and scored, the CPU-bound part (the
+    process's apply slots): the database work around it waits on the network."""
     job_offer_id, first, last, email, data = _validate(form)
     job = _job_by_public_id(session, company_id, job_offer_id)
     if job.status not in OPEN_STATUSES:
         raise BadRequest(JOB_NOT_OPEN)
     company = session.get(Company, company_id)
     assert company is not None
-    resume = _read(data, company.default_country)
-    result: ScreeningResult = _score(resume, (first, last, f"{first} {last}"), job, settings)
+    with cpu_turn or nullcontext():
+        resume = _read(data, company.default_country)
+        result: ScreeningResult = _score(resume, (first, last, f"{first} {last}"), job, settings)
 
     linkedin = _text(form.linkedin_url)
     candidate, new_candidate = create_candidate(
@@ -406,8 +412,11 @@ def submit_application(
             source=form.source,
         ),
         match="identity",
+        # A new candidate is inserted with what the CV says (one write of the row).
+        prepare=lambda draft: apply_resume(draft, resume),
     )
-    _fill_contact(candidate, _text(form.phone), linkedin)
+    if not new_candidate:
+        _fill_contact(candidate, _text(form.phone), linkedin)
     try:
         store_cv(
             session,
@@ -421,7 +430,8 @@ def submit_application(
         )
     except OSError as exc:
         raise ServerFailure(f"Failed to upload CV: {exc.strerror or exc}") from exc
-    apply_resume(candidate, resume)
+    if not new_candidate:
+        apply_resume(candidate, resume)
 
     rejected = auto_reject(result, job)
     application, created = create_application(
