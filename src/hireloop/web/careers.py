@@ -525,14 +525,14 @@ def _submit(
     here, since the page answers the error itself (and the session dependency would
     otherwise commit)."""
     try:
-        with slots:
-            return service.submit_application(
-                session,
-                company_id,
-                form,
-                storage=local_storage(settings.files_dir),
-                settings=settings,
-            )
+        return service.submit_application(
+            session,
+            company_id,
+            form,
+            storage=local_storage(settings.files_dir),
+            settings=settings,
+            cpu_turn=slots,
+        )
     except BaseException:
         session.rollback()
         raise

@@ -500,6 +500,32 @@ def test_auth_errors(client, factory: Factory, company, job) -> None:  # type: i
     err(apply(client, {"X-API-Key": "sk_live_unknown"}, job.public_id), 401, "Invalid API key")
     # The key is checked before the body: no key + JSON is still 401.
     err(client.post(URL, json={}), 401, "API key is required")
+    # ... and before anything else the request gets wrong.
+    unknown = {"X-API-Key": "sk_live_unknown"}
+    err(
+        apply(client, {**unknown, "Idempotency-Key": " "}, job.public_id),
+        401,
+        "Invalid API key",
+    )
+    err(
+        client.post(
+            URL,
+            headers={**unknown, "Content-Type": "multipart/form-data; boundary=x"},
+            content=b"--x\r\nnot closed",
+        ),
+        401,
+        "Invalid API key",
+    )
+    too_big = b"--x\r\n" + b"0" * (11 * 1024 * 1024)
+    err(
+        client.post(
+            URL,
+            headers={**unknown, "Content-Type": "multipart/form-data; boundary=x"},
+            content=too_big,
+        ),
+        401,
+        "Invalid API key",
+    )
 
 
 def test_get_application_errors(client, auth, factory: Factory, job) -> None:  # type: ignore[no-untyped-def]
