@@ -1,9 +1,11 @@
 """The PostgreSQL pool survives a database restart (connections killed while idle)
-without an error, and does not ping a connection that was in use a moment ago."""
+without an error, and does not ping a connection that was in use a moment ago unless the
+server has sent it something since."""
 
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from sqlalchemy import text
@@ -30,6 +32,18 @@ def test_a_connection_killed_while_idle_is_replaced_without_an_error(database_ur
         with _pg_admin(os.environ["HIRELOOP_TEST_DATABASE_URL"]) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", (first,))
         assert _backend_pid(engine) != first  # the dead one was noticed and replaced
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_killed_a_moment_after_its_use_is_replaced_too(database_url) -> None:  # type: ignore[no-untyped-def]
+    engine = hdb.make_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        first = _backend_pid(engine)
+        with _pg_admin(os.environ["HIRELOOP_TEST_DATABASE_URL"]) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+        time.sleep(0.2)  # the server's goodbye reaches the idle socket
+        assert _backend_pid(engine) != first
     finally:
         engine.dispose()
 
