@@ -47,6 +47,7 @@ from hireloop.domain.companies.models import Company
 from hireloop.domain.files.storage import FileStorage
 from hireloop.domain.jobs.models import JOB_OFFER_TYPE, OPEN_STATUSES, Job
 from hireloop.domain.messaging.service import queue_email
+from hireloop.domain.outbox.service import batched_events
 from hireloop.domain.pagination import Page
 from hireloop.domain.resumes.extract import ExtractionError, validate_cv
 from hireloop.domain.resumes.service import ReadResume, apply_resume, read_resume, store_cv
@@ -399,86 +400,88 @@ def submit_application(
         resume = _read(data, company.default_country)
         result: ScreeningResult = _score(resume, (first, last, f"{first} {last}"), job, settings)
 
-    linkedin = _text(form.linkedin_url)
-    candidate, new_candidate = create_candidate(
-        session,
-        company_id,
-        CandidateData(
-            first_name=first,
-            last_name=last,
-            email=email,
-            phone=_text(form.phone) or None,
-            links={"linkedin": linkedin} if linkedin else {},
-            source=form.source,
-        ),
-        match="identity",
-        # A new candidate is inserted with what the CV says (one write of the row).
-        prepare=lambda draft: apply_resume(draft, resume),
-    )
-    if not new_candidate:
-        _fill_contact(candidate, _text(form.phone), linkedin)
-    try:
-        store_cv(
+    # The apply's outbox events (candidate, application, email) are written in one INSERT.
+    with batched_events(session):
+        linkedin = _text(form.linkedin_url)
+        candidate, new_candidate = create_candidate(
             session,
-            storage,
-            candidate,
-            data,
-            filename=form.cv_filename,
-            media_type=resume.extracted.media_type,
-            # A candidate created by this apply has no earlier CV to clean up.
-            replace_previous=not new_candidate,
+            company_id,
+            CandidateData(
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone=_text(form.phone) or None,
+                links={"linkedin": linkedin} if linkedin else {},
+                source=form.source,
+            ),
+            match="identity",
+            # A new candidate is inserted with what the CV says (one write of the row).
+            prepare=lambda draft: apply_resume(draft, resume),
         )
-    except OSError as exc:
-        raise ServerFailure(f"Failed to upload CV: {exc.strerror or exc}") from exc
-    if not new_candidate:
-        apply_resume(candidate, resume)
+        if not new_candidate:
+            _fill_contact(candidate, _text(form.phone), linkedin)
+        try:
+            store_cv(
+                session,
+                storage,
+                candidate,
+                data,
+                filename=form.cv_filename,
+                media_type=resume.extracted.media_type,
+                # A candidate created by this apply has no earlier CV to clean up.
+                replace_previous=not new_candidate,
+            )
+        except OSError as exc:
+            raise ServerFailure(f"Failed to upload CV: {exc.strerror or exc}") from exc
+        if not new_candidate:
+            apply_resume(candidate, resume)
 
-    rejected = auto_reject(result, job)
-    application, created = create_application(
-        session,
-        job,
-        candidate,
-        actor or Actor.system(),
-        source=form.source,
-        cover_letter=form.cover_letter or "",
-        folder="rejected" if rejected else "inbox",
-        status="rejected" if rejected else "new",
-        step="rejected" if rejected else "awaiting_advance",
-        # The score is written with the new application (an existing one keeps its own).
-        values=result.application_fields(),
-    )
-    if not created:
-        return CareerSubmission(application, candidate, job, created=False)
-    confirmation = None
-    if rejected:
-        queue_email(
+        rejected = auto_reject(result, job)
+        application, created = create_application(
             session,
-            kind="rejection",
-            application=application,
-            candidate=candidate,
-            job=job,
-            company=company,
-            send_after=utcnow() + REJECTION_DELAY,
+            job,
+            candidate,
+            actor or Actor.system(),
+            source=form.source,
+            cover_letter=form.cover_letter or "",
+            folder="rejected" if rejected else "inbox",
+            status="rejected" if rejected else "new",
+            step="rejected" if rejected else "awaiting_advance",
+            # The score is written with the new application (an existing one keeps its own).
+            values=result.application_fields(),
         )
-    else:
-        confirmation = queue_email(
-            session,
-            kind="confirmation",
-            application=application,
-            candidate=candidate,
-            job=job,
-            company=company,
+        if not created:
+            return CareerSubmission(application, candidate, job, created=False)
+        confirmation = None
+        if rejected:
+            queue_email(
+                session,
+                kind="rejection",
+                application=application,
+                candidate=candidate,
+                job=job,
+                company=company,
+                send_after=utcnow() + REJECTION_DELAY,
+            )
+        else:
+            confirmation = queue_email(
+                session,
+                kind="confirmation",
+                application=application,
+                candidate=candidate,
+                job=job,
+                company=company,
+            )
+        session.flush()
+        return CareerSubmission(
+            application,
+            candidate,
+            job,
+            created=True,
+            auto_rejected=rejected,
+            warnings=result.warnings,
+            confirmation_queued=confirmation is not None,
         )
-    session.flush()
-    return CareerSubmission(
-        application,
-        candidate,
-        job,
-        created=True,
-        auto_rejected=rejected,
-        warnings=result.warnings,
-        confirmation_queued=confirmation is not None,
-    )
 
 
 def _fill_contact(candidate: Candidate, phone: str, linkedin: str) -> None:

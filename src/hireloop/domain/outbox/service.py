@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -85,12 +86,38 @@ class RetryLater(Exception):
 _INSERT_EVENT = insert(OutboxEvent.__table__)
 
 
+_BATCH = "hireloop.outbox.batch"
+
+
 def emit(session: Session, company_id: int, event_type: str, payload: dict[str, Any]) -> None:
     """Write an event in the caller's transaction, at once (a plain INSERT: no object for
-    the session to track until the next flush)."""
-    session.execute(
-        _INSERT_EVENT, {"company_id": company_id, "event_type": event_type, "payload": payload}
-    )
+    the session to track until the next flush), or at the end of the ``batched_events``
+    block it is emitted in."""
+    row = {"company_id": company_id, "event_type": event_type, "payload": payload}
+    batch: list[dict[str, Any]] | None = session.info.get(_BATCH)
+    if batch is not None:
+        batch.append(row)
+    else:
+        session.execute(_INSERT_EVENT, row)
+
+
+@contextmanager
+def batched_events(session: Session) -> Iterator[None]:
+    """The events emitted in the block are written when it ends, in one INSERT (in the
+    order emitted), instead of one statement each: a career-site apply emits three. For
+    a block that reads no events it emits, with no savepoint inside: what an error
+    interrupts is dropped (its transaction is rolled back anyway)."""
+    if _BATCH in session.info:  # already in a batch: the outer block writes them
+        yield
+        return
+    batch: list[dict[str, Any]] = []
+    session.info[_BATCH] = batch
+    try:
+        yield
+    finally:
+        del session.info[_BATCH]
+    if batch:
+        session.execute(insert(OutboxEvent.__table__).values(batch))
 
 
 def backoff(attempts: int) -> timedelta:
