@@ -753,12 +753,18 @@ def job_degree_level(value: str | None) -> int | None:
 
 
 # --------------------------------------------------------------------------- redaction
+# The redaction patterns run over every CV applied. Those made of alternatives start with
+# a look-ahead at the characters any alternative can start with (the same matches): the
+# regex engine then skips the other positions at once instead of trying each alternative
+# there (~2-3x faster on a CV; tests/domain/screening/test_redaction.py).
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:linkedin\.com|github\.com)/\S*", re.I)
+_URL = re.compile(r"(?=[hwlg])(?:(?:https?://|www\.)\S+|\b(?:linkedin\.com|github\.com)/\S*)", re.I)
 _PHONE = re.compile(
-    r"(?:\+|\b00)\d[\d\s().-]{7,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d(?:[\s.]?\d{2}){4}\b"
+    r"(?=[+(\d])"
+    r"(?:(?:\+|\b00)\d[\d\s().-]{7,}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d(?:[\s.]?\d{2}){4}\b)"
 )
 _PERSONAL_FIELD = re.compile(
+    r"(?=[abcdegmnprs])"
     r"\b(?:date of birth|birth ?date|d\.?o\.?b\.?|place of birth|age|gender|sex|nationality|"
     r"citizenship|marital status|religion|photo|ethnicity|race|pronouns)\s*[:=]\s*[^\n|;]*",
     re.I,
@@ -785,7 +791,10 @@ _PRONOUNS = {
     "himself": "themselves",
     "herself": "themselves",
 }
-_PRONOUN_RE = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.I)
+_PRONOUN_RE = re.compile(
+    "(?=[" + "".join(sorted({w[0] for w in _PRONOUNS})) + r"])\b(" + "|".join(_PRONOUNS) + r")\b",
+    re.I,
+)
 
 
 def _pronoun(m: re.Match[str]) -> str:
