@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import false, func, select
+from sqlalchemy import bindparam, false, func, select
 from sqlalchemy.orm import Session
 
 from hireloop.config import Settings
@@ -296,11 +296,15 @@ def list_job_offers(session: Session, company_id: int, filters: JobOfferFilters)
     return page
 
 
+# Built once: every apply and offer read runs it.
+_OFFER_BY_PUBLIC_ID = select(Job).where(
+    Job.public_id == bindparam("public_id"), Job.campaign_type == JOB_OFFER_TYPE
+)
+
+
 def _job_by_public_id(session: Session, company_id: int, public_id: str) -> Job:
     """A job offer by UUID: a campaign of another type (an exit interview...) is none."""
-    job = session.scalar(
-        select(Job).where(Job.public_id == public_id, Job.campaign_type == JOB_OFFER_TYPE)
-    )
+    job = session.scalar(_OFFER_BY_PUBLIC_ID, {"public_id": public_id})
     if job is None:
         raise Missing(JOB_NOT_FOUND)
     if job.company_id != company_id:
@@ -400,7 +404,7 @@ def submit_application(
         resume = _read(data, company.default_country)
         result: ScreeningResult = _score(resume, (first, last, f"{first} {last}"), job, settings)
 
-    # The apply's outbox events (candidate, application, email) are written in one INSERT.
+    # The apply's outbox events (candidate, application, email) are written together.
     with batched_events(session):
         linkedin = _text(form.linkedin_url)
         candidate, new_candidate = create_candidate(

@@ -103,8 +103,8 @@ def emit(session: Session, company_id: int, event_type: str, payload: dict[str, 
 
 @contextmanager
 def batched_events(session: Session) -> Iterator[None]:
-    """The events emitted in the block are written when it ends, in one INSERT (in the
-    order emitted), instead of one statement each: a career-site apply emits three. For
+    """The events emitted in the block are written when it ends, together (in the order
+    emitted), instead of one statement each: a career-site apply emits three. For
     a block that reads no events it emits, with no savepoint inside: what an error
     interrupts is dropped (its transaction is rolled back anyway)."""
     if _BATCH in session.info:  # already in a batch: the outer block writes them
@@ -117,7 +117,10 @@ def batched_events(session: Session) -> Iterator[None]:
     finally:
         del session.info[_BATCH]
     if batch:
-        session.execute(insert(OutboxEvent.__table__).values(batch))
+        # executemany: PostgreSQL gets them in one round trip (psycopg's pipeline), and the
+        # statement compiled once serves them all (a multi-row VALUES built per call cost
+        # more CPU than three single INSERTs).
+        session.execute(_INSERT_EVENT, batch)
 
 
 def backoff(attempts: int) -> timedelta:
