@@ -13,7 +13,7 @@ from datetime import timedelta
 import phonenumbers
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from hireloop.db import utcnow
@@ -166,6 +166,11 @@ def create_api_key(
     return IssuedKey(api_key=api_key, key=raw, secret=secret)
 
 
+# Every API call looks its key up: the statement is built once (building it and its cache
+# key again cost ~0.1 ms a call).
+_KEY_BY_HASH = select(ApiKey).where(ApiKey.key_hash == bindparam("key_hash"))
+
+
 def authenticate_api_key(
     session: Session, raw_key: str | None, *, scope: str, secret: str | None = None
 ) -> ApiKey:
@@ -177,7 +182,7 @@ def authenticate_api_key(
     if not raw_key or not raw_key.strip():
         raise Unauthorized("Missing API key.")
     # Looked up by hash, so no comparison of the secret value itself is timing-dependent.
-    api_key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(raw_key.strip())))
+    api_key = session.scalar(_KEY_BY_HASH, {"key_hash": hash_secret(raw_key.strip())})
     if api_key is None or not api_key.active or api_key.scope not in (scope, "all"):
         raise Unauthorized("Invalid API key.")
     if secret is not None and (

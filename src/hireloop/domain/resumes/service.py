@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, select, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -195,6 +195,14 @@ def store_cv(
     return file
 
 
+_candidates = Candidate.__table__
+_SET_CURRENT_CV = (
+    update(_candidates)
+    .where(_candidates.c.id == bindparam("candidate_id"))
+    .values(resume_file_id=bindparam("resume_file_id"), updated_at=bindparam("updated_at"))
+)
+
+
 def _make_current(session: Session, candidate: Candidate, file_id: int) -> None:
     """``candidate.resume_file_id = file_id``. A candidate with no other change waiting
     (one just inserted: a career-site apply) gets one plain UPDATE, without a flush of
@@ -204,11 +212,9 @@ def _make_current(session: Session, candidate: Candidate, file_id: int) -> None:
         candidate.resume_file_id = file_id  # written with the rest at the next flush
         return
     now = utcnow()
-    table = Candidate.__table__
     session.execute(
-        update(table)
-        .where(table.c.id == candidate.id)
-        .values(resume_file_id=file_id, updated_at=now)
+        _SET_CURRENT_CV,
+        {"candidate_id": candidate.id, "resume_file_id": file_id, "updated_at": now},
     )
     set_committed_value(candidate, "resume_file_id", file_id)
     set_committed_value(candidate, "updated_at", now)
