@@ -148,6 +148,17 @@ def json_loads(data: str | bytes) -> Any:
     return json.loads(data) if long_digits else value
 
 
+def jsonb_dumps(value: Any) -> str:
+    """Python values as JSON text for a PostgreSQL JSONB column: orjson's (several times
+    faster; an apply writes five JSON values), else the standard library's, which takes
+    what orjson refuses (integers beyond 64 bits). JSONB keeps no spacing or escaping, so
+    both give the same stored value. (SQLite keeps the text: it gets json.dumps's.)"""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value)
+
+
 def _json_member(document: Any, key: Any) -> str | None:
     """SQLite's json_member(doc, key): ``type:text`` of the member ``key`` of a JSON
     object, as PostgreSQL's ``jsonb_typeof(doc->key) || ':' || (doc->>key)`` gives it
@@ -209,6 +220,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("json_serializer", jsonb_dumps)
     engine = create_engine(url, **kwargs)
     if "pool_pre_ping" not in kwargs:
         _ping_after_idle(engine)

@@ -133,3 +133,13 @@ def test_a_number_beyond_any_double_is_still_malformed_json(client: TestClient, 
         headers={"content-type": "application/json"},
     )
     assert (r.status_code, r.json()["message"]) == (400, "Malformed JSON in request body.")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [OTHERS, {1: "int key", "é": ["ü", None, True, 0.1]}, [2**70, -(2**70)], "text", None],
+)
+def test_jsonb_dumps_writes_what_the_standard_library_writes(value: Any) -> None:
+    from hireloop.db import jsonb_dumps
+
+    assert json.loads(jsonb_dumps(value)) == json.loads(json.dumps(value))
