@@ -147,9 +147,10 @@ class Settings(BaseSettings):
     career_apply_concurrency: int = Field(
         default=2,
         ge=1,
-        description="Career-site applies (API and career pages) each server process works on "
-        "at once; more wait their turn. An apply is mostly CPU (CV text, parsing, scoring): "
-        "more threads than that only take turns on Python's interpreter lock, slower.",
+        description="Career-site applies (API and career pages) each server process reads "
+        "and scores a CV for at once; more wait their turn (the database work around it is "
+        "not limited). That part is CPU: more threads than that only take turns on "
+        "Python's interpreter lock, slower.",
     )
     rate_limit_storage_url: str | None = Field(
         default=None,
