@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -90,8 +90,9 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
-    # Career-site applies at once in this process (the API and the career pages share it).
-    app.state.apply_slots = threading.BoundedSemaphore(settings.career_apply_concurrency)
+    # Career-site applies at once in this process (the API and the career pages share it):
+    # the others wait in the event loop, not in a worker thread (docs/careers-api.md).
+    app.state.apply_limiter = anyio.CapacityLimiter(settings.career_apply_concurrency)
     app.state.session_factory = (
         session_factory or get_database(settings.resolved_database_url).session_factory
     )

@@ -147,10 +147,9 @@ class Settings(BaseSettings):
     career_apply_concurrency: int = Field(
         default=2,
         ge=1,
-        description="Career-site applies (API and career pages) each server process reads "
-        "and scores a CV for at once; more wait their turn (the database work around it is "
-        "not limited). That part is CPU: more threads than that only take turns on "
-        "Python's interpreter lock, slower.",
+        description="Career-site applies (API and career pages) each server process runs "
+        "at once; more wait their turn in the event loop, without a thread. More threads "
+        "than that only take turns on Python's interpreter lock, which costs CPU.",
     )
     rate_limit_storage_url: str | None = Field(
         default=None,

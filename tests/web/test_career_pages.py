@@ -19,6 +19,7 @@ from hireloop.domain.files.models import File
 from hireloop.domain.jobs.models import Job
 from hireloop.domain.messaging.models import Message
 from hireloop.web.security import CSRF_COOKIE
+from tests.api.careers.conftest import hold_apply_turns
 from tests.cv_files import make_docx, make_encrypted_office_file, make_pdf, make_word_online_docx
 from tests.factories import Factory
 from tests.web.conftest import csrf_from
@@ -271,6 +272,27 @@ def test_apply_twice_shows_the_existing_application(
     assert "The CV you just sent has replaced the one you sent before" in page.text
     count = session.scalars(select(Application).where(Application.job_id == job.id)).all()
     assert len(count) == 1
+
+
+def test_an_apply_from_the_page_waits_for_a_turn_shared_with_the_api(
+    client: TestClient, company: Company, job: Job
+) -> None:
+    import threading
+
+    token = csrf_from(client.get(job_url(company, job)).text)
+    release = hold_apply_turns(client)  # the process's turns, as API applies would
+    answers: list[int] = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(post_apply(client, company, job, token=token).status_code)
+    )
+    try:
+        waiting.start()
+        waiting.join(timeout=1.0)
+        assert waiting.is_alive() and answers == []  # queued, not refused
+    finally:
+        release()
+    waiting.join(timeout=60)
+    assert answers == [303]
 
 
 def test_apply_with_a_docx(client: TestClient, company: Company, job: Job) -> None:

@@ -15,7 +15,6 @@ import base64
 import hashlib
 import logging
 import re
-import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import anyio.to_thread
 from email_validator import EmailNotValidError, validate_email
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -514,14 +514,13 @@ def _service_error(exc: DomainError) -> tuple[int, dict[str, str]]:
 
 
 def _submit(
-    slots: threading.BoundedSemaphore,
     session: Session,
     company_id: int,
     form: ApplicationForm,
     settings: Settings,
 ) -> Any:
-    """The careers service in a worker thread, once one of the process's apply slots is
-    free (shared with the career-site API); on any error the unit of work is rolled back
+    """The careers service in a worker thread, in one of the process's apply turns (shared
+    with the career-site API); on any error the unit of work is rolled back
     here, since the page answers the error itself (and the session dependency would
     otherwise commit)."""
     try:
@@ -531,7 +530,6 @@ def _submit(
             form,
             storage=local_storage(settings.files_dir),
             settings=settings,
-            cpu_turn=slots,
         )
     except BaseException:
         session.rollback()
@@ -654,8 +652,13 @@ async def apply(slug: str, job_uuid: str, request: Request, session: SessionDep)
     )
     settings: Settings = request.app.state.settings
     try:
-        submission = await run_in_threadpool(
-            _submit, request.app.state.apply_slots, session, company.id, form, settings
+        submission = await anyio.to_thread.run_sync(
+            _submit,
+            session,
+            company.id,
+            form,
+            settings,
+            limiter=request.app.state.apply_limiter,
         )
     except DomainError as exc:
         if exc.kind in ("not_found", "forbidden"):  # the offer went away meanwhile

@@ -72,3 +72,18 @@ def form_fields(job_offer_id_: str, **overrides: Any) -> dict[str, str]:
     }
     fields.update(overrides)
     return {k: v for k, v in fields.items() if v is not None}
+
+
+def hold_apply_turns(client):  # type: ignore[no-untyped-def]
+    """Takes every apply turn of the app's process, as that many applies under way would;
+    returns what gives them back."""
+    limiter = client.app.state.apply_limiter
+    holders = [object() for _ in range(client.app.state.settings.career_apply_concurrency)]
+    for holder in holders:
+        client.portal.call(limiter.acquire_on_behalf_of, holder)
+
+    def release() -> None:
+        for holder in holders:
+            client.portal.call(limiter.release_on_behalf_of, holder)
+
+    return release

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hireloop.config import Settings
 from hireloop.domain.applications.models import Application
@@ -15,7 +15,7 @@ from hireloop.domain.audit.models import ApiLog, IdempotentRequest
 from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.files.models import File
 from hireloop.domain.messaging.models import Message
-from tests.api.careers.conftest import CV_PDF, cv_lines, form_fields
+from tests.api.careers.conftest import CV_PDF, cv_lines, form_fields, hold_apply_turns
 from tests.cv_files import (
     make_docx,
     make_encrypted_office_file,
@@ -614,13 +614,10 @@ def test_api_log_rows(client, auth, session, company, job) -> None:  # type: ign
 # --- Applies at once ----------------------------------------------------------------------
 
 
-def test_an_apply_waits_for_a_free_slot_of_the_process(client, auth, job) -> None:  # type: ignore[no-untyped-def]
+def test_an_apply_waits_for_a_free_turn_of_the_process(client, auth, job, session) -> None:  # type: ignore[no-untyped-def]
     import threading
 
-    slots = client.app.state.apply_slots
-    held = client.app.state.settings.career_apply_concurrency
-    for _ in range(held):  # every slot busy, as with that many applies under way
-        slots.acquire()
+    release = hold_apply_turns(client)
     answers: list[int] = []
     waiting = threading.Thread(
         target=lambda: answers.append(apply(client, auth, job.public_id).status_code)
@@ -629,8 +626,10 @@ def test_an_apply_waits_for_a_free_slot_of_the_process(client, auth, job) -> Non
         waiting.start()
         waiting.join(timeout=1.0)
         assert waiting.is_alive() and answers == []  # queued, not refused
+        # Not started either: it waits before anything is looked up or written.
+        assert session.scalar(select(func.count()).select_from(Application)) == 0
+        session.rollback()
     finally:
-        for _ in range(held):
-            slots.release()
+        release()
     waiting.join(timeout=60)
     assert answers == [201]

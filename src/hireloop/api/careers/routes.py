@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -257,7 +257,7 @@ def _apply_in_turn(
     if refused is not None:
         raise refused
     assert form is not None
-    answer = _apply(session, request.app.state.apply_slots, key, form, *args)
+    answer = _apply(session, key, form, *args)
     session.commit()
     session.close()
     return answer
@@ -293,7 +293,6 @@ def _serialize_on_key(session: Session, company_id: int, idempotency_key: str) -
 
 def _apply(
     session: Session,
-    slots: threading.BoundedSemaphore,
     key: ApiKey,
     form: ApplicationForm,
     settings: Settings,
@@ -327,7 +326,6 @@ def _apply(
         storage=local_storage(settings.files_dir),
         settings=settings,
         actor=Actor("api_key", key.id),
-        cpu_turn=slots,
     )
     body: dict[str, Any] = {"status": "success", "data": service.submission_json(submission)}
     status = 201 if submission.created else 200
@@ -420,7 +418,9 @@ async def create_job_application(request: Request) -> Response:
     except DomainError as exc:
         refused = exc
     try:
-        status, content, replayed = await run_in_threadpool(
+        # One of the process's apply turns (HIRELOOP_CAREER_APPLY_CONCURRENCY), waited for
+        # here in the event loop: the worker thread is taken only once it is free.
+        status, content, replayed = await anyio.to_thread.run_sync(
             _apply_in_turn,
             request,
             session,
@@ -429,6 +429,7 @@ async def create_job_application(request: Request) -> Response:
             request.app.state.settings,
             idempotency_key,
             request_hash,
+            limiter=request.app.state.apply_limiter,
         )
     except BaseException:
         # Rolled back whatever failed (an error, a failed commit, a client gone), in a

@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -387,22 +386,17 @@ def submit_application(
     storage: FileStorage,
     settings: Settings,
     actor: Actor | None = None,
-    cpu_turn: AbstractContextManager[object] | None = None,
 ) -> CareerSubmission:
     """Run the apply lifecycle (module docstring). Returns the new application
-    (``created=True``) or the existing one for this candidate and offer, untouched.
-
-    ``cpu_turn`` is held while the CV is read and scored, the CPU-bound part (the
-    process's apply slots): the database work around it waits on the network."""
+    (``created=True``) or the existing one for this candidate and offer, untouched."""
     job_offer_id, first, last, email, data = _validate(form)
     job = _job_by_public_id(session, company_id, job_offer_id)
     if job.status not in OPEN_STATUSES:
         raise BadRequest(JOB_NOT_OPEN)
     company = session.get(Company, company_id)
     assert company is not None
-    with cpu_turn or nullcontext():
-        resume = _read(data, company.default_country)
-        result: ScreeningResult = _score(resume, (first, last, f"{first} {last}"), job, settings)
+    resume = _read(data, company.default_country)
+    result: ScreeningResult = _score(resume, (first, last, f"{first} {last}"), job, settings)
 
     # The apply's outbox events (candidate, application, email) are written together.
     with batched_events(session):
