@@ -19,11 +19,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
 
 from hireloop.api.careers import errors
 from hireloop.api.careers.face import APPLICATIONS_PREFIX, OFFERS_PREFIX
 from hireloop.api.deps import SessionDep
+from hireloop.api.multipart import MultipartError, parse_form
 from hireloop.config import Settings
 from hireloop.db import insert_for
 from hireloop.domain.actor import Actor
@@ -209,32 +209,35 @@ async def _read_form(request: Request, *, digest: bool) -> tuple[ApplicationForm
     # truncated or not multipart at all.
     if b"--" + boundary.encode("latin-1", "replace") + b"--" not in body:
         raise service.BadRequest(errors.INVALID_MULTIPART)
-    request._body = body  # request.form() parses the body already read
     try:
-        form = await request.form(max_files=10, max_fields=100, max_part_size=MAX_TEXT_FIELD_BYTES)
-    except Exception:  # MultiPartException / HTTPException(400): a broken body
+        parts = parse_form(
+            body,
+            content_type,
+            max_files=10,
+            max_fields=100,
+            max_field_bytes=MAX_TEXT_FIELD_BYTES,
+        )
+    except MultipartError:
         raise service.BadRequest(errors.INVALID_MULTIPART) from None
-    try:
-        texts: dict[str, str] = {}
-        cv: UploadFile | None = None
-        digest_items: list[tuple[str, Any]] = []
-        for name, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                data = await value.read()
-                if digest:
-                    digest_items.append((name, [value.filename, hashlib.sha256(data).hexdigest()]))
-                if name == "cv" and cv is None:
-                    cv, cv_data = value, data
-            else:
-                digest_items.append((name, value))
-                texts.setdefault(name, value)
-    finally:
-        await form.close()
+    texts: dict[str, str] = {}
+    cv: tuple[str, bytes] | None = None  # the first file named "cv": (its name, content)
+    digest_items: list[tuple[str, Any]] = []
+    for part in parts:
+        if isinstance(part.value, bytes):
+            if digest:
+                digest_items.append(
+                    (part.name, [part.filename, hashlib.sha256(part.value).hexdigest()])
+                )
+            if part.name == "cv" and cv is None:
+                cv = (part.filename or "", part.value)
+        else:
+            digest_items.append((part.name, part.value))
+            texts.setdefault(part.name, part.value)
     parsed = ApplicationForm(
         **{name: texts.get(name) for name in TEXT_FIELDS},
-        cv=cv_data if cv is not None else None,
+        cv=cv[1] if cv is not None else None,
         # A file's name only labels the stored CV: a null character is dropped from it.
-        cv_filename=(cv.filename or "").replace("\x00", "") or None if cv is not None else None,
+        cv_filename=cv[0].replace("\x00", "") or None if cv is not None else None,
         source=service.detect_source(request.headers.get("origin"), request.headers.get("referer")),
     )
     if not digest:
