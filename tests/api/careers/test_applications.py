@@ -401,6 +401,29 @@ def test_offer_of_another_company_403(client, auth, factory: Factory) -> None:  
     err(apply(client, auth, theirs.public_id), 403, "Job offer does not belong to your company")
 
 
+def test_the_key_and_the_offer_are_read_by_one_query(client, auth, engine, job) -> None:  # type: ignore[no-untyped-def]
+    from tests.api.careers.test_job_offers import counting
+
+    with counting(engine) as statements:
+        assert apply(client, auth, job.public_id).status_code == 201
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1 and "api_keys" in selects[0] and "jobs" in selects[0]
+    # The id as sent in upper case is the same offer (and a second apply is the same one).
+    again = apply(client, auth, job.public_id.upper())
+    assert again.status_code == 200 and again.json()["message"] == "Application already exists"
+
+
+def test_a_key_of_one_company_with_the_offer_of_another(client, auth, factory: Factory) -> None:  # type: ignore[no-untyped-def]
+    """The offer read with the key is its own company's only: another's is still a 403, and
+    a refused key a 401 whatever the offer."""
+    other = factory.company("Other")
+    theirs = factory.job(other, title="Theirs")
+    their_key = factory.api_key(other, scope="career")
+    err(apply(client, auth, theirs.public_id), 403, "Job offer does not belong to your company")
+    assert apply(client, {"X-API-Key": their_key}, theirs.public_id).status_code == 201
+    err(apply(client, {"X-API-Key": "sk_nope"}, theirs.public_id), 401, "Invalid API key")
+
+
 def test_unknown_offer_404(client, auth) -> None:  # type: ignore[no-untyped-def]
     err(apply(client, auth, "550e8400-e29b-41d4-a716-446655440000"), 404, "Job offer not found")
 

@@ -31,9 +31,10 @@ from hireloop.domain.audit.models import IdempotentRequest
 from hireloop.domain.careers import service
 from hireloop.domain.careers.schemas import ApplicationForm
 from hireloop.domain.companies.models import ApiKey
-from hireloop.domain.companies.service import authenticate_api_key
+from hireloop.domain.companies.service import authenticate_api_key, check_api_key, hash_secret
 from hireloop.domain.files.storage import local_storage
 from hireloop.domain.ids import is_ascii_digits
+from hireloop.domain.jobs.models import Job
 from hireloop.domain.resumes.extract import MAX_CV_BYTES, CVValidationError
 from hireloop.errors import DomainError, Unauthorized
 
@@ -100,9 +101,30 @@ def career_key(request: Request, session: Session) -> ApiKey:
         api_key = authenticate_api_key(session, raw, scope="career")
     except Unauthorized:
         raise Unauthorized(errors.INVALID_API_KEY) from None
+    _remember_key(request, api_key)
+    return api_key
+
+
+def _career_key_with_offer(
+    request: Request, session: Session, job_offer_id: str | None
+) -> tuple[ApiKey, Job | None]:
+    """``career_key`` and, in the same query, the key company's offer ``job_offer_id``
+    (None when it has none by that id: the apply then says why)."""
+    raw = _require_key_header(request)
+    api_key, offer = service.key_with_offer(session, hash_secret(raw), job_offer_id)
+    try:
+        check_api_key(api_key, scope="career")
+    except Unauthorized:
+        raise Unauthorized(errors.INVALID_API_KEY) from None
+    assert api_key is not None
+    _remember_key(request, api_key)
+    return api_key, offer
+
+
+def _remember_key(request: Request, api_key: ApiKey) -> None:
+    """For the API log row (api_log.py)."""
     request.state.career_company_id = api_key.company_id
     request.state.career_api_key_id = api_key.id
-    return api_key
 
 
 def _career_key_dep(request: Request, session: SessionDep) -> ApiKey:
@@ -256,11 +278,11 @@ def _apply_in_turn(
     """The key, then what reading the request found wrong (``refused``), then ``_apply``
     and the commit: in the seed's order, in one worker thread (each hop to one costs
     ~0.1 ms of CPU)."""
-    key = career_key(request, session)
+    key, offer = _career_key_with_offer(request, session, form.job_offer_id if form else None)
     if refused is not None:
         raise refused
     assert form is not None
-    answer = _apply(session, key, form, *args)
+    answer = _apply(session, key, offer, form, *args)
     session.commit()
     session.close()
     return answer
@@ -297,6 +319,7 @@ def _serialize_on_key(session: Session, company_id: int, idempotency_key: str) -
 def _apply(
     session: Session,
     key: ApiKey,
+    offer: Job | None,
     form: ApplicationForm,
     settings: Settings,
     idempotency_key: str | None,
@@ -329,6 +352,7 @@ def _apply(
         storage=local_storage(settings.files_dir),
         settings=settings,
         actor=Actor("api_key", key.id),
+        offer=offer,
     )
     body: dict[str, Any] = {"status": "success", "data": service.submission_json(submission)}
     status = 201 if submission.created else 200

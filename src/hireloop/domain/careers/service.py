@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import bindparam, false, func, select
+from sqlalchemy import and_, bindparam, false, func, select
 from sqlalchemy.orm import Session
 
 from hireloop.config import Settings
@@ -42,7 +42,7 @@ from hireloop.domain.candidates.models import Candidate
 from hireloop.domain.candidates.schemas import CandidateData
 from hireloop.domain.candidates.service import check_lengths, create_candidate
 from hireloop.domain.careers.schemas import ApplicationForm, CareerSubmission, JobOfferFilters
-from hireloop.domain.companies.models import Company
+from hireloop.domain.companies.models import ApiKey, Company
 from hireloop.domain.files.storage import FileStorage
 from hireloop.domain.jobs.models import JOB_OFFER_TYPE, OPEN_STATUSES, Job
 from hireloop.domain.messaging.service import queue_email
@@ -301,6 +301,35 @@ _OFFER_BY_PUBLIC_ID = select(Job).where(
 )
 
 
+# An apply's key and its offer in one query: one statement and round trip fewer per apply
+# than the key and then the offer. The offer is the key company's with that UUID, if any.
+_KEY_AND_OFFER = (
+    select(ApiKey, Job)
+    .outerjoin(
+        Job,
+        and_(
+            Job.company_id == ApiKey.company_id,
+            Job.public_id == bindparam("public_id"),
+            Job.campaign_type == JOB_OFFER_TYPE,
+        ),
+    )
+    .where(ApiKey.key_hash == bindparam("key_hash"))
+)
+
+
+def key_with_offer(
+    session: Session, key_hash: str, job_offer_id: str | None
+) -> tuple[ApiKey | None, Job | None]:
+    """The API key with this hash, unchecked (``companies.service.check_api_key``), and
+    the offer ``job_offer_id`` (a UUID as sent) of its company. None for what is not found;
+    no offer is looked for unless the id is a well-formed UUID."""
+    public_id = None
+    if job_offer_id and is_strict_uuid(job_offer_id):
+        public_id = str(uuid.UUID(job_offer_id))
+    row = session.execute(_KEY_AND_OFFER, {"key_hash": key_hash, "public_id": public_id}).first()
+    return (None, None) if row is None else (row[0], row[1])
+
+
 def _job_by_public_id(session: Session, company_id: int, public_id: str) -> Job:
     """A job offer by UUID: a campaign of another type (an exit interview...) is none."""
     job = session.scalar(_OFFER_BY_PUBLIC_ID, {"public_id": public_id})
@@ -386,11 +415,18 @@ def submit_application(
     storage: FileStorage,
     settings: Settings,
     actor: Actor | None = None,
+    offer: Job | None = None,
 ) -> CareerSubmission:
     """Run the apply lifecycle (module docstring). Returns the new application
-    (``created=True``) or the existing one for this candidate and offer, untouched."""
+    (``created=True``) or the existing one for this candidate and offer, untouched.
+
+    ``offer``: the company's offer already loaded by the caller (``key_with_offer``); it
+    stands for the form's ``job_offer_id`` when it is that one, else the offer is looked up."""
     job_offer_id, first, last, email, data = _validate(form)
-    job = _job_by_public_id(session, company_id, job_offer_id)
+    if offer is not None and offer.public_id == job_offer_id and offer.company_id == company_id:
+        job = offer
+    else:
+        job = _job_by_public_id(session, company_id, job_offer_id)
     if job.status not in OPEN_STATUSES:
         raise BadRequest(JOB_NOT_OPEN)
     company = session.get(Company, company_id)

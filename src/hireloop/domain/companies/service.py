@@ -183,6 +183,12 @@ def authenticate_api_key(
         raise Unauthorized("Missing API key.")
     # Looked up by hash, so no comparison of the secret value itself is timing-dependent.
     api_key = session.scalar(_KEY_BY_HASH, {"key_hash": hash_secret(raw_key.strip())})
+    return check_api_key(api_key, scope=scope, secret=secret)
+
+
+def check_api_key(api_key: ApiKey | None, *, scope: str, secret: str | None = None) -> ApiKey:
+    """``authenticate_api_key``'s checks of the key found by the hash of the one sent (None:
+    no such key), for a caller that looked it up itself (with more in the same query)."""
     if api_key is None or not api_key.active or api_key.scope not in (scope, "all"):
         raise Unauthorized("Invalid API key.")
     if secret is not None and (
