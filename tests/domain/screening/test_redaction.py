@@ -46,3 +46,13 @@ def test_gendered_pronouns_become_neutral_in_any_case() -> None:
 def test_words_that_only_contain_them_are_kept() -> None:
     text = "Shell scripting, Heroku, GitHub Actions, Agents, Photoshop, the wwwroot folder"
     assert redact(text) == text
+
+
+def test_contact_lines_personal_phrases_and_honorifics_in_a_cv() -> None:
+    text = (
+        "Camille Martin\ncamille.martin+jobs@example.co.uk | LinkedIn.COM/in/cm\n"
+        "Born in 1990, 34 years old\nMs Martin led the team; they is remote\nPython: 7 years"
+    )
+    # The lines left empty go (with the name, the honorific before it and the birth year).
+    assert redact(text, ["Camille Martin"]) == "led the team; they are remote\nPython: 7 years"
+    assert redact("No address here: a @ b, www or .com") == "No address here: a @ b, www or .com"

@@ -769,18 +769,18 @@ _PERSONAL_FIELD = re.compile(
     r"citizenship|marital status|religion|photo|ethnicity|race|pronouns)\s*[:=]\s*[^\n|;]*",
     re.I,
 )
-_BORN = re.compile(r"\bborn\s+(?:on|in)?\s*[\w ,./-]{0,30}?\d{4}\b", re.I)
-_AGE_PHRASE = re.compile(r"\b\d{2}\s*(?:years old|yrs old|y/o)\b", re.I)
+_BORN = re.compile(r"(?=[bB])\bborn\s+(?:on|in)?\s*[\w ,./-]{0,30}?\d{4}\b", re.I)
+_AGE_PHRASE = re.compile(r"(?=\d)\b\d{2}\s*(?:years old|yrs old|y/o)\b", re.I)
 # Title case only: "MS" and "M.S." are degrees.
-_HONORIFIC_WORDS = r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Madam|Mme|Mlle)"
-_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Sir|Madam|Mme|Mlle)\.?(?=\s+[A-Z])")
+_HONORIFIC_WORDS = r"(?=[MDS])\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Madam|Mme|Mlle)"
+_HONORIFIC = re.compile(r"(?=[MS])\b(?:Mr|Mrs|Ms|Miss|Mx|Sir|Madam|Mme|Mlle)\.?(?=\s+[A-Z])")
 # An honorific left alone once the name after it is gone ("Ms —").
 _LONE_HONORIFIC = re.compile(_HONORIFIC_WORDS + r"\.?(?=[ \t]*(?:$|[^\w\s]))", re.M)
 _ALNUM = re.compile(r"[^\W_]")
 _HONORIFIC_AHEAD = re.compile(_HONORIFIC_WORDS + r"\.?\s")
 _WORD_RUN = re.compile(r"\w+")
 _THEY_VERBS = {"is": "are", "was": "were", "has": "have", "does": "do"}
-_THEY_VERB = re.compile(r"\b(they|They) (is|was|has|does)\b")
+_THEY_VERB = re.compile(r"(?=[tT])\b(they|They) (is|was|has|does)\b")
 _PRONOUNS = {
     "he": "they",
     "she": "they",
@@ -857,9 +857,14 @@ def redact(text: str | None, names: Sequence[str] = ()) -> str:
     if not text:
         return ""
     out = fold(text)
-    out = _EMAIL.sub(" ", out)
-    out = _URL.sub(" ", out)
-    out = _PERSONAL_FIELD.sub(" ", out)
+    if "@" in out:  # an address is on one line: only the lines with an @ are searched
+        out = "\n".join(_EMAIL.sub(" ", ln) if "@" in ln else ln for ln in out.split("\n"))
+    # Each pattern below is only run on a text with what any of its matches contains.
+    lowered = out.lower()
+    if "://" in out or "www." in lowered or ".com/" in lowered:
+        out = _URL.sub(" ", out)
+    if ":" in out or "=" in out:
+        out = _PERSONAL_FIELD.sub(" ", out)
     out = _BORN.sub(" ", out)
     out = _AGE_PHRASE.sub(" ", out)
     out = _PHONE.sub(" ", out)
