@@ -83,6 +83,8 @@ _FOLD = _build_fold_table()
 
 def _fold(text: str) -> str:
     """Accent-free copy of ``text`` with the same length (for regexes on any language)."""
+    if text.isascii():  # the table maps non-ASCII characters only
+        return text
     return text.translate(_FOLD)
 
 
