@@ -343,6 +343,7 @@ TITLE_SYNONYMS = {
 }
 
 
+@lru_cache(maxsize=16384)  # the same words come back in every CV
 def stem(word: str) -> str:
     """A deliberately light suffix stripper: nursing/nurses/nurse -> nurs, teacher/teaching ->
     teach, management/manager/managing -> manag, engineering/engineer -> engineer."""
