@@ -74,6 +74,13 @@ _FAILED = b"F"  # + the name of an unexpected exception
 _PAGES = struct.Struct("<I")
 # The longest answer: the text is cut to MAX_TEXT_CHARS characters (UTF-8: 4 bytes each).
 _MAX_ANSWER = 1 + _PAGES.size + 4 * MAX_TEXT_CHARS
+# glibc's malloc in the reader keeps what PDFium freed for the next file (up to its
+# address-space limit) instead of giving it back and faulting it in again: ~35 page faults
+# and ~0.1 ms of system time per CV. Other C libraries ignore these variables.
+_MALLOC_KEEPS_MEMORY = {
+    "MALLOC_MMAP_THRESHOLD_": str(32 * 1024 * 1024),
+    "MALLOC_TRIM_THRESHOLD_": str(64 * 1024 * 1024),
+}
 _START_SECONDS = 30.0  # a fresh interpreter importing PDFium: ~0.1 s, far more when busy
 _EXIT_SECONDS = 5.0  # a reader that closed its pipe has that long to be gone
 
@@ -103,6 +110,7 @@ class _Reader:
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
+                env={**os.environ, **_MALLOC_KEEPS_MEMORY},
             )
         finally:
             theirs.close()
